@@ -1,0 +1,220 @@
+// Package provider implements the Flexslot Terraform provider.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
+)
+
+const (
+	envToken   = "FLEXSLOT_PAT"
+	envBaseURL = "FLEXSLOT_BASE_URL"
+)
+
+var (
+	_ provider.Provider              = (*flexslotProvider)(nil)
+	_ provider.ProviderWithFunctions = (*flexslotProvider)(nil)
+)
+
+type flexslotProvider struct {
+	version string
+	// getenv reads the environment fallbacks; tests inject their own so that
+	// parallel tests can point the provider at their own emulator.
+	getenv func(string) string
+}
+
+type providerModel struct {
+	APIToken types.String `tfsdk:"api_token"`
+	BaseURL  types.String `tfsdk:"base_url"`
+}
+
+// Option adjusts a provider built by New.
+type Option func(*flexslotProvider)
+
+// WithEnv makes the provider read its environment fallbacks (FLEXSLOT_PAT,
+// FLEXSLOT_BASE_URL) from env instead of the process environment.
+func WithEnv(env map[string]string) Option {
+	return func(p *flexslotProvider) { p.getenv = func(k string) string { return env[k] } }
+}
+
+// New returns a constructor for the provider, as providerserver.Serve expects.
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider {
+		p := &flexslotProvider{version: version, getenv: os.Getenv}
+		for _, opt := range opts {
+			opt(p)
+		}
+		return p
+	}
+}
+
+func (p *flexslotProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "flexslot"
+	resp.Version = p.version
+}
+
+func (p *flexslotProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Manages OAuth2 clients of a Flexslot partner through the partner API, authenticated with a Personal Access Token.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				Description: "Flexslot Personal Access Token (`flx_pat_...`) of the partner whose clients are managed. " +
+					"Falls back to the `" + envToken + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"base_url": schema.StringAttribute{
+				Description: "Base URL of the Flexslot API. Falls back to the `" + envBaseURL + "` environment variable, then to `" +
+					flexslot.DefaultBaseURL + "`. Must be `https://`; plain `http://` is accepted only for the loopback hosts " +
+					"`localhost`, `127.0.0.1` and `[::1]`, so the token never travels in plaintext.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+		},
+	}
+}
+
+func (p *flexslotProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if config.APIToken.IsUnknown() {
+		resp.Diagnostics.Append(unknownProviderValueDiagnostic(path.Root("api_token"), envToken))
+	}
+	if config.BaseURL.IsUnknown() {
+		resp.Diagnostics.Append(unknownProviderValueDiagnostic(path.Root("base_url"), envBaseURL))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	token := firstNonEmpty(config.APIToken.ValueString(), p.getenv(envToken))
+	baseURL := firstNonEmpty(config.BaseURL.ValueString(), p.getenv(envBaseURL), flexslot.DefaultBaseURL)
+
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Flexslot API token",
+			"The provider needs a Flexslot Personal Access Token to call the partner API. Set api_token in the provider "+
+				"configuration or the "+envToken+" environment variable. Mint a token under Settings → Personal Access Tokens.")
+	}
+	if err := checkBaseURL(baseURL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Flexslot base URL",
+			fmt.Sprintf("The base URL %q (from %s) %s.", baseURL, baseURLSource(config.BaseURL), err))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := flexslot.NewClient(flexslot.Config{
+		BaseURL:   baseURL,
+		Token:     token,
+		UserAgent: userAgent(p.version, req.TerraformVersion),
+		Logf: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Debug(ctx, msg, fields)
+		},
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Flexslot base URL", err.Error())
+		return
+	}
+	data := &providerData{client: client}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.ListResourceData = data
+}
+
+func (p *flexslotProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewOAuth2ClientResource}
+}
+
+func (p *flexslotProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *flexslotProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{}
+}
+
+func userAgent(providerVersion, cliVersion string) string {
+	ua := fmt.Sprintf("terraform-provider-flexslot/%s (+https://registry.terraform.io/providers/flexslot/flexslot)", providerVersion)
+	if cliVersion != "" {
+		ua += " Terraform/" + cliVersion
+	}
+	return ua
+}
+
+// checkBaseURL returns why raw cannot be used as the API base URL, or nil.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("is not an absolute http(s) URL such as %s", flexslot.DefaultBaseURL)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if redirecturi.IsLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("uses plain http to %s: a personal access token must never travel in plaintext, so use https "+
+			"(http is accepted only for localhost, 127.0.0.1 and [::1])", u.Hostname())
+	default:
+		return fmt.Errorf("uses the scheme %q: use an https URL such as %s", u.Scheme, flexslot.DefaultBaseURL)
+	}
+}
+
+func baseURLSource(configured types.String) string {
+	if configured.ValueString() != "" {
+		return "base_url"
+	}
+	return "the " + envBaseURL + " environment variable"
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// baseURLValidator refuses a literal base_url at validate time; values from the
+// environment are checked in Configure by the same function.
+type baseURLValidator struct{}
+
+var _ validator.String = baseURLValidator{}
+
+func (baseURLValidator) Description(context.Context) string {
+	return "must be an absolute https URL (http only for loopback hosts)"
+}
+
+func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := checkBaseURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Flexslot base URL",
+			fmt.Sprintf("The base URL %q %s.", req.ConfigValue.ValueString(), err))
+	}
+}

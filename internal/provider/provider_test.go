@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// TestMain gives every test run a CLI config file of its own: the caller's
+// TF_CLI_CONFIG_FILE may name a file that does not exist, which breaks the
+// CLI's version output.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "flexslot-cli-config")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	config := filepath.Join(dir, "cli.tfrc")
+	if err := os.WriteFile(config, nil, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", config)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// testProviderFactories serves a provider whose environment fallbacks come from
+// env, so that parallel tests each reach their own server.
+func testProviderFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"flexslot": providerserver.NewProtocol6WithError(New("test", WithEnv(env))()),
+	}
+}
+
+const providerTestResource = `
+resource "flexslot_oauth2_client" "web" {
+  application_name = "Web"
+  client_type      = "confidential"
+  redirect_uris    = ["https://app.example.com/oauth/callback"]
+  allowed_scopes   = ["decks:read"]
+}
+`
+
+// recordingServer answers the client list with an empty list and records
+// the headers the provider sent.
+type recordingServer struct {
+	*httptest.Server
+	mu      sync.Mutex
+	headers []http.Header
+}
+
+func newRecordingServer(t *testing.T) *recordingServer {
+	rs := &recordingServer{}
+	rs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs.mu.Lock()
+		rs.headers = append(rs.headers, r.Header.Clone())
+		rs.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req_test")
+		fmt.Fprint(w, `{"clients":[]}`)
+	}))
+	t.Cleanup(rs.Close)
+	return rs
+}
+
+func TestAccProvider_configuresAgainstLocalServer(t *testing.T) {
+	t.Parallel()
+	srv := newRecordingServer(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories(map[string]string{"FLEXSLOT_PAT": "flx_pat_from_env"}),
+		Steps: []resource.TestStep{{
+			Config:             fmt.Sprintf("provider \"flexslot\" {\n  base_url = %q\n}\n", srv.URL) + providerTestResource,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.headers) == 0 {
+		t.Fatal("the provider made no request to the configured base_url")
+	}
+	for _, h := range srv.headers {
+		if got := h.Get("Authorization"); got != "Bearer flx_pat_from_env" {
+			t.Errorf("Authorization = %q, want the token from FLEXSLOT_PAT", got)
+		}
+		if ua := h.Get("User-Agent"); !strings.HasPrefix(ua, "terraform-provider-flexslot/test (+https://registry.terraform.io/providers/flexslot/flexslot) Terraform/") {
+			t.Errorf("User-Agent = %q", ua)
+		}
+	}
+}
+
+func TestAccProvider_configurationErrors(t *testing.T) {
+	t.Parallel()
+	srv := newRecordingServer(t)
+	cases := map[string]struct {
+		env    map[string]string
+		config string
+		want   string
+	}{
+		"missing token": {
+			env:    map[string]string{"FLEXSLOT_BASE_URL": srv.URL},
+			config: providerTestResource,
+			want:   `(?s)Missing Flexslot API token.*FLEXSLOT_PAT`,
+		},
+		"base_url not absolute": {
+			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
+			config: "provider \"flexslot\" {\n  base_url = \"api.flexslot.gg\"\n}\n" + providerTestResource,
+			want:   `(?s)Invalid Flexslot base URL.*"api.flexslot.gg".*not an absolute http\(s\) URL`,
+		},
+		"base_url plaintext to a remote host": {
+			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
+			config: "provider \"flexslot\" {\n  base_url = \"http://api.flexslot.gg\"\n}\n" + providerTestResource,
+			want:   `(?s)Invalid Flexslot base URL.*"http://api.flexslot.gg".*plain\s+http\s+to\s+api.flexslot.gg`,
+		},
+		"FLEXSLOT_BASE_URL plaintext to a remote host": {
+			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a", "FLEXSLOT_BASE_URL": "http://10.0.0.1:8080"},
+			config: providerTestResource,
+			want:   `(?s)Invalid Flexslot base URL.*FLEXSLOT_BASE_URL.*plain\s+http`,
+		},
+		"base_url with another scheme": {
+			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
+			config: "provider \"flexslot\" {\n  base_url = \"ftp://127.0.0.1/\"\n}\n" + providerTestResource,
+			want:   `(?s)Invalid Flexslot base URL.*scheme "ftp"`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories(tc.env),
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.headers) != 0 {
+		t.Errorf("a misconfigured provider sent %d requests", len(srv.headers))
+	}
+}
