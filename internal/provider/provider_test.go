@@ -135,6 +135,14 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			want:   `(?s)Invalid Flexslot base URL.*scheme "ftp"`,
 		},
 	}
+	// Runs after the parallel subtests have finished.
+	t.Cleanup(func() {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		if len(srv.headers) != 0 {
+			t.Errorf("a misconfigured provider sent %d requests", len(srv.headers))
+		}
+	})
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -147,10 +155,5 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 				}},
 			})
 		})
-	}
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	if len(srv.headers) != 0 {
-		t.Errorf("a misconfigured provider sent %d requests", len(srv.headers))
 	}
 }

@@ -29,7 +29,9 @@ func (redirectURIValidator) Description(context.Context) string {
 	return "must be a valid Flexslot redirect URI: https (http only for localhost, 127.0.0.1 and [::1]), no wildcards, no fragment, no custom scheme"
 }
 
-func (v redirectURIValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v redirectURIValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (redirectURIValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -1,0 +1,53 @@
+// Package apispec holds the OpenAPI description of Flexslot's partner OAuth2
+// client management API. The emulator's responses and the client's requests
+// are both validated against it, so neither can drift from the contract.
+package apispec
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+//go:embed openapi.yaml
+var document []byte
+
+// Document returns the raw OpenAPI document (YAML).
+func Document() []byte {
+	return append([]byte(nil), document...)
+}
+
+var load = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(document)
+	if err != nil {
+		return nil, fmt.Errorf("loading the OpenAPI document: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validating the OpenAPI document: %w", err)
+	}
+	return doc, nil
+})
+
+// Load returns the parsed and validated document. It is parsed once and
+// shared: callers must not modify it.
+func Load() (*openapi3.T, error) {
+	return load()
+}
+
+// NewRouter returns a router that finds the operation for a request to any
+// host, so requests to a local emulator match the same routes as requests to
+// the production server.
+func NewRouter() (routers.Router, error) {
+	doc, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	anyHost := *doc
+	anyHost.Servers = nil
+	return gorillamux.NewRouter(&anyHost)
+}

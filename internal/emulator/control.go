@@ -1,0 +1,287 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// serveControl serves the /_emulator/ control API. It needs no token: the
+// emulator listens on loopback only unless told otherwise.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	s.routeControl(r).write(w)
+}
+
+func (s *Server) routeControl(r *http.Request) response {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, controlPrefix), "/")
+	route := func(method string, pattern ...string) bool {
+		if r.Method != method || len(parts) != len(pattern) {
+			return false
+		}
+		for i, p := range pattern {
+			if parts[i] == "" || (p != "*" && p != parts[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case route(http.MethodPost, "reset"):
+		if err := s.reset(); err != nil {
+			return internalError(err)
+		}
+		return noContent()
+	case route(http.MethodPost, "clients", "*", "suspend"):
+		return s.controlSetStatus(parts[1], StatusSuspended)
+	case route(http.MethodPost, "clients", "*", "unsuspend"):
+		return s.controlSetStatus(parts[1], StatusActive)
+	case route(http.MethodPost, "clients", "*", "grants"):
+		token, err := s.Grant(parts[1])
+		if err != nil {
+			return controlError(err)
+		}
+		return jsonResponse(http.StatusCreated, struct {
+			AccessToken string `json:"access_token"`
+		}{token})
+	case route(http.MethodGet, "tokens", "*"):
+		return jsonResponse(http.StatusOK, struct {
+			Active bool `json:"active"`
+		}{s.TokenActive(parts[1])})
+	case route(http.MethodPost, "verify-secret"):
+		var in struct {
+			ClientID     string `json:"client_id"`
+			ClientSecret string `json:"client_secret"`
+		}
+		if e := decodeControlBody(r, &in); e != nil {
+			return errorResponse(e)
+		}
+		return jsonResponse(http.StatusOK, struct {
+			Valid bool `json:"valid"`
+		}{s.VerifySecret(in.ClientID, in.ClientSecret)})
+	case route(http.MethodPost, "faults"):
+		var f Fault
+		if e := decodeControlBody(r, &f); e != nil {
+			return errorResponse(e)
+		}
+		if err := f.validate(); err != nil {
+			return errorResponse(invalidRequest("", err.Error()))
+		}
+		return jsonResponse(http.StatusCreated, struct {
+			ID string `json:"id"`
+		}{s.addFault(f)})
+	case route(http.MethodDelete, "faults"):
+		s.ClearFaults()
+		return noContent()
+	case route(http.MethodGet, "requests"):
+		return jsonResponse(http.StatusOK, struct {
+			Requests []RequestRecord `json:"requests"`
+		}{s.Requests()})
+	case route(http.MethodDelete, "requests"):
+		s.ClearRequests()
+		return noContent()
+	}
+	return errorResponse(&Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such control endpoint"})
+}
+
+func (s *Server) controlSetStatus(clientID, status string) response {
+	c, err := s.setStatus(clientID, status)
+	if err != nil {
+		return controlError(err)
+	}
+	return jsonResponse(http.StatusOK, clientEnvelope{Client: c})
+}
+
+func decodeControlBody(r *http.Request, v any) *Error {
+	body, e := readBody(r)
+	if e != nil {
+		return e
+	}
+	dec := jsonStrictDecoder(body)
+	if err := dec.Decode(v); err != nil {
+		return invalidRequest("", "invalid request body: "+err.Error())
+	}
+	return nil
+}
+
+func controlError(err error) response {
+	var e *Error
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return errorResponse(notFound())
+	case errors.As(err, &e):
+		return errorResponse(e)
+	}
+	return internalError(err)
+}
+
+func internalError(err error) response {
+	return errorResponse(&Error{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error()})
+}
+
+// asError keeps a nil *Error from becoming a non-nil error.
+func asError(e *Error) error {
+	if e == nil {
+		return nil
+	}
+	if e.Code == "not_found" {
+		return ErrNotFound
+	}
+	return e
+}
+
+// Reset empties every partner's clients, grants and idempotency keys, the faults and the request log.
+func (s *Server) Reset() {
+	// The state is emptied in memory even when the state file cannot be written.
+	_ = s.reset()
+}
+
+func (s *Server) reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = emptyState()
+	s.faults = nil
+	s.requests = nil
+	return s.saveLocked()
+}
+
+// Requests returns the partner API request log, oldest first.
+func (s *Server) Requests() []RequestRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]RequestRecord{}, s.requests...)
+}
+
+// ClearRequests empties the request log.
+func (s *Server) ClearRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// Suspend suspends a client, as Flexslot staff would.
+func (s *Server) Suspend(clientID string) error {
+	_, err := s.setStatus(clientID, StatusSuspended)
+	return err
+}
+
+// Unsuspend makes a suspended client active again.
+func (s *Server) Unsuspend(clientID string) error {
+	_, err := s.setStatus(clientID, StatusActive)
+	return err
+}
+
+func (s *Server) setStatus(clientID, status string) (Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(clientID)
+	if c == nil || c.Status == StatusRevoked {
+		return Client{}, ErrNotFound
+	}
+	if c.Status != status {
+		c.Status = status
+		c.UpdatedAt = s.timestamp()
+		if err := s.saveLocked(); err != nil {
+			return Client{}, err
+		}
+	}
+	return c.clone(), nil
+}
+
+// VerifySecret reports whether secret is the current secret of a client that is not revoked.
+func (s *Server) VerifySecret(clientID, secret string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(clientID)
+	return c != nil && c.Status != StatusRevoked && secretMatches(c, secret)
+}
+
+// Grant records a user authorizing the client and returns the access token issued to it.
+func (s *Server) Grant(clientID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(clientID)
+	if c == nil || c.Status == StatusRevoked {
+		return "", ErrNotFound
+	}
+	if c.Status == StatusSuspended {
+		return "", &Error{Status: http.StatusConflict, Code: "client_suspended", Message: "a suspended client cannot be authorized"}
+	}
+	token := newID("flx_at_", s.now()) + randomHex(16)
+	s.state.AccessTokens[token] = &grant{ClientID: clientID}
+	if err := s.saveLocked(); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// TokenActive reports whether an access token issued by Grant still works.
+func (s *Server) TokenActive(accessToken string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.state.AccessTokens[accessToken]
+	return g != nil && !g.Revoked
+}
+
+// Clients returns the partner's active and suspended clients, oldest first.
+func (s *Server) Clients(token string) []Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clientsLocked(token)
+}
+
+// Client returns any client, revoked ones included.
+func (s *Server) Client(clientID string) (Client, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(clientID)
+	if c == nil {
+		return Client{}, false
+	}
+	return c.clone(), true
+}
+
+// UpdateAsDashboard changes a client outside the API, as the partner's
+// dashboard would. A nil argument keeps the stored value.
+func (s *Server) UpdateAsDashboard(token, clientID string, name *string, redirectURIs, scopes []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, e := s.partnerClientLocked(token, clientID)
+	if e != nil {
+		return asError(e)
+	}
+	if e := s.updateClientLocked(c, name, redirectURIs, scopes); e != nil {
+		return asError(e)
+	}
+	return s.saveLocked()
+}
+
+// RotateAsDashboard rotates a client's secret outside the API and returns the new secret.
+func (s *Server) RotateAsDashboard(token, clientID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, e := s.partnerClientLocked(token, clientID)
+	if e != nil {
+		return "", asError(e)
+	}
+	secret, e := s.rotateClientLocked(c)
+	if e != nil {
+		return "", asError(e)
+	}
+	return secret, s.saveLocked()
+}
+
+// CreateAsDashboard creates a client outside the API and returns it with its one-time secret.
+func (s *Server) CreateAsDashboard(token string, name, clientType string, redirectURIs, scopes []string) (Client, string, error) {
+	if !s.tokens[token] {
+		return Client{}, "", fmt.Errorf("emulator: unknown partner token")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, secret, e := s.createClientLocked(token, name, clientType, slices.Clone(redirectURIs), slices.Clone(scopes))
+	if e != nil {
+		return Client{}, "", asError(e)
+	}
+	return c.clone(), secret, s.saveLocked()
+}

@@ -1,0 +1,168 @@
+package emulator_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
+)
+
+// control calls the control API and decodes a JSON answer into out when given.
+func control(t *testing.T, inst *emulatortest.Instance, method, path, body string, wantStatus int, out any) {
+	t.Helper()
+	r := call(t, inst, "", method, "/_emulator"+path, body)
+	expectStatus(t, r, wantStatus)
+	if out != nil {
+		r.decode(t, out)
+	}
+}
+
+func TestControlAPI(t *testing.T) {
+	inst := startTwoPartners(t)
+	created := create(t, inst, tokenA, "confidential")
+	id := created.Client.ClientID
+
+	var envelope struct {
+		Client emulator.Client `json:"client"`
+	}
+	control(t, inst, http.MethodPost, "/clients/"+id+"/suspend", "", http.StatusOK, &envelope)
+	if envelope.Client.Status != emulator.StatusSuspended {
+		t.Errorf("after suspend: %+v", envelope.Client)
+	}
+	r := call(t, inst, tokenA, http.MethodGet, clientPath(id), "")
+	if !strings.Contains(string(r.body), `"status":"suspended"`) {
+		t.Errorf("API does not show the suspension: %s", r.body)
+	}
+	// A suspended client can still be edited and rotated.
+	expectStatus(t, call(t, inst, tokenA, http.MethodPatch, clientPath(id), `{"application_name":"Still editable"}`), http.StatusOK)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusConflict, nil)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/unsuspend", "", http.StatusOK, &envelope)
+	if envelope.Client.Status != emulator.StatusActive {
+		t.Errorf("after unsuspend: %+v", envelope.Client)
+	}
+	control(t, inst, http.MethodPost, "/clients/flx_client_unknown/suspend", "", http.StatusNotFound, nil)
+
+	var verified struct {
+		Valid bool `json:"valid"`
+	}
+	body, _ := json.Marshal(map[string]string{"client_id": id, "client_secret": created.PlaintextClientSecret})
+	control(t, inst, http.MethodPost, "/verify-secret", string(body), http.StatusOK, &verified)
+	if !verified.Valid {
+		t.Error("verify-secret refused the issued secret")
+	}
+	control(t, inst, http.MethodPost, "/verify-secret", `{"client_id":"`+id+`","client_secret":"flx_cs_wrong"}`, http.StatusOK, &verified)
+	if verified.Valid {
+		t.Error("verify-secret accepted a wrong secret")
+	}
+	control(t, inst, http.MethodPost, "/verify-secret", `{"client":"x"}`, http.StatusBadRequest, nil)
+
+	var granted struct {
+		AccessToken string `json:"access_token"`
+	}
+	control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusCreated, &granted)
+	if !strings.HasPrefix(granted.AccessToken, "flx_at_") {
+		t.Fatalf("access token %q", granted.AccessToken)
+	}
+	var active struct {
+		Active bool `json:"active"`
+	}
+	control(t, inst, http.MethodGet, "/tokens/"+granted.AccessToken, "", http.StatusOK, &active)
+	if !active.Active {
+		t.Error("fresh token inactive")
+	}
+	expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(id), ""), http.StatusNoContent)
+	control(t, inst, http.MethodGet, "/tokens/"+granted.AccessToken, "", http.StatusOK, &active)
+	if active.Active {
+		t.Error("token active after revocation")
+	}
+	control(t, inst, http.MethodGet, "/tokens/flx_at_unknown", "", http.StatusOK, &active)
+	if active.Active {
+		t.Error("unknown token active")
+	}
+	control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusNotFound, nil)
+
+	var log struct {
+		Requests []emulator.RequestRecord `json:"requests"`
+	}
+	control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
+	want := []string{"POST 201", "GET 200", "PATCH 200", "DELETE 204"}
+	if len(log.Requests) != len(want) {
+		t.Fatalf("request log %+v, want %v", log.Requests, want)
+	}
+	for i, rec := range log.Requests {
+		if got := fmt.Sprintf("%s %d", rec.Method, rec.Status); got != want[i] {
+			t.Errorf("request %d: %+v, want %s", i, rec, want[i])
+		}
+		if rec.At.IsZero() || !strings.HasPrefix(rec.Path, emulator.BasePath) {
+			t.Errorf("request %d: %+v", i, rec)
+		}
+	}
+	control(t, inst, http.MethodDelete, "/requests", "", http.StatusNoContent, nil)
+	control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
+	if len(log.Requests) != 0 {
+		t.Errorf("request log not cleared: %+v", log.Requests)
+	}
+
+	var fault struct {
+		ID string `json:"id"`
+	}
+	control(t, inst, http.MethodPost, "/faults", `{"method":"GET","path_prefix":"`+emulator.BasePath+`","times":1,"kind":"status","status":503,"retry_after":1}`, http.StatusCreated, &fault)
+	if fault.ID == "" {
+		t.Error("no fault id")
+	}
+	r = call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "1" {
+		t.Errorf("fault not applied: %d %v", r.status, r.header)
+	}
+	control(t, inst, http.MethodPost, "/faults", `{"kind":"status"}`, http.StatusCreated, nil)
+	control(t, inst, http.MethodDelete, "/faults", "", http.StatusNoContent, nil)
+	expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
+	control(t, inst, http.MethodPost, "/faults", `{"kind":"nonsense"}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/faults", `{"kind":"status","status":1000}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/faults", `{"kind":"status","extra":1}`, http.StatusBadRequest, nil)
+
+	create(t, inst, tokenB, "public")
+	inst.Server.AddFault(emulator.Fault{Kind: emulator.FaultLatency, LatencyMS: 1})
+	control(t, inst, http.MethodPost, "/reset", "", http.StatusNoContent, nil)
+	if len(inst.Server.Clients(tokenA))+len(inst.Server.Clients(tokenB)) != 0 || len(inst.Server.Requests()) != 0 {
+		t.Error("reset left state behind")
+	}
+	if _, ok := inst.Server.Client(id); ok {
+		t.Error("reset kept a revoked client")
+	}
+	control(t, inst, http.MethodGet, "/nothing", "", http.StatusNotFound, nil)
+	control(t, inst, http.MethodGet, "/reset", "", http.StatusNotFound, nil)
+}
+
+func TestRequestLogRecordsIdempotencyKeys(t *testing.T) {
+	inst := startTwoPartners(t)
+	call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "public"), "Idempotency-Key", "abc")
+	call(t, inst, "", http.MethodGet, emulator.BasePath, "")
+	resp, err := http.Get(inst.URL + "/_emulator/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var log struct {
+		Requests []map[string]any `json:"requests"`
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Requests) != 2 {
+		t.Fatalf("log %s", data)
+	}
+	first, second := log.Requests[0], log.Requests[1]
+	if first["method"] != "POST" || first["path"] != emulator.BasePath || first["status"] != float64(201) || first["idempotency_key"] != "abc" || first["at"] == nil {
+		t.Errorf("first record %v", first)
+	}
+	if second["status"] != float64(401) || second["idempotency_key"] != "" {
+		t.Errorf("second record %v", second)
+	}
+}

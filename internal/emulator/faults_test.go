@@ -1,0 +1,170 @@
+package emulator_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+)
+
+func TestFaultStatus(t *testing.T) {
+	inst := startTwoPartners(t)
+	inst.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 2})
+
+	// A GET does not match the POST fault.
+	expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
+	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "public"))
+	expectError(t, r, http.StatusTooManyRequests, "injected_fault", "")
+	if r.header.Get("Retry-After") != "2" {
+		t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
+	}
+	if n := len(inst.Server.Clients(tokenA)); n != 0 {
+		t.Fatal("a status fault processed the request")
+	}
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "public")), http.StatusCreated)
+
+	// times 0 lasts until cleared; the status defaults to 503.
+	inst.Server.AddFault(emulator.Fault{Kind: emulator.FaultStatus})
+	for range 3 {
+		r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
+		expectError(t, r, http.StatusServiceUnavailable, "injected_fault", "")
+		if r.header.Get("Retry-After") != "" {
+			t.Error("Retry-After without retry_after")
+		}
+	}
+	inst.Server.ClearFaults()
+	expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
+}
+
+func TestFaultHTMLError(t *testing.T) {
+	inst := startTwoPartners(t)
+	inst.Server.AddFault(emulator.Fault{Times: 1, Kind: emulator.FaultHTMLError})
+	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "public"))
+	if r.status != http.StatusBadGateway || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "<html>") {
+		t.Fatalf("%d %s %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if n := len(inst.Server.Clients(tokenA)); n != 0 {
+		t.Fatal("an html_error fault processed the request")
+	}
+	inst.Server.AddFault(emulator.Fault{Times: 1, Kind: emulator.FaultHTMLError, Status: 504})
+	if r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""); r.status != http.StatusGatewayTimeout {
+		t.Fatalf("status %d", r.status)
+	}
+}
+
+func TestFaultMalformedBody(t *testing.T) {
+	inst := startTwoPartners(t)
+	inst.Server.AddFault(emulator.Fault{Method: "POST", Times: 1, Kind: emulator.FaultMalformedBody})
+	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "public"))
+	expectStatus(t, r, http.StatusCreated)
+	if json.Valid(r.body) || len(r.body) == 0 {
+		t.Fatalf("body is not truncated JSON: %s", r.body)
+	}
+	if n := len(inst.Server.Clients(tokenA)); n != 1 {
+		t.Fatal("malformed_body did not process the request")
+	}
+}
+
+func TestFaultDropAfterCommit(t *testing.T) {
+	inst := startTwoPartners(t)
+	inst.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
+	req, _ := http.NewRequest(http.MethodPost, inst.URL+emulator.BasePath, strings.NewReader(createBody("App", "confidential")))
+	req.Header.Set("Authorization", "Bearer "+tokenA)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", "lost-1")
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("got an answer (%d) from a dropped connection", resp.StatusCode)
+	}
+	clients := inst.Server.Clients(tokenA)
+	if len(clients) != 1 {
+		t.Fatalf("%d clients: the change was not committed", len(clients))
+	}
+	// The retry with the same key gets the lost response and nothing new.
+	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "confidential"), "Idempotency-Key", "lost-1")
+	expectStatus(t, r, http.StatusCreated)
+	var created oneTimeSecret
+	r.decode(t, &created)
+	if created.Client.ClientID != clients[0].ClientID || !inst.Server.VerifySecret(created.Client.ClientID, created.PlaintextClientSecret) {
+		t.Fatalf("retry did not replay the lost create: %s", r.body)
+	}
+	log := inst.Server.Requests()
+	if len(log) != 2 || log[0].Status != http.StatusCreated || log[0].Fault != emulator.FaultDropAfterCommit || log[0].IdempotencyKey != "lost-1" {
+		t.Fatalf("request log %+v", log)
+	}
+}
+
+func TestFaultLatency(t *testing.T) {
+	inst := startTwoPartners(t)
+	const latency = 300 * time.Millisecond
+	inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultLatency, LatencyMS: int(latency / time.Millisecond)})
+
+	// Waits run in parallel, not one after another.
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() { expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK) })
+	}
+	wg.Wait()
+	if elapsed := time.Since(start); elapsed < latency || elapsed > 3*latency {
+		t.Fatalf("5 parallel requests took %v with %v latency each", elapsed, latency)
+	}
+
+	// A caller that gives up ends the wait, and nothing is processed.
+	inst.Server.ClearFaults()
+	inst.Server.ClearRequests()
+	inst.Server.AddFault(emulator.Fault{Method: "POST", Kind: emulator.FaultLatency, LatencyMS: 10_000})
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, inst.URL+emulator.BasePath, strings.NewReader(createBody("App", "public")))
+	req.Header.Set("Authorization", "Bearer "+tokenA)
+	req.Header.Set("Content-Type", "application/json")
+	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for len(inst.Server.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if log := inst.Server.Requests(); len(log) != 1 || log[0].Status != 0 {
+		t.Fatalf("request log %+v", log)
+	}
+	if n := len(inst.Server.Clients(tokenA)); n != 0 {
+		t.Fatal("a cancelled request was processed")
+	}
+}
+
+func TestFaultsSkipControlAPI(t *testing.T) {
+	inst := startTwoPartners(t)
+	inst.Server.AddFault(emulator.Fault{Kind: emulator.FaultStatus, Status: 500})
+	resp, err := http.Get(inst.URL + "/_emulator/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("control API faulted: %d", resp.StatusCode)
+	}
+}
+
+func TestAddFaultPanicsOnInvalidFault(t *testing.T) {
+	s, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic")
+		}
+	}()
+	s.AddFault(emulator.Fault{Kind: "teapot"})
+}

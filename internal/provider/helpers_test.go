@@ -1,0 +1,120 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+)
+
+const (
+	testTokenA = "flx_pat_acc_partner_a"
+	testTokenB = "flx_pat_acc_partner_b"
+)
+
+var (
+	clientIDRegexp = regexp.MustCompile(`^flx_client_[0-9A-HJKMNP-TV-Z]{26}$`)
+	secretRegexp   = regexp.MustCompile(`^flx_cs_[0-9A-Za-z]{58,}$`)
+)
+
+// testEmulator is an emulator of the Flexslot API for one test, with two partners.
+type testEmulator struct {
+	*emulatortest.Instance
+}
+
+func newTestEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	return &testEmulator{emulatortest.Start(t, emulator.Options{Tokens: []string{testTokenA, testTokenB}})}
+}
+
+// env points the provider at this emulator as partner A.
+func (e *testEmulator) env() map[string]string {
+	return map[string]string{"FLEXSLOT_BASE_URL": e.URL, "FLEXSLOT_PAT": testTokenA}
+}
+
+func (e *testEmulator) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return testProviderFactories(e.env())
+}
+
+// apiClient is a Flexslot client acting for partner A outside Terraform, as the dashboard would.
+func (e *testEmulator) apiClient(t *testing.T) *flexslot.Client {
+	t.Helper()
+	c, err := flexslot.NewClient(flexslot.Config{BaseURL: e.URL, Token: testTokenA, UserAgent: "acceptance-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// checkNoClientsLeft is a CheckDestroy: every partner's client list is empty.
+func (e *testEmulator) checkNoClientsLeft(*terraform.State) error {
+	for _, token := range []string{testTokenA, testTokenB} {
+		if clients := e.Server.Clients(token); len(clients) != 0 {
+			return fmt.Errorf("%d clients left at the emulator after destroy, first %s", len(clients), clients[0].ClientID)
+		}
+	}
+	return nil
+}
+
+// writeCounts counts the partner API requests that change something since the
+// log was last cleared, keyed "METHOD kind" with kind one of create, rotate,
+// update, revoke; reads are counted under "GET".
+func (e *testEmulator) writeCounts() map[string]int {
+	counts := map[string]int{}
+	for _, r := range e.Server.Requests() {
+		switch {
+		case r.Method == "GET":
+			counts["GET"]++
+		case r.Method == "POST" && strings.HasSuffix(r.Path, "/rotate-secret"):
+			counts["rotate"]++
+		case r.Method == "POST":
+			counts["create"]++
+		case r.Method == "PATCH":
+			counts["update"]++
+		case r.Method == "DELETE":
+			counts["revoke"]++
+		}
+	}
+	return counts
+}
+
+// expectWrites checks that the step made exactly these writes (reads are not counted).
+func (e *testEmulator) expectWrites(want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got := e.writeCounts()
+		for _, kind := range []string{"create", "rotate", "update", "revoke"} {
+			if got[kind] != want[kind] {
+				return fmt.Errorf("%s requests: got %d, want %d (all: %v)", kind, got[kind], want[kind], got)
+			}
+		}
+		return nil
+	}
+}
+
+// checkSecretVerifies checks that the secret in state is the client's current secret.
+func (e *testEmulator) checkSecretVerifies(addr string, want bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		id, secret := rs.Primary.Attributes["client_id"], rs.Primary.Attributes["client_secret"]
+		if got := e.Server.VerifySecret(id, secret); got != want {
+			return fmt.Errorf("secret of %s verifies = %t, want %t", id, got, want)
+		}
+		return nil
+	}
+}
+
+// clientConfig renders a flexslot_oauth2_client resource block.
+func clientConfig(name, body string) string {
+	return fmt.Sprintf("resource \"flexslot_oauth2_client\" %q {\n%s\n}\n", name, body)
+}
