@@ -114,6 +114,16 @@ func (e *testEmulator) checkSecretVerifies(addr string, want bool) resource.Test
 	}
 }
 
+// expectError matches a CLI error holding each part in order, wherever the
+// CLI wrapped its lines.
+func expectError(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
 // clientConfig renders a flexslot_oauth2_client resource block.
 func clientConfig(name, body string) string {
 	return fmt.Sprintf("resource \"flexslot_oauth2_client\" %q {\n%s\n}\n", name, body)

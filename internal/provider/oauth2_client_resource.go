@@ -297,6 +297,8 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	if flexslot.IsNotFound(err) {
 		resp.Diagnostics.Append(clientGoneWarning(clientID))
 		resp.State.RemoveResource(ctx)
+		// The framework requires an identity even for a removed resource.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 		return
 	}
 	if err != nil {
@@ -348,7 +350,10 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	result := state
 	result.DeletionProtection = plan.DeletionProtection
 	result.Timeouts = plan.Timeouts
-	defer func() { resp.Diagnostics.Append(resp.State.Set(ctx, &result)...) }()
+	defer func() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &result)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
+	}()
 
 	if secretRotationPlanned(state, plan) {
 		issued, err := r.data.client.OAuth2Clients.RotateSecret(ctx, clientID)

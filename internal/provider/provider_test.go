@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -107,32 +106,32 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 	cases := map[string]struct {
 		env    map[string]string
 		config string
-		want   string
+		want   []string
 	}{
 		"missing token": {
 			env:    map[string]string{"FLEXSLOT_BASE_URL": srv.URL},
 			config: providerTestResource,
-			want:   `(?s)Missing Flexslot API token.*FLEXSLOT_PAT`,
+			want:   []string{"Missing Flexslot API token", "api_token", "FLEXSLOT_PAT"},
 		},
 		"base_url not absolute": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
 			config: "provider \"flexslot\" {\n  base_url = \"api.flexslot.gg\"\n}\n" + providerTestResource,
-			want:   `(?s)Invalid Flexslot base URL.*"api.flexslot.gg".*not an absolute http\(s\) URL`,
+			want:   []string{"Invalid Flexslot base URL", `The base URL "api.flexslot.gg" is not an absolute http(s) URL`},
 		},
 		"base_url plaintext to a remote host": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
 			config: "provider \"flexslot\" {\n  base_url = \"http://api.flexslot.gg\"\n}\n" + providerTestResource,
-			want:   `(?s)Invalid Flexslot base URL.*"http://api.flexslot.gg".*plain\s+http\s+to\s+api.flexslot.gg`,
+			want:   []string{"Invalid Flexslot base URL", `"http://api.flexslot.gg" uses plain http to api.flexslot.gg: a personal access token must never travel in plaintext`},
 		},
 		"FLEXSLOT_BASE_URL plaintext to a remote host": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a", "FLEXSLOT_BASE_URL": "http://10.0.0.1:8080"},
 			config: providerTestResource,
-			want:   `(?s)Invalid Flexslot base URL.*FLEXSLOT_BASE_URL.*plain\s+http`,
+			want:   []string{"Invalid Flexslot base URL", `"http://10.0.0.1:8080" (from the FLEXSLOT_BASE_URL environment variable) uses plain http`},
 		},
 		"base_url with another scheme": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
 			config: "provider \"flexslot\" {\n  base_url = \"ftp://127.0.0.1/\"\n}\n" + providerTestResource,
-			want:   `(?s)Invalid Flexslot base URL.*scheme "ftp"`,
+			want:   []string{"Invalid Flexslot base URL", `uses the scheme "ftp"`},
 		},
 	}
 	// Runs after the parallel subtests have finished.
@@ -151,7 +150,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config:      tc.config,
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
+					ExpectError: expectError(tc.want...),
 				}},
 			})
 		})
