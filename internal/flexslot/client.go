@@ -93,6 +93,8 @@ func NewClient(cfg Config) (*Client, error) {
 		copied := *cfg.HTTPClient // never mutate the caller's client
 		hc = &copied
 	}
+	// The API never redirects; following one could hand the token to another host.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if cfg.Logf != nil {
 		base := hc.Transport
 		if base == nil {

@@ -97,7 +97,7 @@ func timeValue(t *time.Time) types.String {
 	if t == nil || t.IsZero() {
 		return types.StringNull()
 	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
 }
 
 func stringSet(ctx context.Context, values []string, diags diag.Diagnostics) (types.Set, diag.Diagnostics) {

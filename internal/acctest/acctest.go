@@ -1,0 +1,497 @@
+// Package acctest runs acceptance tests through a real Terraform or OpenTofu
+// CLI that launches the provider as a plugin process, exactly as users run it.
+//
+// terraform-plugin-testing serves the provider in-process and hides the CLI's
+// output; this harness keeps it, so tests can assert plan-time warnings, pass
+// CLI flags such as -parallelism, and inspect CLI output and TF_LOG files.
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+const (
+	// DevOverridesWarning is the summary of the warning both CLIs emit on
+	// every command while dev_overrides are configured.
+	DevOverridesWarning = "Provider development overrides are in effect"
+
+	// mirroredProviderVersion is the version init records for the provider.
+	// Configurations under test must not constrain the provider's version.
+	mirroredProviderVersion = "0.0.1"
+)
+
+var (
+	providerAddresses = []string{
+		"registry.terraform.io/flexslot/flexslot",
+		"registry.opentofu.org/flexslot/flexslot",
+	}
+	// toolProviders are installed from the mirror built by tools/install.sh.
+	toolProviders = []string{
+		"registry.terraform.io/hashicorp/time",
+		"registry.opentofu.org/hashicorp/time",
+	}
+)
+
+var providerBuild struct {
+	once   sync.Once
+	bin    string
+	mirror string
+	err    error
+}
+
+// ProviderBinary builds the provider once per test process and returns the
+// directory holding the binary. The build lives in os.TempDir until a later
+// test process finds it abandoned and removes it.
+func ProviderBinary(t testing.TB) string {
+	t.Helper()
+	providerBuild.once.Do(func() {
+		providerBuild.bin, providerBuild.mirror, providerBuild.err = buildProvider()
+	})
+	if providerBuild.err != nil {
+		t.Fatalf("building the provider: %s", providerBuild.err)
+	}
+	return providerBuild.bin
+}
+
+const (
+	buildDirPattern = "flexslot-acctest-*"
+	buildLockName   = ".lock"
+)
+
+// buildProvider builds the provider into a bin directory and also lays it out
+// as a filesystem mirror: dev_overrides alone do not stop init from looking
+// the provider up in its registry.
+func buildProvider() (bin, mirror string, err error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", "", err
+	}
+	removeAbandonedBuilds()
+	dir, err := os.MkdirTemp("", buildDirPattern)
+	if err != nil {
+		return "", "", err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	if err := lockForProcess(filepath.Join(dir, buildLockName)); err != nil {
+		return "", "", err
+	}
+
+	bin, mirror = filepath.Join(dir, "bin"), filepath.Join(dir, "mirror")
+	binary := filepath.Join(bin, providerExecutable())
+	cmd := exec.Command("go", "build", "-o", binary, ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("go build in %s: %w\n%s", root, err, out)
+	}
+	for _, addr := range providerAddresses {
+		pkg := filepath.Join(mirror, filepath.FromSlash(addr), mirroredProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
+		if err := os.MkdirAll(pkg, 0o755); err != nil {
+			return "", "", err
+		}
+		if err := os.Link(binary, filepath.Join(pkg, providerExecutable())); err != nil {
+			return "", "", err
+		}
+	}
+	return bin, mirror, nil
+}
+
+// removeAbandonedBuilds removes the builds of test processes that have exited.
+func removeAbandonedBuilds() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), buildDirPattern))
+	for _, dir := range dirs {
+		if abandoned(filepath.Join(dir, buildLockName)) {
+			os.RemoveAll(dir)
+		}
+	}
+}
+
+func providerExecutable() string {
+	if runtime.GOOS == "windows" {
+		return "terraform-provider-flexslot.exe"
+	}
+	return "terraform-provider-flexslot"
+}
+
+// moduleRoot walks up from the working directory, which go test sets to the
+// package under test, to the directory holding go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// CLI returns the absolute path of the CLI named by TF_ACC_TERRAFORM_PATH.
+// It skips the test unless TF_ACC is set, as resource.Test does.
+func CLI(t testing.TB) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run acceptance tests")
+	}
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is empty: point it at a terraform or tofu binary (./tools/install.sh builds them)")
+	}
+	resolved, err := exec.LookPath(path)
+	if err != nil {
+		t.Fatalf("TF_ACC_TERRAFORM_PATH=%q is not an executable: %s", path, err)
+	}
+	// exec.Cmd resolves a relative path against Cmd.Dir, not the test's directory.
+	abs, err := filepath.Abs(resolved)
+	if err != nil {
+		t.Fatalf("TF_ACC_TERRAFORM_PATH=%q: %s", path, err)
+	}
+	return abs
+}
+
+// Workspace is a working directory with a CLI configuration of its own, in
+// which CLI commands run with a clean environment.
+type Workspace struct {
+	Dir string
+
+	t         testing.TB
+	cli       string
+	cliConfig string
+	ctx       context.Context
+	running   sync.WaitGroup
+
+	mu  sync.Mutex
+	env map[string]string
+}
+
+// NewWorkspace returns a workspace whose CLI uses the provider built by
+// ProviderBinary through dev_overrides. Commands still running when the test
+// ends are killed together with every process they started.
+func NewWorkspace(t testing.TB) *Workspace {
+	t.Helper()
+	cli := CLI(t)
+	providerDir := ProviderBinary(t)
+
+	// Created before the cleanup below is registered, so they are removed
+	// only after every process using them is gone.
+	w := &Workspace{Dir: t.TempDir(), t: t, cli: cli}
+	w.cliConfig = filepath.Join(t.TempDir(), "cli.tfrc")
+	if err := os.WriteFile(w.cliConfig, []byte(cliConfig(providerDir, providerBuild.mirror, toolsMirror())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	w.env = map[string]string{
+		"TF_CLI_CONFIG_FILE": w.cliConfig,
+		"TF_IN_AUTOMATION":   "1",
+		"CHECKPOINT_DISABLE": "1",
+		"TF_INPUT":           "0",
+	}
+	for _, key := range []string{"PATH", "HOME", "TMPDIR"} {
+		if value, ok := os.LookupEnv(key); ok {
+			w.env[key] = value
+		}
+	}
+
+	// t.Context is cancelled, killing the commands, before cleanups run.
+	w.ctx = t.Context()
+	t.Cleanup(w.running.Wait)
+	return w
+}
+
+// toolsMirror returns the filesystem mirror built by tools/install.sh, or ""
+// when there is none.
+func toolsMirror() string {
+	tools := os.Getenv("FLEXSLOT_TOOLS_DIR")
+	if tools == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		tools = filepath.Join(home, ".cache", "terraform-provider-flexslot")
+	}
+	dir := filepath.Join(tools, "mirror")
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return ""
+	}
+	return dir
+}
+
+// cliConfig never lets the CLI reach the network for the provider or the
+// tools' providers.
+func cliConfig(providerDir, providerMirror, toolsMirror string) string {
+	var b strings.Builder
+	b.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, addr := range providerAddresses {
+		fmt.Fprintf(&b, "    %s = %s\n", strconv.Quote(addr), strconv.Quote(providerDir))
+	}
+	b.WriteString("  }\n")
+	writeMirror := func(path string, include []string) {
+		fmt.Fprintf(&b, "  filesystem_mirror {\n    path    = %s\n    include = %s\n  }\n", strconv.Quote(path), hclList(include))
+	}
+	writeMirror(providerMirror, providerAddresses)
+	if toolsMirror != "" {
+		writeMirror(toolsMirror, toolProviders)
+	}
+	fmt.Fprintf(&b, "  direct {\n    exclude = %s\n  }\n}\n", hclList(slices.Concat(providerAddresses, toolProviders)))
+	return b.String()
+}
+
+func hclList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = strconv.Quote(v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// SetEnv sets a variable in the environment of subsequent commands,
+// overriding the harness's own settings.
+func (w *Workspace) SetEnv(key, value string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.env[key] = value
+}
+
+func (w *Workspace) environ() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	env := make([]string, 0, len(w.env))
+	for key, value := range w.env {
+		env = append(env, key+"="+value)
+	}
+	slices.Sort(env)
+	return env
+}
+
+// WriteConfig replaces main.tf.
+func (w *Workspace) WriteConfig(hcl string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// Run runs the CLI with args in Dir and returns its output; a non-zero exit
+// is not a test failure. Run may be called from other goroutines.
+func (w *Workspace) Run(args ...string) *Result {
+	w.running.Add(1)
+	defer w.running.Done()
+
+	result := &Result{Args: args}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(w.ctx, w.cli, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = w.environ()
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// Plugins and provisioner commands inherit the process group, so killing
+	// the group leaves nothing behind even when the CLI itself is killed.
+	startInOwnProcessGroup(cmd)
+	cmd.Cancel = func() error { return killProcessGroup(cmd.Process.Pid) }
+	cmd.WaitDelay = 10 * time.Second
+
+	err := cmd.Start()
+	if err == nil {
+		err = cmd.Wait()
+		// Reaps plugins a crashed CLI left running.
+		_ = killProcessGroup(cmd.Process.Pid)
+	}
+	result.Stdout, result.Stderr = stdout.String(), stderr.String()
+
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr):
+		result.ExitCode = exitErr.ExitCode()
+	default:
+		result.ExitCode = -1
+		w.t.Errorf("running %s %s: %s", w.cli, strings.Join(args, " "), err)
+	}
+	return result
+}
+
+// Init runs init and fails the test if it fails.
+func (w *Workspace) Init() *Result {
+	w.t.Helper()
+	return w.Run("init", "-input=false", "-no-color").RequireSuccess(w.t)
+}
+
+// Plan runs plan with machine-readable output; add -detailed-exitcode to args
+// to tell "no changes" (0) from "changes" (2).
+func (w *Workspace) Plan(args ...string) *Result {
+	return w.Run(append([]string{"plan", "-input=false", "-no-color", "-json"}, args...)...)
+}
+
+// Apply runs apply with machine-readable output.
+func (w *Workspace) Apply(args ...string) *Result {
+	return w.Run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color", "-json"}, args...)...)
+}
+
+// Destroy runs destroy with machine-readable output.
+func (w *Workspace) Destroy(args ...string) *Result {
+	return w.Run(append([]string{"destroy", "-auto-approve", "-input=false", "-no-color", "-json"}, args...)...)
+}
+
+// State returns the current state as reported by show -json.
+func (w *Workspace) State(t testing.TB) *tfjson.State {
+	t.Helper()
+	result := w.Run("show", "-json", "-no-color").RequireSuccess(t)
+	var state tfjson.State
+	if err := json.Unmarshal([]byte(result.Stdout), &state); err != nil {
+		t.Fatalf("parsing show -json: %s\n%s", err, result.Stdout)
+	}
+	return &state
+}
+
+// Result is the outcome of one CLI command.
+type Result struct {
+	Args     []string
+	Stdout   string
+	Stderr   string
+	ExitCode int
+}
+
+// RequireSuccess fails the test with the command's output unless it exited 0.
+func (r *Result) RequireSuccess(t testing.TB) *Result {
+	t.Helper()
+	if r.ExitCode != 0 {
+		t.Fatalf("%s exited %d\nstdout:\n%s\nstderr:\n%s", strings.Join(r.Args, " "), r.ExitCode, r.Stdout, r.Stderr)
+	}
+	return r
+}
+
+// Diagnostic is a diagnostic of the CLI's machine-readable UI output.
+type Diagnostic struct {
+	Severity string        `json:"severity"`
+	Summary  string        `json:"summary"`
+	Detail   string        `json:"detail"`
+	Address  string        `json:"address,omitempty"`
+	Range    *tfjson.Range `json:"range,omitempty"`
+}
+
+func (d Diagnostic) String() string {
+	s := d.Severity + ": " + d.Summary
+	if d.Address != "" {
+		s += " (" + d.Address + ")"
+	}
+	if d.Detail != "" {
+		s += ": " + d.Detail
+	}
+	return s
+}
+
+// uiMessage is one line of -json output; see "Machine-Readable UI" in the
+// Terraform and OpenTofu docs.
+type uiMessage struct {
+	Type       string      `json:"type"`
+	Diagnostic *Diagnostic `json:"diagnostic"`
+	Change     *struct {
+		Resource struct {
+			Addr string `json:"addr"`
+		} `json:"resource"`
+		Action string `json:"action"`
+	} `json:"change"`
+	Changes *struct {
+		Add    int `json:"add"`
+		Change int `json:"change"`
+		Remove int `json:"remove"`
+	} `json:"changes"`
+}
+
+func (r *Result) messages() []uiMessage {
+	var messages []uiMessage
+	// Some failures, such as invalid flags, are reported on stderr even with -json.
+	for _, line := range strings.Split(r.Stdout+"\n"+r.Stderr, "\n") {
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var m uiMessage
+		if json.Unmarshal([]byte(line), &m) == nil && m.Type != "" {
+			messages = append(messages, m)
+		}
+	}
+	return messages
+}
+
+// Diagnostics returns every diagnostic of the output, including the
+// development overrides warning.
+func (r *Result) Diagnostics() []Diagnostic {
+	var diags []Diagnostic
+	for _, m := range r.messages() {
+		if m.Type == "diagnostic" && m.Diagnostic != nil {
+			diags = append(diags, *m.Diagnostic)
+		}
+	}
+	return diags
+}
+
+// Warnings returns the warnings of the output except the development
+// overrides warning, which the harness itself causes.
+func (r *Result) Warnings() []Diagnostic {
+	var warnings []Diagnostic
+	for _, d := range r.Diagnostics() {
+		if d.Severity == "warning" && d.Summary != DevOverridesWarning {
+			warnings = append(warnings, d)
+		}
+	}
+	return warnings
+}
+
+// Errors returns the error diagnostics of the output.
+func (r *Result) Errors() []Diagnostic {
+	var errs []Diagnostic
+	for _, d := range r.Diagnostics() {
+		if d.Severity == "error" {
+			errs = append(errs, d)
+		}
+	}
+	return errs
+}
+
+// Changes maps each resource address with a planned change to its action:
+// "create", "update", "delete", "replace", "read", and so on. The CLIs report
+// no planned_change for resources without changes.
+func (r *Result) Changes() map[string]string {
+	changes := map[string]string{}
+	for _, m := range r.messages() {
+		if m.Type == "planned_change" && m.Change != nil {
+			changes[m.Change.Resource.Addr] = m.Change.Action
+		}
+	}
+	return changes
+}
+
+// ChangeSummary returns the counts of the last change_summary line; ok is
+// false when there is none, for example because the command failed.
+func (r *Result) ChangeSummary() (add, change, remove int, ok bool) {
+	for _, m := range r.messages() {
+		if m.Type == "change_summary" && m.Changes != nil {
+			add, change, remove, ok = m.Changes.Add, m.Changes.Change, m.Changes.Remove, true
+		}
+	}
+	return add, change, remove, ok
+}
