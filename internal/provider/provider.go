@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,8 +29,9 @@ const (
 )
 
 var (
-	_ provider.Provider              = (*flexslotProvider)(nil)
-	_ provider.ProviderWithFunctions = (*flexslotProvider)(nil)
+	_ provider.Provider                  = (*flexslotProvider)(nil)
+	_ provider.ProviderWithFunctions     = (*flexslotProvider)(nil)
+	_ provider.ProviderWithListResources = (*flexslotProvider)(nil)
 )
 
 type flexslotProvider struct {
@@ -146,11 +148,15 @@ func (p *flexslotProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *flexslotProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{NewOAuth2ClientDataSource, NewOAuth2ClientsDataSource}
 }
 
 func (p *flexslotProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{NewRedirectURIProblemsFunction}
+}
+
+func (p *flexslotProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewOAuth2ClientListResource}
 }
 
 func userAgent(providerVersion, cliVersion string) string {

@@ -1,0 +1,30 @@
+# Every active and suspended client of the partner, oldest first.
+data "flexslot_oauth2_clients" "all" {}
+
+# Only the public clients (CLIs, native apps, SPAs).
+data "flexslot_oauth2_clients" "public" {
+  client_type = "public"
+}
+
+# The clients Flexslot has suspended, for a CI report.
+data "flexslot_oauth2_clients" "suspended" {
+  status = "suspended"
+}
+
+# A client found by its exact application name.
+data "flexslot_oauth2_clients" "deck_builder" {
+  application_name = "Deck Builder"
+}
+
+output "client_ids" {
+  value = data.flexslot_oauth2_clients.all.client_ids
+}
+
+output "suspended_clients" {
+  value = { for c in data.flexslot_oauth2_clients.suspended.clients : c.client_id => c.application_name }
+}
+
+# Each partner may hold 10 active or suspended clients.
+output "free_client_slots" {
+  value = 10 - length(data.flexslot_oauth2_clients.all.client_ids)
+}

@@ -1,0 +1,215 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const clientDataAddr = "data.flexslot_oauth2_client.this"
+
+var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
+
+func clientDataConfig(clientID string) string {
+	return fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  client_id = %q\n}\n", clientID)
+}
+
+// checkNoValueEquals fails when any attribute of addr holds secret.
+func checkNoValueEquals(addr, secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		for k, v := range rs.Primary.Attributes {
+			if v == secret {
+				return fmt.Errorf("%s.%s holds the client secret", addr, k)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccOAuth2ClientDataSource_dashboardClient(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	confidential, secret, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard app", "confidential",
+		[]string{"https://app.example.com/cb", "http://127.0.0.1:8080/cb"}, []string{"openid", "decks:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	public, _, err := e.Server.CreateAsDashboard(testTokenA, "CLI", "public",
+		[]string{"http://localhost/cb"}, []string{"openid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Server.Suspend(public.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	const publicAddr = "data.flexslot_oauth2_client.public"
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: clientDataConfig(confidential.ClientID) +
+				fmt.Sprintf("data \"flexslot_oauth2_client\" \"public\" {\n  client_id = %q\n}\n", public.ClientID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(confidential.ClientID)),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("application_name"), knownvalue.StringExact("Dashboard app")),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("client_type"), knownvalue.StringExact("confidential")),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("redirect_uris"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("https://app.example.com/cb"),
+					knownvalue.StringExact("http://127.0.0.1:8080/cb"),
+				})),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("allowed_scopes"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("openid"),
+					knownvalue.StringExact("decks:read"),
+				})),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("secret_rotated_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+
+				statecheck.ExpectKnownValue(publicAddr, tfjsonpath.New("client_type"), knownvalue.StringExact("public")),
+				statecheck.ExpectKnownValue(publicAddr, tfjsonpath.New("status"), knownvalue.StringExact("suspended")),
+				statecheck.ExpectKnownValue(publicAddr, tfjsonpath.New("secret_rotated_at"), knownvalue.Null()),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkNoValueEquals(clientDataAddr, secret),
+				e.expectWrites(map[string]int{}),
+			),
+		}},
+	})
+}
+
+func TestAccOAuth2ClientDataSource_managedClient(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	sameID := statecheck.CompareValuePairs(webAddr, tfjsonpath.New("client_id"), clientDataAddr, tfjsonpath.New("client_id"), compare.ValuesSame())
+	sameCreated := statecheck.CompareValuePairs(webAddr, tfjsonpath.New("created_at"), clientDataAddr, tfjsonpath.New("created_at"), compare.ValuesSame())
+	sameRotated := statecheck.CompareValuePairs(webAddr, tfjsonpath.New("secret_rotated_at"), clientDataAddr, tfjsonpath.New("secret_rotated_at"), compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.checkNoClientsLeft,
+		Steps: []resource.TestStep{{
+			// The data source reads a client created in the same apply.
+			Config: webClientConfig("Web", `["https://app.example.com/cb"]`, `["decks:read"]`, "") + `
+data "flexslot_oauth2_client" "this" {
+  client_id = flexslot_oauth2_client.web.client_id
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID, sameCreated, sameRotated,
+				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("application_name"), knownvalue.StringExact("Web")),
+			},
+			Check: func(s *terraform.State) error {
+				return checkNoValueEquals(clientDataAddr, s.RootModule().Resources[webAddr].Primary.Attributes["client_secret"])(s)
+			},
+		}},
+	})
+}
+
+func TestAccOAuth2ClientDataSource_notFound(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	other, _, err := e.Server.CreateAsDashboard(testTokenB, "Partner B", "public", []string{"http://localhost/cb"}, []string{"openid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const unknownID = "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      clientDataConfig(unknownID),
+				ExpectError: expectError("OAuth2 client not found", "No OAuth2 client "+unknownID+" exists for this partner"),
+			},
+			{
+				// Another partner's client is indistinguishable from an unknown one.
+				Config:      clientDataConfig(other.ClientID),
+				ExpectError: expectError("OAuth2 client not found", "No OAuth2 client "+other.ClientID+" exists for this partner"),
+			},
+			{
+				Config:      clientDataConfig("flx_client_not-a-ulid"),
+				ExpectError: expectError("Invalid client ID", `"flx_client_not-a-ulid" is not a Flexslot client ID`),
+			},
+		},
+	})
+}
+
+func TestAccOAuth2ClientDataSource_revokedBetweenSteps(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Short-lived", "confidential", []string{"https://app.example.com/cb"}, []string{"openid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: clientDataConfig(c.ClientID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := e.apiClient(t).OAuth2Clients.Revoke(context.Background(), c.ClientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      clientDataConfig(c.ClientID),
+				ExpectError: expectError("OAuth2 client not found", "No OAuth2 client "+c.ClientID+" exists for this partner"),
+			},
+		},
+	})
+}
+
+// TestOAuth2ClientDataSource_oneRequestPerRead reads the data source over the
+// plugin protocol and checks that a read costs exactly one GET of the client.
+func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, []string{"openid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProtoProvider(t, e)
+	typ := p.schema.DataSourceSchemas["flexslot_oauth2_client"].ValueType()
+	config := p.dynamicValue(t, typ, map[string]tftypes.Value{"client_id": tftypes.NewValue(tftypes.String, c.ClientID)})
+
+	e.Server.ClearRequests()
+	resp, err := p.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "flexslot_oauth2_client", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoDiagnostics(t, "ReadDataSource", resp.Diagnostics)
+	requests := e.Server.Requests()
+	if len(requests) != 1 || requests[0].Method != "GET" || requests[0].Path != "/api/public/v1/me/partner/oauth2-clients/"+c.ClientID {
+		t.Errorf("requests = %+v, want one GET of the client", requests)
+	}
+	state, err := resp.State.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := attrs["client_secret"]; ok {
+		t.Error("the data source has a client_secret attribute")
+	}
+	if !attrs["application_name"].Equal(tftypes.NewValue(tftypes.String, "App")) {
+		t.Errorf("application_name = %v, want App", attrs["application_name"])
+	}
+}

@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const clientsDataConfig = `
+data "flexslot_oauth2_clients" "all" {}
+
+data "flexslot_oauth2_clients" "confidential" {
+  client_type = "confidential"
+}
+
+data "flexslot_oauth2_clients" "suspended" {
+  status = "suspended"
+}
+
+data "flexslot_oauth2_clients" "beta" {
+  application_name = "Beta"
+}
+
+data "flexslot_oauth2_clients" "none" {
+  client_type = "public"
+  status      = "suspended"
+}
+`
+
+func clientIDsAre(addr string, ids ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, 0, len(ids))
+	for _, id := range ids {
+		checks = append(checks, knownvalue.StringExact(id))
+	}
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_ids"), knownvalue.ListExact(checks))
+}
+
+func TestAccOAuth2ClientsDataSource_filtersAndRevocation(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	alpha, beta, gamma := dashboardClients(t, e)
+	const all = "data.flexslot_oauth2_clients.all"
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: clientsDataConfig,
+				ConfigStateChecks: []statecheck.StateCheck{
+					// Oldest first; partner B's client never shows.
+					clientIDsAre(all, alpha.ClientID, beta.ClientID, gamma.ClientID),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("clients"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"client_id":         knownvalue.StringExact(alpha.ClientID),
+							"application_name":  knownvalue.StringExact("Alpha"),
+							"client_type":       knownvalue.StringExact("confidential"),
+							"redirect_uris":     knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("https://app.example.com/Alpha/cb")}),
+							"allowed_scopes":    knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("openid")}),
+							"status":            knownvalue.StringExact("active"),
+							"secret_rotated_at": knownvalue.StringRegexp(rfc3339Regexp),
+							"created_at":        knownvalue.StringRegexp(rfc3339Regexp),
+						}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"client_id":         knownvalue.StringExact(beta.ClientID),
+							"client_type":       knownvalue.StringExact("public"),
+							"secret_rotated_at": knownvalue.Null(),
+						}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"client_id": knownvalue.StringExact(gamma.ClientID),
+							"status":    knownvalue.StringExact("suspended"),
+						}),
+					})),
+					clientIDsAre("data.flexslot_oauth2_clients.confidential", alpha.ClientID, gamma.ClientID),
+					clientIDsAre("data.flexslot_oauth2_clients.suspended", gamma.ClientID),
+					clientIDsAre("data.flexslot_oauth2_clients.beta", beta.ClientID),
+					clientIDsAre("data.flexslot_oauth2_clients.none"),
+					statecheck.ExpectKnownValue("data.flexslot_oauth2_clients.none", tfjsonpath.New("clients"), knownvalue.ListSizeExact(0)),
+				},
+				Check: e.expectWrites(map[string]int{}),
+			},
+			{
+				// Revoked outside Terraform: gone from every list, no error.
+				PreConfig: func() {
+					if err := e.apiClient(t).OAuth2Clients.Revoke(context.Background(), alpha.ClientID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: clientsDataConfig,
+				ConfigStateChecks: []statecheck.StateCheck{
+					clientIDsAre(all, beta.ClientID, gamma.ClientID),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("clients"), knownvalue.ListSizeExact(2)),
+					clientIDsAre("data.flexslot_oauth2_clients.confidential", gamma.ClientID),
+				},
+			},
+		},
+	})
+}
+
+func TestAccOAuth2ClientsDataSource_invalidFilters(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      "data \"flexslot_oauth2_clients\" \"x\" {\n  client_type = \"secret\"\n}\n",
+				ExpectError: expectError("client_type", `value must be one of: ["confidential" "public"]`),
+			},
+			{
+				Config:      "data \"flexslot_oauth2_clients\" \"x\" {\n  status = \"revoked\"\n}\n",
+				ExpectError: expectError("status", `value must be one of: ["active" "suspended"]`),
+			},
+		},
+	})
+}
+
+// TestOAuth2ClientsDataSource_oneRequestPerRead checks over the plugin protocol
+// that a read of the plural data source costs exactly one list call, whatever
+// the filters.
+func TestOAuth2ClientsDataSource_oneRequestPerRead(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	dashboardClients(t, e)
+	p := newProtoProvider(t, e)
+	config := p.dynamicValue(t, p.schema.DataSourceSchemas["flexslot_oauth2_clients"].ValueType(), nil)
+
+	e.Server.ClearRequests()
+	resp, err := p.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "flexslot_oauth2_clients", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoDiagnostics(t, "ReadDataSource", resp.Diagnostics)
+	requests := e.Server.Requests()
+	if len(requests) != 1 || requests[0].Method != "GET" || requests[0].Path != "/api/public/v1/me/partner/oauth2-clients" {
+		t.Errorf("requests = %+v, want one GET of the client list", requests)
+	}
+}

@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
+)
+
+// schemeProblem is the message for a custom native-app scheme.
+const schemeProblem = `uses the scheme "com.example.app", which is not accepted: use https, or http with a loopback host; ` +
+	`native apps must use a loopback redirect such as http://127.0.0.1:8080/callback`
+
+func stringsExact(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, 0, len(values))
+	for _, v := range values {
+		checks = append(checks, knownvalue.StringExact(v))
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// Provider functions need Terraform 1.8 or later; OpenTofu 1.12 runs them,
+// Terraform 1.5 skips this test.
+func TestAccRedirectURIProblemsFunction(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: `
+output "valid" {
+  value = provider::flexslot::redirect_uri_problems("https://app.example.com/oauth/callback")
+}
+output "loopback" {
+  value = provider::flexslot::redirect_uri_problems("http://[::1]:8080/callback")
+}
+output "plain_http_with_fragment" {
+  value = provider::flexslot::redirect_uri_problems("http://app.example.com/cb#done")
+}
+output "wildcard" {
+  value = provider::flexslot::redirect_uri_problems("https://*.example.com/cb")
+}
+output "native_scheme" {
+  value = provider::flexslot::redirect_uri_problems("com.example.app://callback")
+}
+output "empty" {
+  value = provider::flexslot::redirect_uri_problems("")
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("valid", stringsExact()),
+					statecheck.ExpectKnownOutputValue("loopback", stringsExact()),
+					statecheck.ExpectKnownOutputValue("plain_http_with_fragment",
+						stringsExact(redirecturi.MsgFragment, redirecturi.MsgHTTPS)),
+					statecheck.ExpectKnownOutputValue("wildcard", stringsExact(redirecturi.MsgWildcard)),
+					statecheck.ExpectKnownOutputValue("native_scheme", stringsExact(schemeProblem)),
+					statecheck.ExpectKnownOutputValue("empty", stringsExact(redirecturi.MsgEmpty)),
+				},
+			},
+			{
+				// The use the function is for: validating a module's input variable.
+				Config: `
+variable "redirect_uri" {
+  type    = string
+  default = "http://app.example.com/callback"
+
+  validation {
+    condition     = length(provider::flexslot::redirect_uri_problems(var.redirect_uri)) == 0
+    error_message = "Invalid redirect URI: ${join("; ", provider::flexslot::redirect_uri_problems(var.redirect_uri))}."
+  }
+}
+`,
+				ExpectError: expectError("Invalid redirect URI: " + redirecturi.MsgHTTPS),
+			},
+		},
+	})
+}
+
+// TestRedirectURIProblemsFunction_call calls the function over the plugin
+// protocol, so it is covered even where the CLI cannot run provider functions.
+func TestRedirectURIProblemsFunction_call(t *testing.T) {
+	t.Parallel()
+	server, err := testProviderFactories(nil)["flexslot"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, uri := range []string{
+		"https://app.example.com/cb",
+		"http://localhost/cb",
+		"http://app.example.com/cb#x",
+		"https://app.example.com/cb ",
+		"com.example.app://callback",
+		"/relative/path",
+		"",
+	} {
+		arg, err := tfprotov6.NewDynamicValue(tftypes.String, tftypes.NewValue(tftypes.String, uri))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := server.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{
+			Name: "redirect_uri_problems", Arguments: []*tfprotov6.DynamicValue{&arg},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Error != nil {
+			t.Fatalf("%q: %s", uri, resp.Error.Text)
+		}
+		listType := tftypes.List{ElementType: tftypes.String}
+		v, err := resp.Result.Unmarshal(listType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.IsNull() {
+			t.Errorf("%q: result is null, want a list", uri)
+			continue
+		}
+		var elems []tftypes.Value
+		if err := v.As(&elems); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]string, 0, len(elems))
+		for _, e := range elems {
+			var s string
+			if err := e.As(&s); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, s)
+		}
+		if want := redirecturi.Problems(uri); !slices.Equal(got, want) {
+			t.Errorf("%q: problems = %s, want %s", uri, fmt.Sprint(got), fmt.Sprint(want))
+		}
+	}
+}
