@@ -24,7 +24,10 @@ has_version() { # binary, expected substring, version args...
 	local binary=$1 want=$2
 	shift 2
 	[ -x "$binary" ] || return 1
-	TF_CLI_CONFIG_FILE="$empty_cli_config" "$binary" "$@" 2>/dev/null | grep -qF -- "$want"
+	# Not "cmd | grep -q": with pipefail, grep exiting early can fail the pipeline.
+	local out
+	out=$(TF_CLI_CONFIG_FILE="$empty_cli_config" "$binary" "$@" 2>/dev/null) || return 1
+	grep -qF -- "$want" <<<"$out"
 }
 
 install_built() { # tmp binary, final path
@@ -60,11 +63,20 @@ build_terraform() {
 	install_built "$gobin/terraform" "$target"
 }
 
+# built_from: the binary was built by "go install pkg@version" (some tools, such as
+# tfplugindocs, report version "dev" when built that way).
+built_from() { # binary, pkg@version
+	local info
+	info=$(go version -m "$1" 2>/dev/null) || return 1
+	grep -qxF "$(printf '\tpath\t%s' "${2%@*}")" <<<"$info" &&
+		grep -qE "^[[:space:]]mod[[:space:]][^[:space:]]+[[:space:]]${2##*@}([[:space:]]|$)" <<<"$info"
+}
+
 go_install() { # name, module@version, expected version substring, version args...
 	local name=$1 pkg=$2 want=$3
 	shift 3
 	local target="$bin/$name"
-	if has_version "$target" "$want" "$@"; then return; fi
+	if has_version "$target" "$want" "$@" || built_from "$target" "$pkg"; then return; fi
 	log "installing $pkg"
 	local gobin
 	gobin=$(mktemp -d "$tools_dir/gobin.XXXXXX")

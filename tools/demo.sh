@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# make demo: the provider's main job, end to end, against the local Flexslot
+# emulator. Builds what is missing, starts the emulator on a free loopback port,
+# then in a copy of examples/quickstart/: apply, a plan that must show no
+# changes, a secret rotation, and destroy. Secrets are always shown masked.
+#
+#   DEMO_CLI=tofu (default) or DEMO_CLI=terraform
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cli_name=${DEMO_CLI:-tofu}
+tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
+case $cli_name in
+tofu) cli="$tools_dir/bin/tofu-1.12.6" ;;
+terraform) cli="$tools_dir/bin/terraform-1.5.7" ;;
+*)
+	echo "demo: DEMO_CLI must be tofu or terraform, not $cli_name" >&2
+	exit 2
+	;;
+esac
+command -v curl >/dev/null || { echo "demo: curl is required" >&2; exit 1; }
+
+bold=$'\e[1m' dim=$'\e[2m' reset=$'\e[0m'
+[ -t 1 ] || bold='' dim='' reset=''
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$reset"; }
+say() { printf '   %s\n' "$*"; }
+die() { printf '\ndemo: FAILED: %s\n' "$*" >&2; exit 1; }
+# mask shows the first 10 characters of a secret, and a short fingerprint so
+# that two secrets can be told apart (their first characters are a timestamp).
+mask() {
+	if [ -z "$1" ]; then printf '(none)'; return; fi
+	printf '%s… (sha256 %s)' "${1:0:10}" "$(printf '%s' "$1" | sha256sum | cut -c1-8)"
+}
+# Whatever a command prints, no client secret gets through whole.
+redact() { sed -E 's/(flx_cs_[A-Za-z0-9]{3})[A-Za-z0-9_-]+/\1…/g'; }
+
+start=$SECONDS
+work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-demo.XXXXXX")
+emulator_pid=
+cleanup() {
+	local rc=$?
+	if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
+		kill "$emulator_pid" 2>/dev/null || true
+		wait "$emulator_pid" 2>/dev/null || true
+	fi
+	if [ $rc -ne 0 ] && [ -s "$work/emulator.log" ]; then
+		echo "demo: emulator log:" >&2
+		tail -n 20 "$work/emulator.log" | redact >&2
+	fi
+	rm -rf "$work"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------
+step "Building what is missing"
+./tools/install.sh "$cli_name" time
+say "$(TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>/dev/null | head -n 1), hashicorp/time v0.14.2 in the local mirror"
+go build -o "$work/bin/terraform-provider-flexslot" .
+go build -o "$work/flexslot-emulator" ./internal/cmd/flexslot-emulator
+say "provider and emulator built from this checkout"
+
+# tofu/terraform init still resolves dev-overridden providers: offer the same
+# build in a local mirror too, under the version the quickstart requires.
+os_arch="$(go env GOOS)_$(go env GOARCH)"
+for host in registry.opentofu.org registry.terraform.io; do
+	mkdir -p "$work/mirror/$host/flexslot/flexslot/0.1.0/$os_arch"
+	ln -s "$work/bin/terraform-provider-flexslot" \
+		"$work/mirror/$host/flexslot/flexslot/0.1.0/$os_arch/terraform-provider-flexslot_v0.1.0"
+done
+cat >"$work/cli.tfrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/flexslot/flexslot" = "$work/bin"
+    "registry.opentofu.org/flexslot/flexslot" = "$work/bin"
+  }
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/flexslot/flexslot", "registry.opentofu.org/flexslot/flexslot"]
+  }
+  filesystem_mirror {
+    path    = "$tools_dir/mirror"
+    include = ["registry.terraform.io/hashicorp/time", "registry.opentofu.org/hashicorp/time"]
+  }
+  direct {
+    exclude = [
+      "registry.terraform.io/flexslot/flexslot", "registry.opentofu.org/flexslot/flexslot",
+      "registry.terraform.io/hashicorp/time", "registry.opentofu.org/hashicorp/time",
+    ]
+  }
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_WORKSPACE TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI_ARGS_apply TF_CLI_ARGS_destroy
+
+# ---------------------------------------------------------------------------
+step "Starting the Flexslot emulator"
+token=flx_pat_dev
+"$work/flexslot-emulator" -listen 127.0.0.1:0 -token "$token" -state "$work/emulator-state.json" \
+	>"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+url=
+for _ in $(seq 100); do
+	url=$(sed -n 's|^listening on \(http://[^[:space:]]*\)$|\1|p' "$work/emulator.log" | head -n 1)
+	[ -n "$url" ] && break
+	kill -0 "$emulator_pid" 2>/dev/null || die "the emulator did not start"
+	sleep 0.1
+done
+[ -n "$url" ] || die "the emulator did not report its address"
+say "listening on $url (state in a temporary directory)"
+export FLEXSLOT_BASE_URL="$url" FLEXSLOT_PAT="$token"
+say "FLEXSLOT_BASE_URL=$url FLEXSLOT_PAT=$token"
+
+api() { curl -sS --fail-with-body -H "Authorization: Bearer $FLEXSLOT_PAT" "$url/api/public/v1/me/partner/oauth2-clients$1"; }
+# secret_works asks the emulator, acting as Flexslot's token endpoint, whether a secret is accepted.
+secret_works() { # client_id, secret
+	printf '{"client_id":"%s","client_secret":"%s"}' "$1" "$2" |
+		curl -sS --fail-with-body -H 'Content-Type: application/json' --data-binary @- "$url/_emulator/verify-secret" |
+		grep -q '"valid": *true'
+}
+
+cp -R examples/quickstart "$work/quickstart"
+rm -rf "$work/quickstart/.terraform" "$work/quickstart/.terraform.lock.hcl" "$work/quickstart"/terraform.tfstate*
+run() { "$cli" -chdir="$work/quickstart" "$@" -no-color 2>&1 | redact; return "${PIPESTATUS[0]}"; }
+# logged runs a command into a log; on failure it shows the whole log and stops.
+logged() { # log name, command args...
+	local log="$work/$1.log"
+	shift
+	run "$@" >"$log" || { sed 's/^/   /' "$log"; die "$cli_name $1 failed"; }
+}
+out() { "$cli" -chdir="$work/quickstart" output -raw "$1"; }
+
+# ---------------------------------------------------------------------------
+step "$cli_name init (in a copy of examples/quickstart/)"
+logged init init -input=false
+grep -E '^- (Installed|Using)' "$work/init.log" | sed 's/^/   /' || true
+say "flexslot/flexslot comes from the local build (dev_overrides)"
+
+# ---------------------------------------------------------------------------
+step "$cli_name apply: a confidential web client, a public CLI client, and the client list"
+logged apply1 apply -input=false -auto-approve
+sed -n '/will perform the following actions/,$p' "$work/apply1.log" | sed 's/^/   /'
+web_id=$(out web_client_id)
+cli_id=$(out cli_client_id)
+secret1=$(out web_client_secret)
+rotated1=$(out web_secret_rotated_at)
+[[ $secret1 == flx_cs_* ]] || die "the web client has no secret in state"
+say
+say "${bold}What you got${reset}"
+say "web client  $web_id  secret $(mask "$secret1")  (issued $rotated1, kept as sensitive state)"
+say "cli client  $cli_id  public: no secret, PKCE only"
+listed=$("$cli" -chdir="$work/quickstart" output -json clients)
+[[ $listed == *"$web_id"* && $listed == *"$cli_id"* ]] || die "the clients output does not list both clients"
+say "the flexslot_oauth2_clients data source lists both clients"
+secret_works "$web_id" "$secret1" || die "Flexslot does not accept the secret in state"
+say "Flexslot accepts the web client's secret from state: yes"
+
+# ---------------------------------------------------------------------------
+step "$cli_name plan again: nothing to change"
+set +e
+run plan -input=false -detailed-exitcode >"$work/plan.log"
+plan_rc=$?
+set -e
+grep -E '^(No changes|Plan:)' "$work/plan.log" | sed 's/^/   /' || true
+if [ $plan_rc -ne 0 ]; then
+	sed 's/^/   /' "$work/plan.log"
+	die "the second plan is not empty (exit code $plan_rc): the provider drifts"
+fi
+
+# ---------------------------------------------------------------------------
+step "$cli_name apply -var secret_generation=2: rotate the web client's secret"
+logged apply2 apply -input=false -auto-approve -var secret_generation=2
+sed -n '/will perform the following actions/,/^Plan:/p' "$work/apply2.log" | sed 's/^/   /'
+grep -E '(Modifying|Modifications complete|Apply complete|Warning)' "$work/apply2.log" | sed 's/^/   /' || true
+web_id2=$(out web_client_id)
+secret2=$(out web_client_secret)
+rotated2=$(out web_secret_rotated_at)
+say
+say "client_id before  $web_id  secret $(mask "$secret1")"
+say "client_id after   $web_id2  secret $(mask "$secret2")  (issued $rotated2)"
+[ "$web_id" = "$web_id2" ] || die "rotation changed the client_id"
+[ -n "$secret2" ] && [ "$secret1" != "$secret2" ] || die "rotation did not issue a new secret"
+secret_works "$web_id" "$secret2" || die "Flexslot does not accept the new secret"
+if secret_works "$web_id" "$secret1"; then die "the old secret still works after rotation"; fi
+say "same client, new secret; Flexslot accepts the new one and refuses the old one"
+
+# ---------------------------------------------------------------------------
+step "$cli_name destroy: revoke both clients"
+logged destroy destroy -input=false -auto-approve
+grep -E '(Destroying|Destruction complete|Destroy complete|Warning)' "$work/destroy.log" | sed 's/^/   /' || true
+remaining=$(api "" | tr -d ' \n')
+[ "$remaining" = '{"clients":[]}' ] || die "the emulator still lists clients: $remaining"
+say "the emulator lists no clients: both are revoked"
+
+step "Done in $((SECONDS - start))s"
+say "The emulator is stopped and the temporary directory (state with secrets included) removed."
+say "Next: README.md explains how to run the emulator by hand (make emulator) and the tests (make test)."
