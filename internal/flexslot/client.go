@@ -33,7 +33,13 @@ const (
 
 	// maxBodyBytes bounds what is read from a response; a full list of clients is a few KiB.
 	maxBodyBytes = 4 << 20
+	// maxBodyResends bounds how often a call is re-sent because its 2xx body was not JSON.
+	maxBodyResends = 2
 )
+
+// errUnreadableBody marks a 2xx answer whose body is not JSON, such as one cut
+// short in transit; the call is re-sent rather than its outcome lost.
+var errUnreadableBody = errors.New("the response body is not valid JSON")
 
 // Config configures a Client.
 type Config struct {
@@ -150,6 +156,7 @@ type callState struct {
 	lastStatus int
 	lastErr    error
 	connFailed bool          // some attempt got no response, so an earlier one may have been applied
+	resends    int           // attempts re-sent because a 2xx body was not JSON
 	tooLong    time.Duration // Retry-After that would outlive the context deadline
 }
 
@@ -169,6 +176,10 @@ func (p retryPolicy) checkRetry(ctx context.Context, resp *http.Response, err er
 	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	if errors.Is(err, errUnreadableBody) {
+		st.lastErr, st.lastStatus = err, resp.StatusCode
+		return true, nil
 	}
 	if err != nil {
 		st.lastErr, st.lastStatus, st.connFailed = err, 0, true
@@ -263,6 +274,11 @@ func (c *Client) do(ctx context.Context, method, path string, in any, idempotenc
 		// response was lost returns the original result instead of acting twice.
 		req.Header.Set("Idempotency-Key", uuid.NewString())
 	}
+	// A 2xx body that is not JSON was mangled on the way, and the change it
+	// reports may have been made: re-sending replays the original answer (POSTs
+	// carry an Idempotency-Key; PATCH replaces whole values), so a created
+	// client or a rotated secret is never lost to a truncated response.
+	resendable := out != nil && (method != http.MethodPost || idempotencyKey)
 	// Reading the body inside the retry loop lets a connection dropped mid-body be retried.
 	req.SetResponseHandler(func(resp *http.Response) error {
 		b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
@@ -271,6 +287,10 @@ func (c *Client) do(ctx context.Context, method, path string, in any, idempotenc
 			return fmt.Errorf("reading response body: %w", err)
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(b))
+		if resendable && resp.StatusCode >= 200 && resp.StatusCode <= 299 && !json.Valid(b) && st.resends < maxBodyResends {
+			st.resends++
+			return errUnreadableBody
+		}
 		return nil
 	})
 

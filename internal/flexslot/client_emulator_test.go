@@ -314,8 +314,17 @@ func TestEmulatorRetries(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") {
 		t.Errorf("HTML 500: %v", err)
 	}
+	// A truncated answer to a create is re-sent with the same Idempotency-Key:
+	// the replay returns the client and its secret, and nothing is created twice.
 	srv.AddFault(emulator.Fault{Method: "POST", Kind: "malformed_body", Times: 1, PathPrefix: emulator.BasePath})
-	_, err = c.OAuth2Clients.Create(ctx, confidential("Truncated"))
+	before := len(srv.Clients(tokenA))
+	truncated, err := c.OAuth2Clients.Create(ctx, confidential("Truncated"))
+	if err != nil || !srv.VerifySecret(truncated.Client.ClientID, truncated.Secret) || len(srv.Clients(tokenA)) != before+1 {
+		t.Errorf("truncated create: %v", err)
+	}
+	// When every answer is truncated, the error is reported plainly and never quotes the body.
+	srv.AddFault(emulator.Fault{Method: "POST", Kind: "malformed_body", Times: 3, PathPrefix: emulator.BasePath})
+	_, err = c.OAuth2Clients.Create(ctx, confidential("Truncated again"))
 	if err == nil || !strings.Contains(err.Error(), "unexpected response body (status 201") || strings.Contains(err.Error(), "flx_cs_0") {
 		t.Errorf("truncated create: %v", err)
 	}

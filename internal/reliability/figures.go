@@ -1,0 +1,158 @@
+// Package reliability holds the provider's reliability and security suite:
+// acceptance tests that drive the real CLI against the emulator while it
+// injects faults, exhausts the client limit, watches for leaked secrets and
+// receives hostile input.
+//
+// When the environment variable named by ReportEnv is set, the tests record
+// what they exercised into that JSON file; Markdown renders it as the table
+// published in docs/guides/reliability.md.
+package reliability
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// ReportEnv names the environment variable holding the path of the figures file.
+const ReportEnv = "FLEXSLOT_RELIABILITY_REPORT"
+
+// Operations in the order the table lists them.
+var Operations = []string{"create", "rotate", "update", "read", "delete"}
+
+// FaultCase is one fault injected into one operation and what came of it.
+type FaultCase struct {
+	Operation string `json:"operation"`
+	Fault     string `json:"fault"`
+	// Injected is how many answers the emulator broke.
+	Injected int `json:"injected"`
+	// Retries is how many times the provider repeated the request within the
+	// apply that met the fault, counted in the emulator's request log.
+	Retries int `json:"retries"`
+	// Outcome is "converged" when the first apply succeeded, or
+	// "failed clearly, converged on next apply".
+	Outcome string `json:"outcome"`
+}
+
+// Figures is everything a run of the suite exercised.
+type Figures struct {
+	CLI  string `json:"cli"`
+	Date string `json:"date"`
+
+	Faults []FaultCase `json:"faults"`
+
+	ConcurrentCreates int `json:"concurrent_creates"`
+	CreatedAtLimit    int `json:"created_at_limit"`
+	RefusedAtLimit    int `json:"refused_at_limit"`
+	IsolatedPartners  int `json:"isolated_partners"`
+
+	InputsRefused   int `json:"inputs_refused"`
+	TransportChecks int `json:"transport_checks"`
+
+	LeakScans   int `json:"leak_scans"`
+	LeakSecrets int `json:"leak_secrets"`
+	LeaksFound  int `json:"leaks_found"`
+}
+
+// Recorder collects figures from parallel tests.
+type Recorder struct {
+	mu sync.Mutex
+	f  Figures
+}
+
+// Update changes the figures under the recorder's lock.
+func (r *Recorder) Update(fn func(*Figures)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fn(&r.f)
+}
+
+// Write stores the figures as JSON at path.
+func (r *Recorder) Write(path string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, err := json.MarshalIndent(r.f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o600)
+}
+
+// Load reads a figures file written by Recorder.Write.
+func Load(path string) (*Figures, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f Figures
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &f, nil
+}
+
+// Markdown renders the figures as the tables of the reliability guide.
+func (f *Figures) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Run on %s, %s.\n\n", f.CLI, f.Date)
+
+	b.WriteString("| operation | faults injected | broken answers | retries in the request log | converged in the same apply | failed clearly, converged on the next apply |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|\n")
+	var total FaultCase
+	var totalCases, totalOK, totalFailed int
+	for _, op := range Operations {
+		var cases, injected, retries, ok, failed int
+		for _, c := range f.Faults {
+			if c.Operation != op {
+				continue
+			}
+			cases++
+			injected += c.Injected
+			retries += c.Retries
+			if c.Outcome == OutcomeConverged {
+				ok++
+			} else {
+				failed++
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", op, cases, injected, retries, ok, failed)
+		totalCases += cases
+		total.Injected += injected
+		total.Retries += retries
+		totalOK += ok
+		totalFailed += failed
+	}
+	fmt.Fprintf(&b, "| **all** | **%d** | **%d** | **%d** | **%d** | **%d** |\n\n", totalCases, total.Injected, total.Retries, totalOK, totalFailed)
+
+	kinds := map[string]bool{}
+	for _, c := range f.Faults {
+		kinds[c.Fault] = true
+	}
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	fmt.Fprintf(&b, "Faults per operation: %s.\n\n", strings.Join(names, ", "))
+
+	b.WriteString("| other checks | figure |\n|---|---:|\n")
+	fmt.Fprintf(&b, "| concurrent creates on an empty partner (`-parallelism=12`) | %d |\n", f.ConcurrentCreates)
+	fmt.Fprintf(&b, "| created (the limit is 10) | %d |\n", f.CreatedAtLimit)
+	fmt.Fprintf(&b, "| refused naming the limit | %d |\n", f.RefusedAtLimit)
+	fmt.Fprintf(&b, "| partners kept isolated in one configuration | %d |\n", f.IsolatedPartners)
+	fmt.Fprintf(&b, "| invalid inputs refused before any API call | %d |\n", f.InputsRefused)
+	fmt.Fprintf(&b, "| transport checks (plaintext URL, TLS trust, redirect) | %d |\n", f.TransportChecks)
+	fmt.Fprintf(&b, "| outputs and log files scanned for secrets | %d |\n", f.LeakScans)
+	fmt.Fprintf(&b, "| secret and token values searched for | %d |\n", f.LeakSecrets)
+	fmt.Fprintf(&b, "| **leaks found** | **%d** |\n", f.LeaksFound)
+	return b.String()
+}
+
+// Outcomes of a fault case.
+const (
+	OutcomeConverged   = "converged"
+	OutcomeFailedClean = "failed clearly, converged on next apply"
+)

@@ -1,0 +1,185 @@
+package reliability
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+)
+
+// leakWatch remembers every secret and token value seen so far and every
+// output that must not hold them.
+type leakWatch struct {
+	values  map[string]string // secret value → what it is
+	outputs []leakOutput
+}
+
+type leakOutput struct{ name, text string }
+
+func (l *leakWatch) secret(what, value string) {
+	if value != "" {
+		l.values[value] = what
+	}
+}
+
+func (l *leakWatch) result(r *acctest.Result) *acctest.Result {
+	name := strings.Join(r.Args, " ")
+	l.outputs = append(l.outputs, leakOutput{name + " (stdout)", r.Stdout}, leakOutput{name + " (stderr)", r.Stderr})
+	return r
+}
+
+func (l *leakWatch) fromState(h *harness) {
+	for addr, c := range h.state() {
+		l.secret("client_secret of "+addr, c.secret)
+	}
+}
+
+// needle is what is searched for: a value without its flx_..._ prefix, so a
+// redacted form ("flx_cs_[REDACTED]") is fine but any copy of the random part is not.
+func needle(value string) string {
+	if i := strings.LastIndex(value[:min(len(value), 12)], "_"); i >= 0 {
+		return value[i+1:]
+	}
+	return value
+}
+
+// check reports every output holding a secret.
+func (l *leakWatch) check(t *testing.T) (leaks int) {
+	t.Helper()
+	for value, what := range l.values {
+		for _, out := range l.outputs {
+			if strings.Contains(out.text, needle(value)) {
+				leaks++
+				t.Errorf("%s appears in %s", what, out.name)
+			}
+		}
+	}
+	return leaks
+}
+
+// count returns how many values appear in the outputs.
+func (l *leakWatch) count() (n int) {
+	for value := range l.values {
+		for _, out := range l.outputs {
+			if strings.Contains(out.text, needle(value)) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestAccSecretsNeverLeak runs create, rotate, import, error and destroy
+// scenarios with TF_LOG=trace: no client secret and no token may appear in
+// the CLI's output, its diagnostics or the log file; only the state holds them.
+func TestAccSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	h.w.SetEnv("TF_LOG", "trace")
+	h.w.SetEnv("TF_LOG_PATH", logPath)
+	l := &leakWatch{values: map[string]string{}}
+	l.secret("the partner token", h.tokenA)
+	l.secret("the other partner's token", h.tokenB)
+
+	conf := confidential("conf")
+	conf.triggers = map[string]string{"generation": "1"}
+	pub := confidential("pub")
+	pub.typ = "public"
+	pub.uris = []string{"http://127.0.0.1:8400/callback"}
+
+	// Create.
+	h.w.WriteConfig(render("", conf, pub))
+	l.result(h.w.Apply()).RequireSuccess(t)
+	l.fromState(h)
+	if len(l.values) < 3 {
+		t.Fatalf("no client secret in state to look for: %v", h.state())
+	}
+	// The state file is the one place a secret may be; finding it there shows
+	// the search below would find a leak.
+	if stateFile, err := os.ReadFile(filepath.Join(h.w.Dir, "terraform.tfstate")); err != nil {
+		t.Fatal(err)
+	} else if control := (&leakWatch{values: l.values, outputs: []leakOutput{{"state", string(stateFile)}}}); control.count() == 0 {
+		t.Fatal("the search finds no secret even in the state file")
+	}
+
+	// A plan that rotates shows the secret only as "(sensitive value)".
+	conf.triggers["generation"] = "2"
+	h.w.WriteConfig(render("", conf, pub))
+	plan := l.result(h.w.Run("plan", "-input=false", "-no-color"))
+	if plan.ExitCode != 0 || !strings.Contains(plan.Stdout, "client_secret") || !strings.Contains(plan.Stdout, "(sensitive value)") {
+		t.Errorf("the human-readable plan does not show client_secret as (sensitive value):\n%s\n%s", plan.Stdout, plan.Stderr)
+	}
+
+	// Rotate: both the old and the new secret are watched.
+	l.result(h.w.Apply()).RequireSuccess(t)
+	l.fromState(h)
+
+	// Import a client created in the dashboard, whose secret Terraform never sees.
+	dash, dashSecret, err := h.srv.CreateAsDashboard(h.tokenA, "Dashboard app", "confidential",
+		[]string{"https://dash.example.com/cb"}, []string{"openid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.secret("the dashboard client's secret", dashSecret)
+	imported := confidential("imported")
+	imported.app, imported.uris, imported.scopes = "Dashboard app", []string{"https://dash.example.com/cb"}, []string{"openid"}
+	h.w.WriteConfig(render("", conf, pub, imported))
+	l.result(h.w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.imported", dash.ClientID)).RequireSuccess(t)
+	// Rotating the imported client gives Terraform a secret of its own.
+	imported.triggers = map[string]string{"generation": "1"}
+	h.w.WriteConfig(render("", conf, pub, imported))
+	l.result(h.w.Apply()).RequireSuccess(t)
+	l.fromState(h)
+
+	// Error paths: a refused scope from the API, and a server error in the
+	// middle of a rotation followed by a failing PATCH.
+	bad := conf
+	bad.scopes = []string{"openid", "tournaments:admin"}
+	h.w.WriteConfig(render("", bad, pub, imported))
+	if r := l.result(h.w.Apply()); r.ExitCode == 0 || !strings.Contains(diagText(r.Errors()), "invalid_scope") {
+		t.Errorf("an unknown scope was not refused by the API: %s", diagText(r.Errors()))
+	}
+	conf.triggers["generation"] = "3"
+	conf.app += " renamed"
+	h.w.WriteConfig(render("", conf, pub, imported))
+	confID := h.state()["flexslot_oauth2_client.conf"].id
+	h.srv.AddFault(emulator.Fault{Method: http.MethodPatch, PathPrefix: emulator.BasePath + "/" + confID, Times: 1, Kind: emulator.FaultStatus, Status: 500})
+	if r := l.result(h.w.Apply()); r.ExitCode == 0 {
+		t.Error("the apply meeting a 500 on PATCH succeeded")
+	}
+	l.fromState(h)
+	// A wrong token is refused without being echoed.
+	wrong := newToken()
+	l.secret("a wrong token", wrong)
+	h.w.SetEnv("FLEXSLOT_PAT", wrong)
+	if r := l.result(h.w.Plan()); r.ExitCode == 0 || !strings.Contains(diagText(r.Errors()), "401") {
+		t.Errorf("a plan with a wrong token did not fail with 401: %s", diagText(r.Errors()))
+	}
+	h.w.SetEnv("FLEXSLOT_PAT", h.tokenA)
+
+	// Destroy.
+	l.result(h.w.Destroy()).RequireSuccess(t)
+	if n := len(h.srv.Clients(h.tokenA)); n != 0 {
+		t.Errorf("%d clients left after destroy", n)
+	}
+
+	trace, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(trace), "flexslot API request") {
+		t.Errorf("the trace log holds no provider request entries, so it proves nothing")
+	}
+	l.outputs = append(l.outputs, leakOutput{"the TF_LOG_PATH file", string(trace)})
+	leaks := l.check(t)
+	figures.Update(func(f *Figures) {
+		f.LeakScans += len(l.outputs)
+		f.LeakSecrets += len(l.values)
+		f.LeaksFound += leaks
+	})
+}

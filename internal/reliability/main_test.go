@@ -1,0 +1,309 @@
+package reliability
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
+)
+
+// figures collects what the suite exercised; TestMain writes it when ReportEnv is set.
+var figures Recorder
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if path := os.Getenv(ReportEnv); path != "" && code == 0 && os.Getenv("TF_ACC") != "" {
+		figures.Update(func(f *Figures) {
+			f.CLI = cliVersion()
+			f.Date = time.Now().UTC().Format("2006-01-02")
+		})
+		if err := figures.Write(path); err != nil {
+			fmt.Fprintf(os.Stderr, "writing %s: %v\n", path, err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// cliVersion is the first line of the CLI's version output, such as "OpenTofu v1.12.6".
+func cliVersion() string {
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	out, err := exec.Command(path, "version").Output()
+	if err != nil {
+		return path
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(line)
+}
+
+const providerHeader = `terraform {
+  required_providers {
+    flexslot = { source = "flexslot/flexslot" }
+  }
+}
+`
+
+// newToken returns a partner token unique to the test, so that a leak cannot
+// be confused with another test's output.
+func newToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "flx_pat_rel" + hex.EncodeToString(b)
+}
+
+// harness is one emulator with two partners and one CLI workspace pointed at
+// it as partner A through FLEXSLOT_BASE_URL and FLEXSLOT_PAT.
+type harness struct {
+	t      *testing.T
+	emu    *emulatortest.Instance
+	srv    *emulator.Server
+	w      *acctest.Workspace
+	tokenA string
+	tokenB string
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{t: t, tokenA: newToken(), tokenB: newToken()}
+	h.w = acctest.NewWorkspace(t)
+	h.emu = emulatortest.Start(t, emulator.Options{Tokens: []string{h.tokenA, h.tokenB}})
+	h.srv = h.emu.Server
+	h.w.SetEnv("FLEXSLOT_BASE_URL", h.emu.URL)
+	h.w.SetEnv("FLEXSLOT_PAT", h.tokenA)
+	return h
+}
+
+// spec is one flexslot_oauth2_client resource block.
+type spec struct {
+	name     string
+	app      string
+	typ      string
+	uris     []string
+	scopes   []string
+	triggers map[string]string
+	timeouts map[string]string
+	provider string
+}
+
+func confidential(name string) spec {
+	return spec{
+		name:   name,
+		app:    "Reliability " + name,
+		typ:    "confidential",
+		uris:   []string{"https://app.example.com/" + name + "/callback"},
+		scopes: []string{"openid", "decks:read"},
+	}
+}
+
+func (s spec) hcl() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"flexslot_oauth2_client\" %q {\n", s.name)
+	if s.provider != "" {
+		fmt.Fprintf(&b, "  provider          = %s\n", s.provider)
+	}
+	fmt.Fprintf(&b, "  application_name  = %s\n", hclString(s.app))
+	fmt.Fprintf(&b, "  client_type       = %s\n", hclString(s.typ))
+	fmt.Fprintf(&b, "  redirect_uris     = %s\n", hclList(s.uris))
+	fmt.Fprintf(&b, "  allowed_scopes    = %s\n", hclList(s.scopes))
+	if s.triggers != nil {
+		fmt.Fprintf(&b, "  rotation_triggers = %s\n", hclMap(s.triggers))
+	}
+	if len(s.timeouts) > 0 {
+		b.WriteString("  timeouts {\n")
+		for _, k := range slices.Sorted(maps.Keys(s.timeouts)) {
+			fmt.Fprintf(&b, "    %s = %s\n", k, hclString(s.timeouts[k]))
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func render(extra string, specs ...spec) string {
+	var b strings.Builder
+	b.WriteString(providerHeader)
+	b.WriteString(extra)
+	for _, s := range specs {
+		b.WriteString("\n" + s.hcl())
+	}
+	return b.String()
+}
+
+// hclString quotes s as an HCL string literal.
+func hclString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		case (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{"):
+			b.WriteRune(r)
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func hclList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = hclString(v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+func hclMap(m map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, hclString(k)+" = "+hclString(m[k]))
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// stateClient is a flexslot_oauth2_client as show -json reports it.
+type stateClient struct {
+	addr, id, secret, app, typ string
+}
+
+// state returns the clients in state keyed by address.
+func (h *harness) state() map[string]stateClient {
+	h.t.Helper()
+	st := h.w.State(h.t)
+	out := map[string]stateClient{}
+	if st.Values == nil || st.Values.RootModule == nil {
+		return out
+	}
+	for _, r := range st.Values.RootModule.Resources {
+		if r.Type != "flexslot_oauth2_client" || r.Mode != "managed" {
+			continue
+		}
+		str := func(k string) string { s, _ := r.AttributeValues[k].(string); return s }
+		out[r.Address] = stateClient{addr: r.Address, id: str("client_id"), secret: str("client_secret"), app: str("application_name"), typ: str("client_type")}
+	}
+	return out
+}
+
+// requireConverged fails unless a plan shows no changes.
+func (h *harness) requireConverged() {
+	h.t.Helper()
+	plan := h.w.Plan("-detailed-exitcode")
+	if plan.ExitCode != 0 {
+		h.t.Fatalf("plan after the last apply exited %d, want 0 (no changes); changes %v\n%s\n%s", plan.ExitCode, plan.Changes(), plan.Stdout, plan.Stderr)
+	}
+}
+
+// requireMatchesState fails unless partner token holds exactly the clients of
+// the given state entries, and every confidential client's secret in state
+// is its current secret at the emulator.
+func (h *harness) requireMatchesState(token string, clients map[string]stateClient) {
+	h.t.Helper()
+	want := map[string]string{}
+	for addr, c := range clients {
+		if c.id == "" {
+			h.t.Errorf("%s has no client_id in state", addr)
+			continue
+		}
+		want[c.id] = addr
+	}
+	got := h.srv.Clients(token)
+	gotIDs := map[string]bool{}
+	for _, c := range got {
+		if gotIDs[c.ClientID] {
+			h.t.Errorf("emulator lists %s twice", c.ClientID)
+		}
+		gotIDs[c.ClientID] = true
+		if _, ok := want[c.ClientID]; !ok {
+			h.t.Errorf("orphan: the emulator holds %s (%q), which is not in state", c.ClientID, c.ApplicationName)
+		}
+	}
+	for id, addr := range want {
+		if !gotIDs[id] {
+			h.t.Errorf("%s in state (%s) does not exist at the emulator", addr, id)
+		}
+	}
+	for addr, c := range clients {
+		if c.typ == "confidential" && !h.srv.VerifySecret(c.id, c.secret) {
+			h.t.Errorf("the client_secret of %s (%s) in state does not verify at the emulator", addr, c.id)
+		}
+	}
+}
+
+// errorsFor returns the error diagnostics of r about the resource at addr or client id.
+func errorsFor(r *acctest.Result, addr, id string) []acctest.Diagnostic {
+	var out []acctest.Diagnostic
+	for _, d := range r.Errors() {
+		if d.Address == addr || (id != "" && strings.Contains(d.Summary+d.Detail, id)) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func diagText(diags []acctest.Diagnostic) string {
+	parts := make([]string, len(diags))
+	for i, d := range diags {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// requests returns the log entries for method on exactly path.
+func requests(log []emulator.RequestRecord, method, path string) []emulator.RequestRecord {
+	var out []emulator.RequestRecord
+	for _, r := range log {
+		if r.Method == method && r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// performed counts the logical writes the emulator carried out among reqs:
+// answers with status ok, counting a replay of the same Idempotency-Key once.
+func performed(reqs []emulator.RequestRecord, ok int) int {
+	keys := map[string]bool{}
+	n := 0
+	for _, r := range reqs {
+		if r.Status != ok {
+			continue
+		}
+		if r.IdempotencyKey == "" {
+			n++
+			continue
+		}
+		if !keys[r.IdempotencyKey] {
+			keys[r.IdempotencyKey] = true
+			n++
+		}
+	}
+	return n
+}
+
+func faulted(reqs []emulator.RequestRecord) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Fault != "" {
+			n++
+		}
+	}
+	return n
+}
