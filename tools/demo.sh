@@ -7,6 +7,8 @@
 #   DEMO_CLI=tofu (default) or DEMO_CLI=terraform
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=tools/dev-cli-config.sh
+. tools/dev-cli-config.sh
 
 cli_name=${DEMO_CLI:-tofu}
 tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
@@ -57,43 +59,9 @@ trap 'exit 130' INT TERM
 step "Building what is missing"
 ./tools/install.sh "$cli_name" time
 say "$(TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>/dev/null | head -n 1), hashicorp/time v0.14.2 in the local mirror"
-go build -o "$work/bin/terraform-provider-flexslot" .
+dev_cli_config "$work" "$tools_dir"
 go build -o "$work/flexslot-emulator" ./internal/cmd/flexslot-emulator
 say "provider and emulator built from this checkout"
-
-# tofu/terraform init still resolves dev-overridden providers: offer the same
-# build in a local mirror too, under the version the quickstart requires.
-os_arch="$(go env GOOS)_$(go env GOARCH)"
-for host in registry.opentofu.org registry.terraform.io; do
-	mkdir -p "$work/mirror/$host/flexslot/flexslot/0.1.0/$os_arch"
-	ln -s "$work/bin/terraform-provider-flexslot" \
-		"$work/mirror/$host/flexslot/flexslot/0.1.0/$os_arch/terraform-provider-flexslot_v0.1.0"
-done
-cat >"$work/cli.tfrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/flexslot/flexslot" = "$work/bin"
-    "registry.opentofu.org/flexslot/flexslot" = "$work/bin"
-  }
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["registry.terraform.io/flexslot/flexslot", "registry.opentofu.org/flexslot/flexslot"]
-  }
-  filesystem_mirror {
-    path    = "$tools_dir/mirror"
-    include = ["registry.terraform.io/hashicorp/time", "registry.opentofu.org/hashicorp/time"]
-  }
-  direct {
-    exclude = [
-      "registry.terraform.io/flexslot/flexslot", "registry.opentofu.org/flexslot/flexslot",
-      "registry.terraform.io/hashicorp/time", "registry.opentofu.org/hashicorp/time",
-    ]
-  }
-}
-EOF
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_WORKSPACE TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI_ARGS_apply TF_CLI_ARGS_destroy
 
 # ---------------------------------------------------------------------------
 step "Starting the Flexslot emulator"

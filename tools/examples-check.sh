@@ -10,50 +10,18 @@
 # source examples usually do not) gets that declaration added in its temporary copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=tools/dev-cli-config.sh
+. tools/dev-cli-config.sh
 
 tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
 ./tools/install.sh tofu time
 tofu="$tools_dir/bin/tofu-1.12.6"
-mirror="$tools_dir/mirror"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "examples: building the provider"
-go build -o "$work/bin/terraform-provider-flexslot" .
-# tofu init still resolves dev-overridden providers, so it also finds this
-# build in a local mirror, under the version the examples require (~> 0.1).
-os_arch="$(go env GOOS)_$(go env GOARCH)"
-for host in registry.opentofu.org registry.terraform.io; do
-	mkdir -p "$work/mirror/$host/flexslot/flexslot/0.1.0/$os_arch"
-	ln -s "$work/bin/terraform-provider-flexslot" "$work/mirror/$host/flexslot/flexslot/0.1.0/$os_arch/terraform-provider-flexslot_v0.1.0"
-done
-
-cat >"$work/cli.tfrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "registry.opentofu.org/flexslot/flexslot" = "$work/bin"
-    "registry.terraform.io/flexslot/flexslot" = "$work/bin"
-  }
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.opentofu.org/hashicorp/time", "registry.terraform.io/hashicorp/time"]
-  }
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["registry.opentofu.org/flexslot/flexslot", "registry.terraform.io/flexslot/flexslot"]
-  }
-  direct {
-    exclude = [
-      "registry.opentofu.org/hashicorp/time", "registry.terraform.io/hashicorp/time",
-      "registry.opentofu.org/flexslot/flexslot", "registry.terraform.io/flexslot/flexslot",
-    ]
-  }
-}
-EOF
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR
+dev_cli_config "$work" "$tools_dir"
 
 echo "examples: $("$tofu" version | head -n 1) fmt -check -recursive examples"
 if ! "$tofu" fmt -check -recursive -diff examples; then
