@@ -235,14 +235,14 @@ func secretRotationPlanned(state, plan oauth2ClientModel) bool {
 		!plan.RotationTriggers.Equal(state.RotationTriggers)
 }
 
-// warnIfAtClientLimit warns at plan time when the partner already holds the
+// warnIfAtClientLimit warns, once per plan, when the partner already holds the
 // maximum number of clients. It is only a warning because the same plan may
 // revoke another client first; if the list fails, apply decides.
 func (r *oauth2ClientResource) warnIfAtClientLimit(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
+	if r.data == nil || !r.data.claimLimitCheck() {
 		return
 	}
-	clients, err := r.data.partnerClients(ctx)
+	clients, err := r.data.client.OAuth2Clients.List(ctx)
 	if err != nil || len(clients) < clientLimit {
 		return
 	}

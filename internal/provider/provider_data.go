@@ -1,9 +1,8 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -14,17 +13,16 @@ import (
 type providerData struct {
 	client *flexslot.Client
 
-	// The plan-time client limit check lists the partner's clients once per
+	// limitChecked makes the plan-time client limit check run once per
 	// provider process, however many clients the plan creates.
-	listOnce    sync.Once
-	listClients []flexslot.OAuth2Client
-	listErr     error
+	limitChecked atomic.Bool
 }
 
-// partnerClients returns the partner's clients, listed at most once per process.
-func (d *providerData) partnerClients(ctx context.Context) ([]flexslot.OAuth2Client, error) {
-	d.listOnce.Do(func() { d.listClients, d.listErr = d.client.OAuth2Clients.List(ctx) })
-	return d.listClients, d.listErr
+// claimLimitCheck reports whether the caller is the first to ask. The others
+// go on at once instead of waiting for the list: waiting would hold the CLI's
+// parallelism slots for a round trip per provider alias.
+func (d *providerData) claimLimitCheck() bool {
+	return d.limitChecked.CompareAndSwap(false, true)
 }
 
 // configuredData extracts providerData from a Configure request's ProviderData.

@@ -1,0 +1,355 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+)
+
+// partnerCount is how many partners the emulator serves: 100 clients need ten
+// of them, since one partner holds at most emulator.MaxClients.
+const partnerCount = 10
+
+// bench holds everything one benchmark run shares: the emulator, the provider
+// build, the CLI and the temporary directory they all live in.
+type bench struct {
+	ctx      context.Context
+	cli      string // absolute path of the tofu or terraform binary
+	root     string // temporary directory removed at the end
+	home     string // HOME of every process the bench starts
+	cliConf  string // TF_CLI_CONFIG_FILE with dev_overrides
+	binDir   string // directory holding the provider binary
+	baseURL  string
+	tokens   []string
+	emu      *emulator.Server
+	inflight *inflight
+	parall   int
+}
+
+// inflight counts the partner API requests being served at once: the direct
+// measure of whether the provider's calls run in parallel.
+type inflight struct {
+	mu        sync.Mutex
+	now, peak int
+}
+
+func (f *inflight) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, emulator.BasePath) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		f.mu.Lock()
+		f.now++
+		f.peak = max(f.peak, f.now)
+		f.mu.Unlock()
+		defer func() {
+			f.mu.Lock()
+			f.now--
+			f.mu.Unlock()
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// takePeak returns the highest count since the last call and starts over.
+func (f *inflight) takePeak() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.peak
+	f.peak = f.now
+	return p
+}
+
+func tokenFor(partner int) string { return fmt.Sprintf("flx_pat_bench_partner_%02d", partner) }
+
+// startEmulator serves an in-process emulator on a loopback port and returns a
+// function that stops it.
+func (b *bench) startEmulator() (func(), error) {
+	for i := range partnerCount {
+		b.tokens = append(b.tokens, tokenFor(i))
+	}
+	emu, err := emulator.New(emulator.Options{Tokens: b.tokens})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b.inflight = &inflight{}
+	srv := &http.Server{Handler: b.inflight.wrap(emu), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	b.emu = emu
+	b.baseURL = "http://" + ln.Addr().String()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+// buildProvider builds the provider from the module at root, and the no-op
+// reference provider, into b.binDir.
+func (b *bench) buildProvider(root, prebuilt string) error {
+	b.binDir = filepath.Join(b.root, "provider")
+	if err := os.MkdirAll(b.binDir, 0o755); err != nil {
+		return err
+	}
+	build := func(binary, pkg string) error {
+		cmd := exec.CommandContext(b.ctx, "go", "build", "-o", filepath.Join(b.binDir, binary), pkg)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s in %s: %w\n%s", pkg, root, err, out)
+		}
+		return nil
+	}
+	if err := build("terraform-provider-noop", "./internal/cmd/flexslot-bench/noopprovider"); err != nil {
+		return err
+	}
+	if prebuilt == "" {
+		return build("terraform-provider-flexslot", ".")
+	}
+	data, err := os.ReadFile(prebuilt)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(b.binDir, "terraform-provider-flexslot"), data, 0o755)
+}
+
+// writeCLIConfig points both CLIs' provider addresses at the build, and never
+// lets them reach a registry.
+func (b *bench) writeCLIConfig() error {
+	b.cliConf = filepath.Join(b.root, "cli.tfrc")
+	conf := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/flexslot/flexslot" = %[1]s
+    "registry.opentofu.org/flexslot/flexslot" = %[1]s
+    "registry.terraform.io/bench/noop"        = %[1]s
+    "registry.opentofu.org/bench/noop"        = %[1]s
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*", "registry.opentofu.org/*/*"]
+  }
+}
+`, strconv.Quote(b.binDir))
+	return os.WriteFile(b.cliConf, []byte(conf), 0o600)
+}
+
+// environ is the whole environment of every CLI run: nothing of the caller's
+// environment leaks in.
+func (b *bench) environ() []string {
+	return []string{
+		"PATH=/usr/local/bin:/usr/bin:/bin",
+		"HOME=" + b.home,
+		"TMPDIR=" + b.root,
+		"TF_CLI_CONFIG_FILE=" + b.cliConf,
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+	}
+}
+
+// workspace is a directory holding one configuration and its state.
+type workspace struct {
+	b   *bench
+	dir string
+}
+
+func (b *bench) workspace(name string) (*workspace, error) {
+	dir := filepath.Join(b.root, "ws", name)
+	return &workspace{b: b, dir: dir}, os.MkdirAll(dir, 0o755)
+}
+
+func (w *workspace) writeConfig(hcl string) error {
+	return os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(hcl), 0o600)
+}
+
+// forgetState removes the state, so the next apply creates everything again.
+func (w *workspace) forgetState() error {
+	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		if err := os.Remove(filepath.Join(w.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// runResult is one CLI command's outcome.
+type runResult struct {
+	wall     time.Duration
+	stdout   string
+	stderr   string
+	provider procStats // only filled when watched
+}
+
+// procStats describes the provider processes a command started.
+type procStats struct {
+	processes int
+	maxHWMKiB int
+}
+
+// run runs the CLI with args, failing unless it exits 0. When watch is set it
+// also samples the provider processes the CLI starts, which costs some CPU,
+// so timed runs never watch.
+func (w *workspace) run(watch bool, args ...string) (runResult, error) {
+	args = append(args, "-no-color", "-input=false")
+	if len(args) > 0 && (args[0] == "plan" || args[0] == "apply" || args[0] == "destroy") {
+		args = append(args, fmt.Sprintf("-parallelism=%d", w.b.parall))
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(w.b.ctx, w.b.cli, args...)
+	cmd.Dir = w.dir
+	cmd.Env = w.b.environ()
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// The CLI and the provider processes it starts share a process group of
+	// their own, so killing the group leaves nothing behind.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	cmd.WaitDelay = 5 * time.Second
+
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return runResult{}, err
+	}
+	var watcher *procWatcher
+	if watch {
+		watcher = watchGroup(cmd.Process.Pid)
+	}
+	err := cmd.Wait()
+	wall := time.Since(start)
+	_ = killGroup(cmd.Process.Pid)
+	res := runResult{wall: wall, stdout: stdout.String(), stderr: stderr.String()}
+	if watcher != nil {
+		res.provider = watcher.stop()
+	}
+	if err != nil {
+		return res, fmt.Errorf("%s %s in %s: %w\nstdout:\n%s\nstderr:\n%s",
+			filepath.Base(w.b.cli), strings.Join(args, " "), w.dir, err, tail(res.stdout), tail(res.stderr))
+	}
+	return res, nil
+}
+
+func tail(s string) string {
+	const keep = 4000
+	if len(s) > keep {
+		return "..." + s[len(s)-keep:]
+	}
+	return s
+}
+
+func killGroup(pid int) error {
+	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return err
+	}
+	return nil
+}
+
+// procWatcher samples /proc for provider processes in one process group.
+type procWatcher struct {
+	done chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	hwm  map[int]int
+}
+
+func watchGroup(pgid int) *procWatcher {
+	w := &procWatcher{done: make(chan struct{}), hwm: map[int]int{}}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		ticker := time.NewTicker(10 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			w.sample(pgid)
+			select {
+			case <-w.done:
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+	return w
+}
+
+func (w *procWatcher) sample(pgid int) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, group, ok := procGroup(pid)
+		if !ok || group != pgid || !strings.HasPrefix(comm, "terraform-provi") {
+			continue
+		}
+		if kib, ok := vmHWM(pid); ok {
+			w.mu.Lock()
+			w.hwm[pid] = max(w.hwm[pid], kib)
+			w.mu.Unlock()
+		}
+	}
+}
+
+func (w *procWatcher) stop() procStats {
+	close(w.done)
+	w.wg.Wait()
+	st := procStats{processes: len(w.hwm)}
+	for _, kib := range w.hwm {
+		st.maxHWMKiB = max(st.maxHWMKiB, kib)
+	}
+	return st
+}
+
+// procGroup returns a process's command name and process group.
+func procGroup(pid int) (string, int, bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", 0, false
+	}
+	s := string(data)
+	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || end < open {
+		return "", 0, false
+	}
+	fields := strings.Fields(s[end+1:]) // state ppid pgrp ...
+	if len(fields) < 3 {
+		return "", 0, false
+	}
+	group, err := strconv.Atoi(fields[2])
+	return s[open+1 : end], group, err == nil
+}
+
+// vmHWM returns a process's peak resident set size in KiB.
+func vmHWM(pid int) (int, bool) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kib, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return kib, err == nil
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+)
+
+// series is the wall times of repeated runs of one command.
+type series []time.Duration
+
+func (s series) sorted() []time.Duration {
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c
+}
+
+func (s series) median() time.Duration {
+	c := s.sorted()
+	if len(c) == 0 {
+		return 0
+	}
+	if len(c)%2 == 1 {
+		return c[len(c)/2]
+	}
+	return (c[len(c)/2-1] + c[len(c)/2]) / 2
+}
+
+func (s series) min() time.Duration { return s.sorted()[0] }
+func (s series) max() time.Duration { return s.sorted()[len(s)-1] }
+
+func (s series) String() string {
+	if len(s) == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%s (%s–%s)", secs(s.median()), secsBare(s.min()), secsBare(s.max()))
+}
+
+func secs(d time.Duration) string     { return secsBare(d) + " s" }
+func secsBare(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
+
+func medianFloat(v []float64) float64 {
+	c := slices.Clone(v)
+	slices.Sort(c)
+	if len(c)%2 == 1 {
+		return c[len(c)/2]
+	}
+	return (c[len(c)/2-1] + c[len(c)/2]) / 2
+}
+
+// ratios returns a[i]/b[i] for runs made in pairs.
+func ratios(a, b series) []float64 {
+	r := make([]float64, min(len(a), len(b)))
+	for i := range r {
+		r[i] = a[i].Seconds() / b[i].Seconds()
+	}
+	return r
+}
+
+func ratioString(r []float64) string {
+	c := slices.Clone(r)
+	slices.Sort(c)
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", medianFloat(c), c[0], c[len(c)-1])
+}
+
+// Request kinds as the request log shows them.
+const (
+	reqList   = "GET list"
+	reqCreate = "POST create"
+	reqGet    = "GET"
+	reqPatch  = "PATCH"
+	reqRotate = "POST rotate-secret"
+	reqDelete = "DELETE"
+)
+
+var requestKinds = []string{reqCreate, reqList, reqGet, reqPatch, reqRotate, reqDelete}
+
+func classify(r emulator.RequestRecord) string {
+	rest := strings.TrimPrefix(r.Path, emulator.BasePath)
+	switch {
+	case rest == "" && r.Method == "GET":
+		return reqList
+	case rest == "" && r.Method == "POST":
+		return reqCreate
+	case strings.HasSuffix(rest, "/rotate-secret"):
+		return reqRotate
+	}
+	return r.Method
+}
+
+// requestCounts counts a request log by kind.
+type requestCounts map[string]int
+
+func countRequests(log []emulator.RequestRecord) requestCounts {
+	c := requestCounts{}
+	for _, r := range log {
+		c[classify(r)]++
+	}
+	return c
+}
+
+func (c requestCounts) total() int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
+func (c requestCounts) String() string {
+	var parts []string
+	for _, kind := range requestKinds {
+		if c[kind] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[kind], kind))
+		}
+	}
+	var other []string
+	for kind, v := range c {
+		if !slices.Contains(requestKinds, kind) {
+			other = append(other, fmt.Sprintf("%d %s", v, kind))
+		}
+	}
+	sort.Strings(other)
+	parts = append(parts, other...)
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// retryAnalysis groups a request log into logical calls (same method, path
+// and Idempotency-Key) and measures how each call waited after a 429.
+type retryAnalysis struct {
+	attempts  int
+	throttled int
+	// demanded is the longest total wait the Retry-After values impose on any one call.
+	demanded time.Duration
+	// earliest and latest are the smallest and largest gaps between a 429 and
+	// the next attempt of the same call, minus the Retry-After it asked for.
+	earliest, latest time.Duration
+	gaps             int
+}
+
+func analyseRetries(log []emulator.RequestRecord, retryAfter time.Duration) retryAnalysis {
+	a := retryAnalysis{attempts: len(log)}
+	calls := map[string][]emulator.RequestRecord{}
+	var order []string
+	for _, r := range log {
+		key := r.Method + " " + r.Path + " " + r.IdempotencyKey
+		if _, ok := calls[key]; !ok {
+			order = append(order, key)
+		}
+		calls[key] = append(calls[key], r)
+	}
+	first := true
+	for _, key := range order {
+		attempts := calls[key]
+		var demanded time.Duration
+		for i, r := range attempts {
+			if r.Status != 429 {
+				continue
+			}
+			a.throttled++
+			demanded += retryAfter
+			if i+1 < len(attempts) {
+				gap := attempts[i+1].At.Sub(r.At) - retryAfter
+				if first || gap < a.earliest {
+					a.earliest = gap
+				}
+				if first || gap > a.latest {
+					a.latest = gap
+				}
+				first = false
+				a.gaps++
+			}
+		}
+		a.demanded = max(a.demanded, demanded)
+	}
+	return a
+}
+
+func mib(kib int) string { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }
