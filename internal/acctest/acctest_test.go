@@ -20,7 +20,7 @@ terraform {
 }
 `
 
-func TestWorkspace_lifecycle(t *testing.T) {
+func TestAccWorkspace_lifecycle(t *testing.T) {
 	t.Parallel()
 	w := NewWorkspace(t)
 	logPath := filepath.Join(t.TempDir(), "trace.log")
@@ -73,7 +73,7 @@ resource "terraform_data" "example" {
 	assertNoProcesses(t, w)
 }
 
-func TestWorkspace_diagnostics(t *testing.T) {
+func TestAccWorkspace_diagnostics(t *testing.T) {
 	t.Parallel()
 	w := NewWorkspace(t)
 
@@ -124,7 +124,7 @@ check "name" {
 	}
 }
 
-func TestWorkspace_cleanupKillsProcesses(t *testing.T) {
+func TestAccWorkspace_cleanupKillsProcesses(t *testing.T) {
 	t.Parallel()
 	CLI(t)
 	requireProcFS(t)
@@ -164,7 +164,7 @@ resource "terraform_data" "example" {
 	assertNoProcesses(t, w)
 }
 
-func TestWorkspace_environment(t *testing.T) {
+func TestAccWorkspace_environment(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the provisioner runs a POSIX shell command")
 	}
