@@ -105,7 +105,7 @@ func (d *oauth2ClientDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		Description: "The identifier (`flx_client_...`) of the client to look up. It must be an active or suspended " +
 			"client of the partner that owns the provider's token.",
 		Required:   true,
-		Validators: []validator.String{clientIDValidator{}},
+		Validators: []validator.String{clientIDRule()},
 	}
 	resp.Schema = schema.Schema{
 		Description: "Looks up one OAuth2 client of your Flexslot partner application by its client_id, whoever " +
@@ -148,24 +148,4 @@ func clientNotFoundDiagnostic(clientID string) diag.Diagnostic {
 		fmt.Sprintf("No OAuth2 client %s exists for this partner: it was revoked, it belongs to another partner, "+
 			"or the ID is mistyped. Check client_id against the dashboard, or use the flexslot_oauth2_clients data "+
 			"source to find the partner's clients.", clientID))
-}
-
-// clientIDValidator refuses a value that cannot be a client ID, before any request.
-type clientIDValidator struct{}
-
-var _ validator.String = clientIDValidator{}
-
-func (clientIDValidator) Description(context.Context) string {
-	return "must be flx_client_ followed by a 26-character ULID"
-}
-
-func (v clientIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (clientIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := parseClientID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid client ID", err.Error()+".")
-	}
 }

@@ -96,7 +96,7 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				ElementType: types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeBetween(1, 20),
-					setvalidator.ValueStringsAre(redirectURIValidator{}),
+					setvalidator.ValueStringsAre(redirectURIRule()),
 				},
 			},
 			"allowed_scopes": schema.SetAttribute{
@@ -106,7 +106,7 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				ElementType: types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeBetween(1, 50),
-					setvalidator.ValueStringsAre(scopeValidator{}),
+					setvalidator.ValueStringsAre(scopeRule()),
 				},
 			},
 			"rotation_triggers": schema.MapAttribute{

@@ -86,7 +86,7 @@ func (p *flexslotProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					flexslot.DefaultBaseURL + "`. Must be `https://`; plain `http://` is accepted only for the loopback hosts " +
 					"`localhost`, `127.0.0.1` and `[::1]`, so the token never travels in plaintext.",
 				Optional:   true,
-				Validators: []validator.String{baseURLValidator{}},
+				Validators: []validator.String{baseURLRule()},
 			},
 		},
 	}
@@ -201,26 +201,4 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
-}
-
-// baseURLValidator refuses a literal base_url at validate time; values from the
-// environment are checked in Configure by the same function.
-type baseURLValidator struct{}
-
-var _ validator.String = baseURLValidator{}
-
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an absolute https URL (http only for loopback hosts)"
-}
-
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Flexslot base URL",
-			fmt.Sprintf("The base URL %q %s.", req.ConfigValue.ValueString(), err))
-	}
 }

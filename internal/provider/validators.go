@@ -19,47 +19,85 @@ func applicationNameValidators() []validator.String {
 	}
 }
 
-// redirectURIValidator applies Flexslot's redirect URI rules, the same package
-// the API uses, so plan-time validation and the server can never disagree.
-type redirectURIValidator struct{}
-
-var _ validator.String = redirectURIValidator{}
-
-func (redirectURIValidator) Description(context.Context) string {
-	return "must be a valid Flexslot redirect URI: https (http only for localhost, 127.0.0.1 and [::1]), no wildcards, no fragment, no custom scheme"
+// stringRule is a plan-time check of one string attribute. Unknown values
+// (module inputs not known yet) pass; every problem becomes an attribute error.
+type stringRule struct {
+	description string
+	summary     string
+	// problems returns one sentence per broken rule, naming the value.
+	problems func(value string) []string
 }
 
-func (v redirectURIValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+var _ validator.String = stringRule{}
 
-func (redirectURIValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (r stringRule) Description(context.Context) string { return r.description }
+
+func (r stringRule) MarkdownDescription(ctx context.Context) string { return r.Description(ctx) }
+
+func (r stringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	uri := req.ConfigValue.ValueString()
-	for _, problem := range redirecturi.Problems(uri) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid redirect URI",
-			fmt.Sprintf("The redirect URI %q %s.", uri, problem))
+	for _, p := range r.problems(req.ConfigValue.ValueString()) {
+		resp.Diagnostics.AddAttributeError(req.Path, r.summary, p)
 	}
 }
 
-type scopeValidator struct{}
-
-var _ validator.String = scopeValidator{}
-
-func (scopeValidator) Description(context.Context) string {
-	return "must be " + scope.Syntax
+// redirectURIRule applies Flexslot's redirect URI rules, the same package the
+// API uses, so plan-time validation and the server can never disagree.
+func redirectURIRule() stringRule {
+	return stringRule{
+		description: "must be a valid Flexslot redirect URI: https (http only for localhost, 127.0.0.1 and [::1]), no wildcards, no fragment, no custom scheme",
+		summary:     "Invalid redirect URI",
+		problems: func(uri string) []string {
+			var out []string
+			for _, problem := range redirecturi.Problems(uri) {
+				out = append(out, fmt.Sprintf("The redirect URI %q %s.", uri, problem))
+			}
+			return out
+		},
+	}
 }
 
-func (v scopeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func scopeRule() stringRule {
+	return stringRule{
+		description: "must be " + scope.Syntax,
+		summary:     "Invalid scope",
+		problems: func(s string) []string {
+			if scope.Valid(s) {
+				return nil
+			}
+			return []string{fmt.Sprintf("The scope %q is not a valid scope name: it must be %s.", s, scope.Syntax)}
+		},
+	}
+}
 
-func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+func clientIDRule() stringRule {
+	return stringRule{
+		description: "must be flx_client_ followed by a 26-character ULID",
+		summary:     "Invalid client ID",
+		problems:    func(id string) []string { return errorSentence(parseClientID(id)) },
 	}
-	if s := req.ConfigValue.ValueString(); !scope.Valid(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid scope",
-			fmt.Sprintf("The scope %q is not a valid scope name: it must be %s.", s, scope.Syntax))
+}
+
+// baseURLRule refuses a literal base_url at validate time; values from the
+// environment are checked in Configure by the same function.
+func baseURLRule() stringRule {
+	return stringRule{
+		description: "must be an absolute https URL (http only for loopback hosts)",
+		summary:     "Invalid Flexslot base URL",
+		problems: func(raw string) []string {
+			if err := checkBaseURL(raw); err != nil {
+				return []string{fmt.Sprintf("The base URL %q %s.", raw, err)}
+			}
+			return nil
+		},
 	}
+}
+
+func errorSentence(err error) []string {
+	if err == nil {
+		return nil
+	}
+	return []string{err.Error() + "."}
 }
