@@ -30,6 +30,9 @@ func main() {
 	}
 }
 
+// quietedLogEnv are the log level variables of the provider and the plugin SDK.
+var quietedLogEnv = []string{"TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
+
 // quietLogsUnlessRequested turns the plugin SDK's and the provider's loggers
 // off when no TF_LOG* variable asks for logs: unset, they log at TRACE and the
 // CLI throws every line away after the provider paid for writing it.
@@ -39,7 +42,7 @@ func quietLogsUnlessRequested() {
 			return
 		}
 	}
-	for _, name := range []string{"TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
+	for _, name := range quietedLogEnv {
 		os.Setenv(name, "off")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -270,8 +271,7 @@ func (s *Server) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	dir, base := splitPath(s.statePath)
-	tmp, err := os.CreateTemp(dir, base+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(s.statePath), filepath.Base(s.statePath)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("emulator: writing state: %w", err)
 	}
@@ -287,14 +287,6 @@ func (s *Server) saveLocked() error {
 		return fmt.Errorf("emulator: writing state: %w", err)
 	}
 	return nil
-}
-
-func splitPath(path string) (dir, base string) {
-	i := strings.LastIndexAny(path, `/\`)
-	if i < 0 {
-		return ".", path
-	}
-	return path[:i+1], path[i+1:]
 }
 
 func (s *Server) findLocked(clientID string) *clientRecord {

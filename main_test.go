@@ -1,0 +1,30 @@
+package main
+
+import (
+	"os"
+	"testing"
+)
+
+func TestQuietLogsUnlessRequested(t *testing.T) {
+	for _, name := range append([]string{"TF_LOG", "TF_LOG_PATH"}, quietedLogEnv...) {
+		t.Setenv(name, "")
+		os.Unsetenv(name)
+	}
+	quietLogsUnlessRequested()
+	for _, name := range quietedLogEnv {
+		if got := os.Getenv(name); got != "off" {
+			t.Errorf("without TF_LOG, %s = %q, want off", name, got)
+		}
+	}
+
+	for _, name := range quietedLogEnv {
+		os.Unsetenv(name)
+	}
+	t.Setenv("TF_LOG", "trace")
+	quietLogsUnlessRequested()
+	for _, name := range quietedLogEnv {
+		if got, set := os.LookupEnv(name); set {
+			t.Errorf("with TF_LOG=trace, %s = %q, want it left unset", name, got)
+		}
+	}
+}
