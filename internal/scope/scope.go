@@ -1,14 +1,14 @@
-// Package scope holds the syntax of Flexslot OAuth2 scope names, shared by the
-// emulator and the provider's plan-time validation.
+// Package scope is a thin alias of the scope rules in internal/rules, kept for
+// callers that have not moved to that package. It holds no rule of its own.
+//
+// Deprecated: use the scope functions of internal/rules.
 package scope
 
-import "regexp"
+import "github.com/flexslot/terraform-provider-flexslot/internal/rules"
 
-// Syntax describes a valid scope name for messages.
-const Syntax = "a single lowercase word such as openid, or resource:action such as decks:read"
+// Syntax describes a valid scope name for messages: rules.ScopeSyntax.
+const Syntax = rules.ScopeSyntax
 
-var pattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)?$`)
-
-// Valid reports whether s is a syntactically valid scope name. Whether the
-// scope exists is for the server to decide.
-func Valid(s string) bool { return len(s) <= 100 && pattern.MatchString(s) }
+// Valid reports whether s is a syntactically valid scope name: rules.ValidScope.
+// Whether the partner may use it is for Flexslot to decide.
+func Valid(s string) bool { return rules.ValidScope(s) }
