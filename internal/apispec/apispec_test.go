@@ -34,9 +34,9 @@ func TestEveryOperationDeclaresTheContractStatuses(t *testing.T) {
 	}
 	want := map[string][]int{
 		"GET " + base:                                 {200, 401},
-		"POST " + base:                                {201, 400, 401, 409, 422},
+		"POST " + base:                                {200, 201, 400, 401, 409, 422},
 		"GET " + base + "/{client_id}":                {200, 401, 404},
-		"PATCH " + base + "/{client_id}":              {200, 400, 401, 404},
+		"PATCH " + base + "/{client_id}":              {200, 400, 401, 404, 405},
 		"DELETE " + base + "/{client_id}":             {204, 401, 404},
 		"POST " + base + "/{client_id}/rotate-secret": {200, 401, 404, 409, 422},
 	}
@@ -113,34 +113,63 @@ func validate(t *testing.T, method, path, requestBody string, status int, respon
 	return requestErr, responseErr
 }
 
-const client = `{"client_id":"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y","client_type":"confidential",
-	"application_name":"My Integration","redirect_uris":["https://app.example.com/oauth/callback"],
-	"allowed_scopes":["decks:read"],"status":"active","created_at":"2026-06-02T18:00:00Z",
-	"updated_at":"2026-06-02T18:00:00Z","secret_rotated_at":"2026-06-02T18:00:00Z"`
+// client is the contract's example client object.
+const client = `{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","client_id":"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
+	"client_type":"confidential","application_name":"Deck Builder","application_url":"https://decks.example.com",
+	"application_logo_url":"","privacy_policy_url":"https://decks.example.com/privacy","tos_url":"",
+	"redirect_uris":["https://decks.example.com/oauth/callback"],"allowed_scopes":["decks:read"],
+	"grant_types":["authorization_code","refresh_token"],"require_pkce":true,"dpop_bound_access_tokens":false,
+	"status":"active","secret_rotated_at":"2026-06-02T18:00:00Z","last_used_at":null,
+	"created_at":"2026-06-02T18:00:00Z","updated_at":"2026-06-02T18:00:00Z"`
 
 func TestDocumentMatchesTheContractExamples(t *testing.T) {
-	create := `{"application_name":"My Integration","client_type":"confidential","redirect_uris":["https://app.example.com/oauth/callback"],"allowed_scopes":["decks:read"]}`
+	create := `{"application_name":"Deck Builder","redirect_uris":["https://decks.example.com/oauth/callback"],"allowed_scopes":["decks:read"]}`
+	// The published create example body, with its defaults spelled out.
+	createAll := `{"application_name":"Deck Builder","redirect_uris":["https://decks.example.com/oauth/callback"],"allowed_scopes":[],
+		"client_type":"confidential","grant_types":["authorization_code","refresh_token"],
+		"application_url":"","application_logo_url":"","privacy_policy_url":"","tos_url":""}`
 	oneTime := `{"client":` + client + `},"plaintext_client_secret":"flx_cs_01HX2K5V7Q9M3N4P6R8S0T2W4Y0123456789abcdef0123456789abcdef","secret_rotated_at":"2026-06-02T18:00:00Z"}`
+	publicClient := strings.NewReplacer(`"confidential"`, `"public"`, `"secret_rotated_at":"2026-06-02T18:00:00Z"`, `"secret_rotated_at":null`).Replace(client)
+	errBody := func(code, field string) string {
+		return `{"error":{"code":"` + code + `","message":"x","field":"` + field + `"}}`
+	}
 	tests := []struct {
 		name, method, path, request string
 		status                      int
 		response                    string
 		wantRequestErr, wantRespErr bool
 	}{
-		{"list", "GET", base, "", 200, `{"clients":[` + client + `}]}`, false, false},
-		{"unknown response fields are allowed", "GET", base, "", 200, `{"clients":[` + client + `,"new":1}],"next":null}`, false, false},
+		{"list is a bare array", "GET", base, "", 200, `[` + client + `}]`, false, false},
+		{"empty list", "GET", base, "", 200, `[]`, false, false},
+		{"list in an object", "GET", base, "", 200, `{"clients":[` + client + `}]}`, false, true},
+		{"unknown response fields are allowed", "GET", base, "", 200, `[` + client + `,"new":1}]`, false, false},
+		{"a missing published field", "GET", base, "", 200, `[` + strings.Replace(client, `"last_used_at":null,`, "", 1) + `}]`, false, true},
+		{"a seed client id", "GET", base, "", 200, `[` + strings.Replace(client, "cli_", "flx_client_", 1) + `}]`, false, false},
+		{"a client id with a slash", "GET", base, "", 200, `[` + strings.Replace(client, "cli_", "cli/", 1) + `}]`, false, true},
+		{"revoked is a published status", "GET", base, "", 200, `[` + strings.Replace(client, `"active"`, `"revoked"`, 1) + `}]`, false, false},
+		{"unknown status", "GET", base, "", 200, `[` + strings.Replace(client, `"active"`, `"paused"`, 1) + `}]`, false, true},
 		{"create", "POST", base, create, 201, oneTime, false, false},
-		{"create public", "POST", base, create, 201, `{"client":` + client + `},"plaintext_client_secret":"","secret_rotated_at":null}`, false, false},
-		{"unknown request field", "POST", base, strings.Replace(create, "{", `{"extra":1,`, 1), 400, `{"error":{"code":"invalid_request","message":"x","field":"extra"}}`, true, false},
-		{"limit", "POST", base, create, 409, `{"error":{"code":"client_limit_reached","message":"revoke one"}}`, false, false},
-		{"get", "GET", base + "/flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "", 200, `{"client":` + client + `}}`, false, false},
+		{"create answering 200", "POST", base, create, 200, oneTime, false, false},
+		{"create with every published field", "POST", base, createAll, 201, oneTime, false, false},
+		{"create public", "POST", base, create, 201, `{"client":` + publicClient + `},"plaintext_client_secret":"","secret_rotated_at":null}`, false, false},
+		{"create without redirect_uris", "POST", base, `{"application_name":"x","allowed_scopes":[]}`, 400, errBody("FLEXSLOT_VALIDATION_ERROR", "redirect_uris"), true, false},
+		{"unknown request field", "POST", base, strings.Replace(create, "{", `{"extra":1,`, 1), 400, errBody("FLEXSLOT_VALIDATION_ERROR", "extra"), true, false},
+		{"name of 255 characters", "POST", base, strings.Replace(create, "Deck Builder", strings.Repeat("é", 255), 1), 201, oneTime, false, false},
+		{"name of 256 characters", "POST", base, strings.Replace(create, "Deck Builder", strings.Repeat("é", 256), 1), 400, errBody("FLEXSLOT_VALIDATION_ERROR", "application_name"), true, false},
+		{"redirect URI of 513 characters", "POST", base, strings.Replace(create, "oauth/callback", strings.Repeat("a", 513), 1), 400, errBody("FLEXSLOT_INVALID_REDIRECT_URI", "redirect_uris[0]"), true, false},
+		{"scope outside the catalog", "POST", base, strings.Replace(create, "decks:read", "decks:read-all", 1), 400, errBody("FLEXSLOT_INVALID_SCOPE", "allowed_scopes[0]"), true, false},
+		{"unknown grant type", "POST", base, strings.Replace(create, "}", `,"grant_types":["client_credentials"]}`, 1), 400, errBody("FLEXSLOT_VALIDATION_ERROR", "grant_types[0]"), true, false},
+		{"limit", "POST", base, create, 409, errBody("FLEXSLOT_CLIENT_LIMIT_REACHED", ""), false, false},
+		{"lower-case error code", "POST", base, create, 409, errBody("client_limit_reached", ""), false, true},
+		{"get", "GET", base + "/cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "", 200, `{"client":` + client + `}}`, false, false},
 		{"get without client", "GET", base + "/x", "", 200, `{}`, false, true},
-		{"patch", "PATCH", base + "/x", `{"application_name":"New"}`, 200, `{"client":` + client + `}}`, false, false},
-		{"patch client_type", "PATCH", base + "/x", `{"client_type":"public"}`, 400, `{"error":{"code":"immutable_field","message":"x","field":"client_type"}}`, true, false},
+		{"patch", "PATCH", base + "/x", `{"application_name":"New","grant_types":["authorization_code"],"tos_url":"https://decks.example.com/tos"}`, 200, `{"client":` + client + `}}`, false, false},
+		{"patch client_type", "PATCH", base + "/x", `{"client_type":"public"}`, 400, errBody("FLEXSLOT_IMMUTABLE_FIELD", "client_type"), true, false},
+		{"patch without update", "PATCH", base + "/x", `{"application_name":"New"}`, 405, errBody("FLEXSLOT_METHOD_NOT_ALLOWED", ""), false, false},
 		{"rotate", "POST", base + "/x/rotate-secret", "", 200, oneTime, false, false},
-		{"bad secret", "POST", base + "/x/rotate-secret", "", 200, strings.Replace(oneTime, "flx_cs_", "cs_", 1), false, true},
-		{"bad client id", "GET", base + "/x", "", 200, `{"client":` + strings.Replace(client, "flx_client_", "client_", 1) + `}}`, false, true},
-		{"undeclared status", "GET", base + "/x", "", 418, `{"error":{"code":"x","message":"y"}}`, false, false},
+		{"rotate without the envelope", "POST", base + "/x/rotate-secret", "", 200, `{"client":` + client + `}}`, false, true},
+		{"revoke", "DELETE", base + "/x", "", 204, ``, false, false},
+		{"undeclared status", "GET", base + "/x", "", 418, errBody("FLEXSLOT_X", ""), false, false},
 		{"error without code", "GET", base + "/x", "", 404, `{"error":{"message":"y"}}`, false, true},
 	}
 	for _, tt := range tests {
