@@ -49,21 +49,23 @@ usage() {
 # --- changelog mode ----------------------------------------------------------
 # HashiCorp's provider changelog format: "## X.Y.Z (Unreleased)" or
 # "## X.Y.Z (Month D, YYYY)" headings, newest first; under each, these section
-# labels in this order, each followed by "* " entries.
+# labels in this order, each followed by "* " entries. Only the unreleased
+# version at the top may have no section yet.
 changelog_sections=("BREAKING CHANGES:" "NOTES:" "FEATURES:" "ENHANCEMENTS:" "BUG FIXES:")
 months="January|February|March|April|May|June|July|August|September|October|November|December"
 semver_re='[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?'
 
 changelog_lint() { # file
-	local file=$1 line n=0 lineno=0 last=0 entries=0 in_section=false in_entry=false bad=0 i rank
+	local file=$1 line n=0 lineno=0 last=0 entries=0 in_section=false in_entry=false unreleased=false bad=0 i rank
 	local -A seen=()
 	complain() { printf 'release-check: FAIL: %s:%d: %s\n' "$file" "$lineno" "$*" >&2; bad=$((bad + 1)); }
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
 		if [[ $line == "## "* ]]; then
-			if [ "$n" -gt 0 ] && ! $in_section; then complain "the version above has no section"; fi
+			if [ "$n" -gt 0 ] && ! $in_section && ! $unreleased; then complain "the version above has no section"; fi
 			n=$((n + 1))
-			last=0 in_section=false in_entry=false
+			last=0 in_section=false in_entry=false unreleased=false
+			[[ $line != *"(Unreleased)" ]] || unreleased=true
 			if ! [[ $line =~ ^"## "($semver_re)" ("(Unreleased|($months)" "[1-9][0-9]?", "[0-9]{4})")"$ ]]; then
 				complain "'$line': a version heading is '## X.Y.Z (Unreleased)' or '## X.Y.Z (Month D, YYYY)'"
 				continue
@@ -99,7 +101,7 @@ changelog_lint() { # file
 		fi
 	done <"$file"
 	[ "$n" -gt 0 ] || complain "no version heading"
-	[ "$n" -eq 0 ] || $in_section || complain "the last version has no section"
+	[ "$n" -eq 0 ] || $in_section || $unreleased || complain "the last version has no section"
 	[ "$bad" -eq 0 ]
 }
 

@@ -223,6 +223,16 @@ expect_changelog pass "release notes of a dated version" "* A note." "$good_chan
 expect_changelog pass "release notes of a pre-release come from its release" "on two lines." "$good_changelog" 1.3.0-rc.1
 expect_changelog fail "release notes of a version still unreleased" "still says '## 1.3.0 (Unreleased)'" "$good_changelog" 1.3.0
 expect_changelog fail "release notes of a version not there" "has no '## 9.0.0 (...)' section" "$good_changelog" 9.0.0
+expect_changelog pass "a new unreleased version with no entry yet" "follows the changelog format" \
+	"${good_changelog/'## 1.3.0 (Unreleased)'/'## 1.4.0 (Unreleased)
+
+## 1.3.0 (May 1, 2026)'}"
+expect_changelog fail "a released version with no entry" "the version above has no section" \
+	"${good_changelog/'## 1.3.0 (Unreleased)'/'## 1.4.0 (Unreleased)
+
+## 1.3.1 (May 2, 2026)
+
+## 1.3.0 (May 1, 2026)'}"
 expect_changelog fail "Keep a Changelog heading" "a version heading is '## X.Y.Z (Unreleased)'" \
 	"${good_changelog/'## 1.2.0 (March 4, 2026)'/'## [1.2.0] - 2026-03-04'}"
 expect_changelog fail "unknown section label" "'Added:' is not one of" \
