@@ -11,48 +11,28 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 )
 
-const (
-	// DevOverridesWarning is the summary of the warning both CLIs emit on
-	// every command while dev_overrides are configured.
-	DevOverridesWarning = "Provider development overrides are in effect"
-
-	// mirroredProviderVersion is the version init records for the provider.
-	// Configurations under test must not constrain the provider's version.
-	mirroredProviderVersion = "0.0.1"
-)
-
-var (
-	providerAddresses = []string{
-		"registry.terraform.io/flexslot/flexslot",
-		"registry.opentofu.org/flexslot/flexslot",
-	}
-	// toolProviders are installed from the mirror built by tools/install.sh.
-	toolProviders = []string{
-		"registry.terraform.io/hashicorp/time",
-		"registry.opentofu.org/hashicorp/time",
-	}
-)
+// DevOverridesWarning is the summary of the warning both CLIs emit on every
+// command while dev_overrides are configured.
+const DevOverridesWarning = "Provider development overrides are in effect"
 
 var providerBuild struct {
-	once   sync.Once
-	bin    string
-	mirror string
-	err    error
+	once  sync.Once
+	build *devcli.Build
+	err   error
 }
 
 // ProviderBinary builds the provider once per test process and returns the
@@ -60,13 +40,18 @@ var providerBuild struct {
 // test process finds it abandoned and removes it.
 func ProviderBinary(t testing.TB) string {
 	t.Helper()
+	return provider(t).Dir
+}
+
+func provider(t testing.TB) *devcli.Build {
+	t.Helper()
 	providerBuild.once.Do(func() {
-		providerBuild.bin, providerBuild.mirror, providerBuild.err = buildProvider()
+		providerBuild.build, providerBuild.err = buildProvider()
 	})
 	if providerBuild.err != nil {
 		t.Fatalf("building the provider: %s", providerBuild.err)
 	}
-	return providerBuild.bin
+	return providerBuild.build
 }
 
 const (
@@ -74,18 +59,17 @@ const (
 	buildLockName   = ".lock"
 )
 
-// buildProvider builds the provider into a bin directory and also lays it out
-// as a filesystem mirror: dev_overrides alone do not stop init from looking
-// the provider up in its registry.
-func buildProvider() (bin, mirror string, err error) {
-	root, err := moduleRoot()
+// buildProvider builds the provider into a directory of its own, locked for
+// the life of the test process.
+func buildProvider() (build *devcli.Build, err error) {
+	root, err := devcli.ModuleRoot()
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	removeAbandonedBuilds()
 	dir, err := os.MkdirTemp("", buildDirPattern)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -93,26 +77,9 @@ func buildProvider() (bin, mirror string, err error) {
 		}
 	}()
 	if err := lockForProcess(filepath.Join(dir, buildLockName)); err != nil {
-		return "", "", err
+		return nil, err
 	}
-
-	bin, mirror = filepath.Join(dir, "bin"), filepath.Join(dir, "mirror")
-	binary := filepath.Join(bin, providerExecutable())
-	cmd := exec.Command("go", "build", "-o", binary, ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", "", fmt.Errorf("go build in %s: %w\n%s", root, err, out)
-	}
-	for _, addr := range providerAddresses {
-		pkg := filepath.Join(mirror, filepath.FromSlash(addr), mirroredProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
-		if err := os.MkdirAll(pkg, 0o755); err != nil {
-			return "", "", err
-		}
-		if err := os.Link(binary, filepath.Join(pkg, providerExecutable())); err != nil {
-			return "", "", err
-		}
-	}
-	return bin, mirror, nil
+	return devcli.BuildProvider(context.Background(), root, dir)
 }
 
 // removeAbandonedBuilds removes the builds of test processes that have exited.
@@ -122,32 +89,6 @@ func removeAbandonedBuilds() {
 		if abandoned(filepath.Join(dir, buildLockName)) {
 			os.RemoveAll(dir)
 		}
-	}
-}
-
-func providerExecutable() string {
-	if runtime.GOOS == "windows" {
-		return "terraform-provider-flexslot.exe"
-	}
-	return "terraform-provider-flexslot"
-}
-
-// moduleRoot walks up from the working directory, which go test sets to the
-// package under test, to the directory holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod found above the working directory")
-		}
-		dir = parent
 	}
 }
 
@@ -195,21 +136,20 @@ type Workspace struct {
 func NewWorkspace(t testing.TB) *Workspace {
 	t.Helper()
 	cli := CLI(t)
-	providerDir := ProviderBinary(t)
+	build := provider(t)
 
 	// Created before the cleanup below is registered, so they are removed
 	// only after every process using them is gone.
 	w := &Workspace{Dir: t.TempDir(), t: t, cli: cli}
 	w.cliConfig = filepath.Join(t.TempDir(), "cli.tfrc")
-	if err := os.WriteFile(w.cliConfig, []byte(cliConfig(providerDir, providerBuild.mirror, toolsMirror())), 0o600); err != nil {
+	if err := build.Config().Write(w.cliConfig); err != nil {
 		t.Fatal(err)
 	}
 
-	w.env = map[string]string{
-		"TF_CLI_CONFIG_FILE": w.cliConfig,
-		"TF_IN_AUTOMATION":   "1",
-		"CHECKPOINT_DISABLE": "1",
-		"TF_INPUT":           "0",
+	w.env = map[string]string{}
+	for _, kv := range devcli.Environ(w.cliConfig) {
+		key, value, _ := strings.Cut(kv, "=")
+		w.env[key] = value
 	}
 	for _, key := range []string{"PATH", "HOME", "TMPDIR"} {
 		if value, ok := os.LookupEnv(key); ok {
@@ -221,52 +161,6 @@ func NewWorkspace(t testing.TB) *Workspace {
 	w.ctx = t.Context()
 	t.Cleanup(w.running.Wait)
 	return w
-}
-
-// toolsMirror returns the filesystem mirror built by tools/install.sh, or ""
-// when there is none.
-func toolsMirror() string {
-	tools := os.Getenv("FLEXSLOT_TOOLS_DIR")
-	if tools == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		tools = filepath.Join(home, ".cache", "terraform-provider-flexslot")
-	}
-	dir := filepath.Join(tools, "mirror")
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return ""
-	}
-	return dir
-}
-
-// cliConfig never lets the CLI reach the network for the provider or the
-// tools' providers.
-func cliConfig(providerDir, providerMirror, toolsMirror string) string {
-	var b strings.Builder
-	b.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, addr := range providerAddresses {
-		fmt.Fprintf(&b, "    %s = %s\n", strconv.Quote(addr), strconv.Quote(providerDir))
-	}
-	b.WriteString("  }\n")
-	writeMirror := func(path string, include []string) {
-		fmt.Fprintf(&b, "  filesystem_mirror {\n    path    = %s\n    include = %s\n  }\n", strconv.Quote(path), hclList(include))
-	}
-	writeMirror(providerMirror, providerAddresses)
-	if toolsMirror != "" {
-		writeMirror(toolsMirror, toolProviders)
-	}
-	fmt.Fprintf(&b, "  direct {\n    exclude = %s\n  }\n}\n", hclList(slices.Concat(providerAddresses, toolProviders)))
-	return b.String()
-}
-
-func hclList(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = strconv.Quote(v)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
 // SetEnv sets a variable in the environment of subsequent commands,
@@ -310,15 +204,14 @@ func (w *Workspace) Run(args ...string) *Result {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// Plugins and provisioner commands inherit the process group, so killing
 	// the group leaves nothing behind even when the CLI itself is killed.
-	startInOwnProcessGroup(cmd)
-	cmd.Cancel = func() error { return killProcessGroup(cmd.Process.Pid) }
+	devcli.OwnProcessGroup(cmd)
 	cmd.WaitDelay = 10 * time.Second
 
 	err := cmd.Start()
 	if err == nil {
 		err = cmd.Wait()
 		// Reaps plugins a crashed CLI left running.
-		_ = killProcessGroup(cmd.Process.Pid)
+		_ = devcli.KillProcessGroup(cmd.Process.Pid)
 	}
 	result.Stdout, result.Stderr = stdout.String(), stderr.String()
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 )
 
 // requiresProvider makes the CLI launch the provider, through dev_overrides,
@@ -67,7 +69,7 @@ resource "terraform_data" "example" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if binary := filepath.Join(ProviderBinary(t), providerExecutable()); !strings.Contains(string(trace), binary) {
+	if binary := filepath.Join(ProviderBinary(t), devcli.ProviderExecutable()); !strings.Contains(string(trace), binary) {
 		t.Errorf("TF_LOG_PATH file does not show the CLI launching %s", binary)
 	}
 	assertNoProcesses(t, w)

@@ -3,22 +3,9 @@
 package acctest
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"syscall"
 )
-
-func startInOwnProcessGroup(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-}
-
-func killProcessGroup(pid int) error {
-	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return err
-	}
-	return nil
-}
 
 // heldLocks keeps the locked files, and so their locks, for the process's life.
 var heldLocks []*os.File
