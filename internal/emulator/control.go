@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 // serveControl serves the /_emulator/ control API. It needs no token: the
@@ -60,13 +62,25 @@ func (s *Server) routeControl(r *http.Request) response {
 		return jsonResponse(http.StatusOK, struct {
 			Valid bool `json:"valid"`
 		}{s.VerifySecret(in.ClientID, in.ClientSecret)})
+	case route(http.MethodPost, "scopes"):
+		var in struct {
+			Token string `json:"token"`
+			Scope string `json:"scope"`
+		}
+		if e := decodeControlBody(r, &in); e != nil {
+			return errorResponse(e)
+		}
+		if err := s.GrantScope(in.Token, in.Scope); err != nil {
+			return controlError(err)
+		}
+		return noContent()
 	case route(http.MethodPost, "faults"):
 		var f Fault
 		if e := decodeControlBody(r, &f); e != nil {
 			return errorResponse(e)
 		}
 		if err := f.validate(); err != nil {
-			return errorResponse(invalidRequest("", err.Error()))
+			return errorResponse(validationError("", err.Error()))
 		}
 		return jsonResponse(http.StatusCreated, struct {
 			ID string `json:"id"`
@@ -82,7 +96,7 @@ func (s *Server) routeControl(r *http.Request) response {
 		s.ClearRequests()
 		return noContent()
 	}
-	return errorResponse(&Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such control endpoint"})
+	return errorResponse(&Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such control endpoint"})
 }
 
 func (s *Server) controlSetStatus(clientID, status string) response {
@@ -100,7 +114,7 @@ func decodeControlBody(r *http.Request, v any) *Error {
 	}
 	dec := jsonStrictDecoder(body)
 	if err := dec.Decode(v); err != nil {
-		return invalidRequest("", "invalid request body: "+err.Error())
+		return validationError("", "invalid request body: "+err.Error())
 	}
 	return nil
 }
@@ -117,7 +131,7 @@ func controlError(err error) response {
 }
 
 func internalError(err error) response {
-	return errorResponse(&Error{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error()})
+	return errorResponse(&Error{Status: http.StatusInternalServerError, Code: CodeInternalError, Message: err.Error()})
 }
 
 // asError keeps a nil *Error from becoming a non-nil error.
@@ -125,13 +139,15 @@ func asError(e *Error) error {
 	if e == nil {
 		return nil
 	}
-	if e.Code == "not_found" {
+	if e.Code == CodeNotFound {
 		return ErrNotFound
 	}
 	return e
 }
 
-// Reset empties every partner's clients, grants and idempotency keys, the faults and the request log.
+// Reset empties every partner's clients, grants and idempotency keys, the
+// scopes granted through GrantScope, the faults and the request log. Scopes
+// from Options.GrantedScopes stay granted.
 func (s *Server) Reset() {
 	// The state is emptied in memory even when the state file cannot be written.
 	_ = s.reset()
@@ -189,15 +205,29 @@ func (s *Server) setStatus(clientID, status string) (Client, error) {
 	return c.clone(), nil
 }
 
-// VerifySecret reports whether secret is the current secret of a client that is not revoked.
+// VerifySecret reports whether secret is the current secret of a client that
+// is not revoked, as the token endpoint would. A valid secret counts as a use
+// of the client: it sets last_used_at.
 func (s *Server) VerifySecret(clientID, secret string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.findLocked(clientID)
-	return c != nil && c.Status != StatusRevoked && secretMatches(c, secret)
+	if c == nil || c.Status == StatusRevoked || !secretMatches(c, secret) {
+		return false
+	}
+	s.markUsedLocked(c)
+	return true
 }
 
-// Grant records a user authorizing the client and returns the access token issued to it.
+// markUsedLocked sets last_used_at; the change is saved when it can be.
+func (s *Server) markUsedLocked(c *clientRecord) {
+	now := s.timestamp()
+	c.LastUsedAt = &now
+	_ = s.saveLocked() // the use is kept in memory even when the state file cannot be written
+}
+
+// Grant records a user authorizing the client and returns the access token
+// issued to it. It sets the client's last_used_at.
 func (s *Server) Grant(clientID string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -206,10 +236,12 @@ func (s *Server) Grant(clientID string) (string, error) {
 		return "", ErrNotFound
 	}
 	if c.Status == StatusSuspended {
-		return "", &Error{Status: http.StatusConflict, Code: "client_suspended", Message: "a suspended client cannot be authorized"}
+		return "", &Error{Status: http.StatusConflict, Code: CodeClientSuspended, Message: "a suspended client cannot be authorized"}
 	}
 	token := newID("flx_at_", s.now()) + randomHex(16)
 	s.state.AccessTokens[token] = &grant{ClientID: clientID}
+	now := s.timestamp()
+	c.LastUsedAt = &now
 	if err := s.saveLocked(); err != nil {
 		return "", err
 	}
@@ -242,16 +274,52 @@ func (s *Server) Client(clientID string) (Client, bool) {
 	return c.clone(), true
 }
 
+// ClientSpec is what a create request can set. Zero values take the
+// published defaults: ClientType confidential, GrantTypes both, URLs "".
+type ClientSpec struct {
+	ApplicationName    string
+	ClientType         string
+	RedirectURIs       []string
+	AllowedScopes      []string
+	GrantTypes         []string
+	ApplicationURL     string
+	ApplicationLogoURL string
+	PrivacyPolicyURL   string
+	TOSURL             string
+}
+
+func (spec ClientSpec) input() clientInput {
+	in := clientInput{
+		name:         &spec.ApplicationName,
+		redirectURIs: append([]string{}, spec.RedirectURIs...),
+		scopes:       append([]string{}, spec.AllowedScopes...),
+		urls: map[string]string{
+			rules.FieldApplicationURL:     spec.ApplicationURL,
+			rules.FieldApplicationLogoURL: spec.ApplicationLogoURL,
+			rules.FieldPrivacyPolicyURL:   spec.PrivacyPolicyURL,
+			rules.FieldTOSURL:             spec.TOSURL,
+		},
+	}
+	if spec.ClientType != "" {
+		in.clientType = &spec.ClientType
+	}
+	if spec.GrantTypes != nil {
+		in.grantTypes = slices.Clone(spec.GrantTypes)
+	}
+	return in
+}
+
 // UpdateAsDashboard changes a client outside the API, as the partner's
-// dashboard would. A nil argument keeps the stored value.
+// dashboard would, under the same rules. A nil argument keeps the stored value.
 func (s *Server) UpdateAsDashboard(token, clientID string, name *string, redirectURIs, scopes []string) error {
+	in := clientInput{name: name, redirectURIs: slices.Clone(redirectURIs), scopes: slices.Clone(scopes)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, e := s.partnerClientLocked(token, clientID)
 	if e != nil {
 		return asError(e)
 	}
-	if e := s.updateClientLocked(c, name, redirectURIs, scopes); e != nil {
+	if e := s.updateClientLocked(token, c, in); e != nil {
 		return asError(e)
 	}
 	return s.saveLocked()
@@ -272,14 +340,35 @@ func (s *Server) RotateAsDashboard(token, clientID string) (string, error) {
 	return secret, s.saveLocked()
 }
 
-// CreateAsDashboard creates a client outside the API and returns it with its one-time secret.
+// RevokeAsDashboard revokes a client outside the API, with the cascade.
+func (s *Server) RevokeAsDashboard(token, clientID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, e := s.partnerClientLocked(token, clientID)
+	if e != nil {
+		return asError(e)
+	}
+	s.revokeClientLocked(c)
+	return s.saveLocked()
+}
+
+// CreateAsDashboard creates a client outside the API, under the same rules,
+// and returns it with its one-time secret.
 func (s *Server) CreateAsDashboard(token string, name, clientType string, redirectURIs, scopes []string) (Client, string, error) {
+	return s.CreateAsDashboardSpec(token, ClientSpec{
+		ApplicationName: name, ClientType: clientType, RedirectURIs: redirectURIs, AllowedScopes: scopes,
+	})
+}
+
+// CreateAsDashboardSpec creates a client with every create field outside the
+// API, under the same rules, and returns it with its one-time secret.
+func (s *Server) CreateAsDashboardSpec(token string, spec ClientSpec) (Client, string, error) {
 	if !s.tokens[token] {
 		return Client{}, "", fmt.Errorf("emulator: unknown partner token")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, secret, e := s.createClientLocked(token, name, clientType, slices.Clone(redirectURIs), slices.Clone(scopes))
+	c, secret, e := s.createClientLocked(token, spec.input())
 	if e != nil {
 		return Client{}, "", asError(e)
 	}

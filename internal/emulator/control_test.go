@@ -45,7 +45,7 @@ func TestControlAPI(t *testing.T) {
 	if envelope.Client.Status != emulator.StatusActive {
 		t.Errorf("after unsuspend: %+v", envelope.Client)
 	}
-	control(t, inst, http.MethodPost, "/clients/flx_client_unknown/suspend", "", http.StatusNotFound, nil)
+	control(t, inst, http.MethodPost, "/clients/cli_unknown/suspend", "", http.StatusNotFound, nil)
 
 	var verified struct {
 		Valid bool `json:"valid"`
@@ -90,12 +90,12 @@ func TestControlAPI(t *testing.T) {
 		Requests []emulator.RequestRecord `json:"requests"`
 	}
 	control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
-	want := []string{"POST 201", "GET 200", "PATCH 200", "DELETE 204"}
+	want := []string{"POST create 201", "GET get 200", "PATCH update 200", "DELETE revoke 204"}
 	if len(log.Requests) != len(want) {
 		t.Fatalf("request log %+v, want %v", log.Requests, want)
 	}
 	for i, rec := range log.Requests {
-		if got := fmt.Sprintf("%s %d", rec.Method, rec.Status); got != want[i] {
+		if got := fmt.Sprintf("%s %s %d", rec.Method, rec.Operation, rec.Status); got != want[i] {
 			t.Errorf("request %d: %+v, want %s", i, rec, want[i])
 		}
 		if rec.At.IsZero() || !strings.HasPrefix(rec.Path, emulator.BasePath) {
@@ -159,10 +159,36 @@ func TestRequestLogRecordsIdempotencyKeys(t *testing.T) {
 		t.Fatalf("log %s", data)
 	}
 	first, second := log.Requests[0], log.Requests[1]
-	if first["method"] != "POST" || first["path"] != emulator.BasePath || first["status"] != float64(201) || first["idempotency_key"] != "abc" || first["at"] == nil {
+	if first["method"] != "POST" || first["path"] != emulator.BasePath || first["operation"] != "create" || first["status"] != float64(201) ||
+		first["idempotency_key"] != "abc" || first["at"] == nil {
 		t.Errorf("first record %v", first)
 	}
-	if second["status"] != float64(401) || second["idempotency_key"] != "" {
+	if second["status"] != float64(401) || second["idempotency_key"] != "" || second["operation"] != "list" {
 		t.Errorf("second record %v", second)
+	}
+}
+
+func TestRequestLogNamesOperations(t *testing.T) {
+	inst := startTwoPartners(t)
+	created := create(t, inst, tokenA, "confidential").Client.ClientID
+	inst.Server.AddFault(emulator.Fault{Method: "GET", Times: 1, Kind: emulator.FaultStatus, Status: 503})
+	call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
+	call(t, inst, tokenA, http.MethodGet, clientPath(created), "")
+	call(t, inst, tokenA, http.MethodPatch, clientPath(created), `{"application_name":"x"}`)
+	call(t, inst, tokenA, http.MethodPost, clientPath(created)+"/rotate-secret", "")
+	call(t, inst, tokenA, http.MethodDelete, clientPath(created), "")
+	call(t, inst, tokenA, http.MethodPut, emulator.BasePath, "")
+	call(t, inst, tokenA, http.MethodGet, emulator.BasePath+"/a/b", "")
+	var got []string
+	for _, rec := range inst.Server.Requests() {
+		got = append(got, fmt.Sprintf("%s %d %s", rec.Operation, rec.Status, rec.Fault))
+	}
+	want := []string{
+		emulator.OperationCreate + " 201 ", emulator.OperationList + " 503 status", emulator.OperationGet + " 200 ",
+		emulator.OperationUpdate + " 200 ", emulator.OperationRotate + " 200 ", emulator.OperationRevoke + " 204 ",
+		emulator.OperationUnknown + " 405 ", emulator.OperationUnknown + " 404 ",
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("operations\n%q\nwant\n%q", got, want)
 	}
 }

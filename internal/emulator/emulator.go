@@ -1,6 +1,51 @@
 // Package emulator is an in-process emulator of Flexslot's partner OAuth2 client
 // management API, with a control API under /_emulator/ that lets tests act as
 // Flexslot staff, as a dashboard user, and as a broken network.
+//
+// # Partner API
+//
+// Served under BasePath, as the API contract (flexslot-api-contract.md) and
+// internal/apispec/openapi.yaml describe it: GET answers a bare JSON array of
+// clients; POST creates a client and answers the one-time-secret envelope
+// {"client", "plaintext_client_secret", "secret_rotated_at"}; POST
+// /{client_id}/rotate-secret rotates; DELETE /{client_id} revokes (204) with
+// the cascade; PATCH /{client_id} replaces the given fields and answers
+// {"client": ...}; GET /{client_id} answers {"client": ...}. Every rule comes
+// from internal/rules. Errors answer {"error": {"code", "message", "field"}}
+// with one of the Code constants. Every answer carries X-Request-Id.
+//
+// What the contract only assumes can be switched off, so tests show the
+// provider's behaviour either way: Options.WithoutUpdate (PATCH answers 405),
+// Options.IgnoreIdempotencyKey (a re-sent POST acts again) and
+// Options.ListRevoked (revoked clients stay in the list with status
+// "revoked", instead of disappearing from it).
+//
+// # Scopes
+//
+// A partner may use the published catalog (rules.ScopeCatalog) plus the scopes
+// Flexslot granted it: Options.GrantedScopes for every partner, or the control
+// call below for one. Any other scope answers 400 FLEXSLOT_INVALID_SCOPE.
+//
+// # Control API
+//
+// Served under /_emulator/ without partner authentication (loopback only):
+//
+//	POST   /_emulator/reset                          204; clients, user grants, idempotency keys, faults,
+//	                                                  the request log and scopes granted through
+//	                                                  /_emulator/scopes are emptied
+//	POST   /_emulator/clients/{id}/suspend           200 {"client": client}
+//	POST   /_emulator/clients/{id}/unsuspend         200 {"client": client}
+//	POST   /_emulator/clients/{id}/grants            201 {"access_token": "flx_at_..."}; sets last_used_at
+//	GET    /_emulator/tokens/{access_token}          200 {"active": bool}
+//	POST   /_emulator/verify-secret                  {"client_id","client_secret"} → 200 {"valid": bool};
+//	                                                  a valid secret sets last_used_at
+//	POST   /_emulator/scopes                         {"token"?: "flx_pat_...", "scope": "decks:read-all"} → 204;
+//	                                                  grants a scope outside the catalog to the partner
+//	                                                  (every partner when token is absent)
+//	POST   /_emulator/faults                         a Fault → 201 {"id": "..."}
+//	DELETE /_emulator/faults                         204
+//	GET    /_emulator/requests                       200 {"requests": [RequestRecord]}, oldest first
+//	DELETE /_emulator/requests                       204
 package emulator
 
 import (
@@ -22,9 +67,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/oklog/ulid/v2"
 
-	scopesyntax "github.com/flexslot/terraform-provider-flexslot/internal/scope"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 // BasePath is the path under which the partner API lives.
@@ -37,7 +83,14 @@ const controlPrefix = "/_emulator/"
 const DefaultToken = "flx_pat_dev"
 
 // MaxClients is how many active or suspended clients a partner may hold.
-const MaxClients = 10
+const MaxClients = rules.MaxClients
+
+// ClientIDPrefix starts every client ID the emulator issues; a 26-character ULID follows.
+const ClientIDPrefix = "cli_"
+
+// SecretPrefix starts every client secret the emulator issues; a 26-character
+// ULID and 32 random characters follow.
+const SecretPrefix = "flx_cs_"
 
 // idempotencyWindow is how long an Idempotency-Key is remembered.
 const idempotencyWindow = 24 * time.Hour
@@ -47,24 +100,20 @@ const maxBodyBytes = 1 << 20
 
 // Client statuses.
 const (
-	StatusActive    = "active"
-	StatusSuspended = "suspended"
-	StatusRevoked   = "revoked"
+	StatusActive    = rules.StatusActive
+	StatusSuspended = rules.StatusSuspended
+	StatusRevoked   = rules.StatusRevoked
 )
 
 // Client types.
 const (
-	ClientTypeConfidential = "confidential"
-	ClientTypePublic       = "public"
+	ClientTypeConfidential = rules.ClientTypeConfidential
+	ClientTypePublic       = rules.ClientTypePublic
 )
 
-// DefaultScopes is the scope catalog a partner gets when Options.Scopes is nil.
-var DefaultScopes = []string{
-	"openid", "profile", "email", "offline_access",
-	"decks:read", "decks:write",
-	"collections:read", "collections:write",
-	"tournaments:read", "tournaments:write",
-}
+// DefaultScopes is the scope catalog a partner gets when Options.Scopes is
+// nil: the published catalog.
+var DefaultScopes = rules.ScopeCatalog()
 
 // Options configures a Server.
 type Options struct {
@@ -74,72 +123,36 @@ type Options struct {
 	// StatePath, when set, is a JSON file loaded on start and rewritten
 	// atomically after every change. When empty, state lives in memory only.
 	StatePath string
-	// Scopes is the scope catalog of every partner; nil means DefaultScopes.
+	// Scopes replaces the published scope catalog for every partner; nil means
+	// DefaultScopes.
 	Scopes []string
+	// GrantedScopes are scopes outside the catalog that Flexslot granted to
+	// every partner, such as decks:read-all.
+	GrantedScopes []string
+	// WithoutUpdate makes PATCH /{client_id} answer 405, as if Flexslot had no
+	// update endpoint (PATCH is assumed, not published).
+	WithoutUpdate bool
+	// IgnoreIdempotencyKey ignores the Idempotency-Key header: a re-sent POST
+	// acts again (Idempotency-Key is assumed, not published).
+	IgnoreIdempotencyKey bool
+	// ListRevoked keeps revoked clients in the list, with status "revoked",
+	// instead of leaving them out of it (the published status allows it).
+	ListRevoked bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
-// Client is a client as the partner API shows it.
-type Client struct {
-	ClientID        string     `json:"client_id"`
-	ClientType      string     `json:"client_type"`
-	ApplicationName string     `json:"application_name"`
-	RedirectURIs    []string   `json:"redirect_uris"`
-	AllowedScopes   []string   `json:"allowed_scopes"`
-	Status          string     `json:"status"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
-}
-
-func (c Client) clone() Client {
-	c.RedirectURIs = slices.Clone(c.RedirectURIs)
-	c.AllowedScopes = slices.Clone(c.AllowedScopes)
-	if c.SecretRotatedAt != nil {
-		at := *c.SecretRotatedAt
-		c.SecretRotatedAt = &at
-	}
-	return c
-}
-
-// Error is an API error as the partner API reports it in its error envelope.
-type Error struct {
-	Status  int    `json:"-"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
-}
-
-func (e *Error) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("%d %s: %s: %s", e.Status, e.Code, e.Field, e.Message)
-	}
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
-}
-
-// ErrNotFound is returned by the Go-level helpers for unknown or revoked clients.
-var ErrNotFound = errors.New("emulator: client not found")
-
-// RequestRecord is one partner API request in the request log.
-type RequestRecord struct {
-	Method         string    `json:"method"`
-	Path           string    `json:"path"`
-	Status         int       `json:"status"`
-	IdempotencyKey string    `json:"idempotency_key"`
-	At             time.Time `json:"at"`
-	// Fault is the kind of the fault applied to the request, if any.
-	Fault string `json:"fault,omitempty"`
-}
-
 // Server emulates the partner API and serves the control API.
 type Server struct {
-	tokens    map[string]bool
-	tokenList []string
-	scopes    map[string]bool
-	scopeList []string
-	statePath string
-	now       func() time.Time
+	tokens        map[string]bool
+	tokenList     []string
+	catalog       []string
+	granted       []string
+	statePath     string
+	now           func() time.Time
+	withoutUpdate bool
+	ignoreIdemKey bool
+	listRevoked   bool
 
 	mu       sync.Mutex
 	state    state
@@ -155,6 +168,8 @@ type state struct {
 	Idempotency map[string]map[string]*idempotentResponse `json:"idempotency"`
 	// AccessTokens maps user access tokens to the grant that issued them.
 	AccessTokens map[string]*grant `json:"access_tokens"`
+	// GrantedScopes maps partner token to the scopes granted through the control API.
+	GrantedScopes map[string][]string `json:"granted_scopes"`
 }
 
 type clientRecord struct {
@@ -177,8 +192,9 @@ type grant struct {
 
 func emptyState() state {
 	return state{
-		Idempotency:  map[string]map[string]*idempotentResponse{},
-		AccessTokens: map[string]*grant{},
+		Idempotency:   map[string]map[string]*idempotentResponse{},
+		AccessTokens:  map[string]*grant{},
+		GrantedScopes: map[string][]string{},
 	}
 }
 
@@ -192,17 +208,19 @@ func New(opts Options) (*Server, error) {
 		}
 		tokens = []string{token}
 	}
-	scopes := opts.Scopes
-	if scopes == nil {
-		scopes = DefaultScopes
+	catalog := opts.Scopes
+	if catalog == nil {
+		catalog = DefaultScopes
 	}
 	s := &Server{
-		tokens:    map[string]bool{},
-		scopes:    map[string]bool{},
-		scopeList: slices.Clone(scopes),
-		statePath: opts.StatePath,
-		now:       opts.Now,
-		state:     emptyState(),
+		tokens:        map[string]bool{},
+		catalog:       slices.Clone(catalog),
+		statePath:     opts.StatePath,
+		now:           opts.Now,
+		withoutUpdate: opts.WithoutUpdate,
+		ignoreIdemKey: opts.IgnoreIdempotencyKey,
+		listRevoked:   opts.ListRevoked,
+		state:         emptyState(),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -216,11 +234,15 @@ func New(opts Options) (*Server, error) {
 			s.tokenList = append(s.tokenList, token)
 		}
 	}
-	for _, scope := range scopes {
-		if !scopesyntax.Valid(scope) {
-			return nil, fmt.Errorf("emulator: invalid scope %q in the scope catalog", scope)
+	for _, scope := range slices.Concat(catalog, opts.GrantedScopes) {
+		if problems := rules.ScopeProblems(scope); len(problems) > 0 {
+			return nil, fmt.Errorf("emulator: invalid scope %q: it %s", scope, strings.Join(problems, "; "))
 		}
-		s.scopes[scope] = true
+	}
+	for _, scope := range opts.GrantedScopes {
+		if !slices.Contains(s.granted, scope) {
+			s.granted = append(s.granted, scope)
+		}
 	}
 	if s.statePath != "" {
 		if err := s.load(); err != nil {
@@ -256,6 +278,9 @@ func (s *Server) load() error {
 	}
 	if st.AccessTokens == nil {
 		st.AccessTokens = map[string]*grant{}
+	}
+	if st.GrantedScopes == nil {
+		st.GrantedScopes = map[string][]string{}
 	}
 	s.state = st
 	return nil
@@ -308,6 +333,45 @@ func (s *Server) partnerClientLocked(token, clientID string) (*clientRecord, *Er
 	return c, nil
 }
 
+// scopeAllowedLocked reports whether the partner may give a client scope: it
+// is in the catalog or was granted to the partner.
+func (s *Server) scopeAllowedLocked(token, scope string) bool {
+	return slices.Contains(s.catalog, scope) || slices.Contains(s.granted, scope) ||
+		slices.Contains(s.state.GrantedScopes[token], scope)
+}
+
+// ScopeAllowed reports whether the partner whose token this is may give a
+// client scope: it is in the catalog or Flexslot granted it to the partner.
+func (s *Server) ScopeAllowed(token, scope string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokens[token] && s.scopeAllowedLocked(token, scope)
+}
+
+// GrantScope grants a scope outside the catalog to the partner whose token
+// this is, or to every partner when token is empty, as Flexslot does when it
+// approves a scope request.
+func (s *Server) GrantScope(token, scope string) error {
+	if problems := rules.ScopeProblems(scope); len(problems) > 0 {
+		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidScope, Field: "scope",
+			Message: fmt.Sprintf("scope %q %s", scope, strings.Join(problems, "; "))}
+	}
+	targets := []string{token}
+	if token == "" {
+		targets = s.tokenList
+	} else if !s.tokens[token] {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "token", Message: "no partner has this token"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range targets {
+		if !slices.Contains(s.state.GrantedScopes[t], scope) {
+			s.state.GrantedScopes[t] = append(s.state.GrantedScopes[t], scope)
+		}
+	}
+	return s.saveLocked()
+}
+
 func newID(prefix string, now time.Time) string {
 	return prefix + ulid.MustNew(ulid.Timestamp(now), ulid.DefaultEntropy()).String()
 }
@@ -318,14 +382,17 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// newSecret returns SecretPrefix, a ULID and 32 random characters.
 func newSecret(now time.Time) string {
-	return newID("flx_cs_", now) + randomHex(24)
+	return newID(SecretPrefix, now) + randomHex(16)
 }
 
 func hashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
+
+func newUUID() string { return uuid.NewString() }
 
 // ServeHTTP serves the partner API under BasePath and the control API under /_emulator/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -348,7 +415,7 @@ type response struct {
 func jsonResponse(status int, v any) response {
 	body, err := json.Marshal(v)
 	if err != nil {
-		return errorResponse(&Error{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error()})
+		return errorResponse(&Error{Status: http.StatusInternalServerError, Code: CodeInternalError, Message: err.Error()})
 	}
 	return response{status: status, body: body, contentType: "application/json"}
 }
@@ -385,10 +452,10 @@ func readBody(r *http.Request) ([]byte, *Error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, invalidRequest("", "the request body could not be read")
+		return nil, validationError("", "the request body could not be read")
 	}
 	if len(body) > maxBodyBytes {
-		return nil, invalidRequest("", "the request body is larger than 1 MiB")
+		return nil, validationError("", "the request body is larger than 1 MiB")
 	}
 	return body, nil
 }

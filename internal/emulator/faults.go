@@ -12,8 +12,8 @@ import (
 
 // Fault kinds.
 const (
-	// FaultStatus answers Status with the error envelope (code injected_fault)
-	// and processes nothing.
+	// FaultStatus answers Status (default 503) with the error envelope (code
+	// FLEXSLOT_INJECTED_FAULT) and processes nothing.
 	FaultStatus = "status"
 	// FaultDropAfterCommit processes the request, then closes the connection
 	// without answering: the lost-response case.
@@ -23,7 +23,8 @@ const (
 	// FaultMalformedBody processes the request, then answers with its body truncated.
 	FaultMalformedBody = "malformed_body"
 	// FaultHTMLError answers Status (default 502) with an HTML page, as a proxy
-	// in front of the API would, and processes nothing.
+	// in front of the API would, and processes nothing. Status 404 with Method
+	// DELETE, for instance, is a proxy that does not know the revoke endpoint.
 	FaultHTMLError = "html_error"
 )
 
@@ -128,7 +129,7 @@ func (f *Fault) response() response {
 		if status == 0 {
 			status = http.StatusServiceUnavailable
 		}
-		resp = errorResponse(&Error{Status: status, Code: "injected_fault", Message: fmt.Sprintf("fault injected by the emulator: HTTP %d", status)})
+		resp = errorResponse(&Error{Status: status, Code: CodeInjectedFault, Message: fmt.Sprintf("fault injected by the emulator: HTTP %d", status)})
 	}
 	if f.RetryAfter > 0 {
 		resp.header = http.Header{"Retry-After": {strconv.Itoa(f.RetryAfter)}}

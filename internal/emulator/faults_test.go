@@ -21,7 +21,7 @@ func TestFaultStatus(t *testing.T) {
 	// A GET does not match the POST fault.
 	expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
 	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("App", "public"))
-	expectError(t, r, http.StatusTooManyRequests, "injected_fault", "")
+	expectError(t, r, http.StatusTooManyRequests, emulator.CodeInjectedFault, "")
 	if r.header.Get("Retry-After") != "2" {
 		t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
 	}
@@ -34,7 +34,7 @@ func TestFaultStatus(t *testing.T) {
 	inst.Server.AddFault(emulator.Fault{Kind: emulator.FaultStatus})
 	for range 3 {
 		r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
-		expectError(t, r, http.StatusServiceUnavailable, "injected_fault", "")
+		expectError(t, r, http.StatusServiceUnavailable, emulator.CodeInjectedFault, "")
 		if r.header.Get("Retry-After") != "" {
 			t.Error("Retry-After without retry_after")
 		}
@@ -56,6 +56,34 @@ func TestFaultHTMLError(t *testing.T) {
 	inst.Server.AddFault(emulator.Fault{Times: 1, Kind: emulator.FaultHTMLError, Status: 504})
 	if r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""); r.status != http.StatusGatewayTimeout {
 		t.Fatalf("status %d", r.status)
+	}
+}
+
+// A proxy in front of the API that does not know the revoke endpoint answers
+// an HTML 404; the client must not take it for "already revoked".
+func TestFaultHTMLNotFoundOnDelete(t *testing.T) {
+	inst := startTwoPartners(t)
+	id := create(t, inst, tokenA, "confidential").Client.ClientID
+	inst.Server.AddFault(emulator.Fault{Method: http.MethodDelete, PathPrefix: emulator.BasePath + "/", Kind: emulator.FaultHTMLError, Status: 404})
+	r := call(t, inst, tokenA, http.MethodDelete, clientPath(id), "")
+	if r.status != http.StatusNotFound || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(r.body), "404 Not Found") || json.Valid(r.body) {
+		t.Fatalf("%d %s %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if c, _ := inst.Server.Client(id); c.Status != emulator.StatusActive {
+		t.Fatal("the html_error fault processed the DELETE")
+	}
+	// Other methods on the same path are untouched.
+	expectStatus(t, call(t, inst, tokenA, http.MethodGet, clientPath(id), ""), http.StatusOK)
+	log := inst.Server.Requests()
+	if last := log[len(log)-2]; last.Operation != emulator.OperationRevoke || last.Status != 404 || last.Fault != emulator.FaultHTMLError {
+		t.Errorf("request log %+v", last)
+	}
+	// Through the control API too.
+	inst.Server.ClearFaults()
+	control(t, inst, http.MethodPost, "/faults", `{"method":"DELETE","kind":"html_error","status":404}`, http.StatusCreated, nil)
+	if r := call(t, inst, tokenA, http.MethodDelete, clientPath(id), ""); r.status != http.StatusNotFound || r.header.Get(emulator.FaultHeader) != emulator.FaultHTMLError {
+		t.Fatalf("%d %v", r.status, r.header)
 	}
 }
 

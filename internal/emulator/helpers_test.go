@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
@@ -19,6 +20,11 @@ const (
 func startTwoPartners(t *testing.T) *emulatortest.Instance {
 	t.Helper()
 	return emulatortest.Start(t, emulator.Options{Tokens: []string{tokenA, tokenB}})
+}
+
+func startWith(t *testing.T, opts emulator.Options) *emulatortest.Instance {
+	t.Helper()
+	return emulatortest.Start(t, opts)
 }
 
 type result struct {
@@ -52,7 +58,7 @@ func (r result) apiError(t *testing.T) apiError {
 type oneTimeSecret struct {
 	Client                emulator.Client `json:"client"`
 	PlaintextClientSecret string          `json:"plaintext_client_secret"`
-	SecretRotatedAt       *string         `json:"secret_rotated_at"`
+	SecretRotatedAt       *time.Time      `json:"secret_rotated_at"`
 }
 
 // call sends a request with token (none when empty) and extra header pairs.
@@ -112,7 +118,7 @@ func createBody(name, clientType string) string {
 		"application_name": name,
 		"client_type":      clientType,
 		"redirect_uris":    []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/cb"},
-		"allowed_scopes":   []string{"openid", "decks:read"},
+		"allowed_scopes":   []string{"decks:read", "cards:read"},
 	})
 	return string(body)
 }
@@ -127,3 +133,16 @@ func create(t *testing.T, inst *emulatortest.Instance, token, clientType string)
 }
 
 func clientPath(id string) string { return emulator.BasePath + "/" + id }
+
+// list calls the list endpoint and decodes its bare array.
+func list(t *testing.T, inst *emulatortest.Instance, token string) []emulator.Client {
+	t.Helper()
+	r := call(t, inst, token, http.MethodGet, emulator.BasePath, "")
+	expectStatus(t, r, http.StatusOK)
+	var clients []emulator.Client
+	r.decode(t, &clients)
+	if clients == nil {
+		t.Fatalf("the list is not an array: %s", r.body)
+	}
+	return clients
+}

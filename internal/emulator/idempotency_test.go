@@ -26,7 +26,7 @@ func TestIdempotentCreateReplays(t *testing.T) {
 	}
 
 	e := expectError(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("Other", "confidential"), "Idempotency-Key", "key-1"),
-		http.StatusUnprocessableEntity, "idempotency_key_reused", "")
+		http.StatusUnprocessableEntity, emulator.CodeIdempotencyKeyReused, "")
 	if e.Message == "" {
 		t.Error("no message")
 	}
@@ -34,13 +34,13 @@ func TestIdempotentCreateReplays(t *testing.T) {
 	var created oneTimeSecret
 	first.decode(t, &created)
 	expectError(t, call(t, inst, tokenA, http.MethodPost, clientPath(created.Client.ClientID)+"/rotate-secret", "", "Idempotency-Key", "key-1"),
-		http.StatusUnprocessableEntity, "idempotency_key_reused", "")
+		http.StatusUnprocessableEntity, emulator.CodeIdempotencyKeyReused, "")
 
 	// Keys belong to one partner.
 	expectStatus(t, call(t, inst, tokenB, http.MethodPost, emulator.BasePath, body, "Idempotency-Key", "key-1"), http.StatusCreated)
 
 	expectError(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body, "Idempotency-Key", strings.Repeat("k", 256)),
-		http.StatusBadRequest, "invalid_request", "")
+		http.StatusBadRequest, emulator.CodeValidationError, "")
 	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("Longest key", "public"), "Idempotency-Key", strings.Repeat("k", 255)),
 		http.StatusCreated)
 	if n := len(inst.Server.Clients(tokenA)); n != 2 {
@@ -107,5 +107,34 @@ func TestIdempotencyKeysExpireAfter24Hours(t *testing.T) {
 	}
 	if n := len(inst.Server.Clients(tokenA)); n != 2 {
 		t.Fatalf("%d clients, want 2", n)
+	}
+}
+
+func TestIgnoreIdempotencyKey(t *testing.T) {
+	inst := startWith(t, emulator.Options{Tokens: []string{tokenA}, IgnoreIdempotencyKey: true})
+	body := createBody("App", "confidential")
+	first := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body, "Idempotency-Key", "key-1")
+	second := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body, "Idempotency-Key", "key-1")
+	expectStatus(t, first, http.StatusCreated)
+	expectStatus(t, second, http.StatusCreated)
+	if bytes.Equal(first.body, second.body) {
+		t.Fatal("a re-sent create was replayed")
+	}
+	if n := len(inst.Server.Clients(tokenA)); n != 2 {
+		t.Fatalf("%d clients, want 2: the re-sent create must act again", n)
+	}
+	// Another request under the same key is no error either.
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("Other", "public"), "Idempotency-Key", "key-1"), http.StatusCreated)
+
+	// Rotation acts again too: the first rotated secret no longer works.
+	var created oneTimeSecret
+	first.decode(t, &created)
+	path := clientPath(created.Client.ClientID) + "/rotate-secret"
+	var r1, r2 oneTimeSecret
+	call(t, inst, tokenA, http.MethodPost, path, "", "Idempotency-Key", "rotate").decode(t, &r1)
+	call(t, inst, tokenA, http.MethodPost, path, "", "Idempotency-Key", "rotate").decode(t, &r2)
+	if r1.PlaintextClientSecret == r2.PlaintextClientSecret || inst.Server.VerifySecret(created.Client.ClientID, r1.PlaintextClientSecret) ||
+		!inst.Server.VerifySecret(created.Client.ClientID, r2.PlaintextClientSecret) {
+		t.Error("a re-sent rotate did not rotate again")
 	}
 }

@@ -12,45 +12,33 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
-	scopesyntax "github.com/flexslot/terraform-provider-flexslot/internal/scope"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
+// maxIdemKeyLen bounds the Idempotency-Key header.
+const maxIdemKeyLen = 255
+
+// Request body fields.
 const (
-	maxNameLength   = 100
-	maxRedirectURIs = 20
-	maxScopes       = 50
-	maxIdemKeyLen   = 255
+	fieldApplicationName = "application_name"
+	fieldClientType      = "client_type"
+	fieldRedirectURIs    = "redirect_uris"
+	fieldAllowedScopes   = "allowed_scopes"
+	fieldGrantTypes      = "grant_types"
 )
 
-type clientEnvelope struct {
-	Client Client `json:"client"`
-}
+// createFields are the fields a create request takes [doc]; an update takes
+// them all but client_type [assumed].
+var createFields = slices.Concat(
+	[]string{fieldApplicationName, fieldRedirectURIs, fieldAllowedScopes, fieldClientType, fieldGrantTypes},
+	rules.ConsentURLFields(),
+)
 
-type clientList struct {
-	Clients []Client `json:"clients"`
-}
-
-type oneTimeSecret struct {
-	Client                Client     `json:"client"`
-	PlaintextClientSecret string     `json:"plaintext_client_secret"`
-	SecretRotatedAt       *time.Time `json:"secret_rotated_at"`
-}
-
-func newOneTimeSecret(c *clientRecord, secret string) oneTimeSecret {
-	client := c.clone()
-	return oneTimeSecret{Client: client, PlaintextClientSecret: secret, SecretRotatedAt: client.SecretRotatedAt}
-}
-
-func invalidRequest(field, message string) *Error {
-	return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: message, Field: field}
-}
-
-func notFound() *Error {
-	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no OAuth2 client with this id"}
+// readOnlyFields are the client object's fields that Flexslot sets.
+var readOnlyFields = []string{
+	"id", "client_id", "require_pkce", "dpop_bound_access_tokens", "status",
+	"secret_rotated_at", "last_used_at", "created_at", "updated_at",
 }
 
 // servePartner applies any matching fault, then answers the request and logs it.
@@ -58,6 +46,7 @@ func (s *Server) servePartner(w http.ResponseWriter, r *http.Request) {
 	record := RequestRecord{
 		Method:         r.Method,
 		Path:           r.URL.Path,
+		Operation:      OperationOf(r.Method, r.URL.Path),
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 		At:             s.timestamp(),
 	}
@@ -130,12 +119,12 @@ func (s *Server) handlePartner(r *http.Request) response {
 		return errorResponse(e)
 	}
 	keys, useKey := r.Header["Idempotency-Key"]
-	useKey = useKey && r.Method == http.MethodPost
+	useKey = useKey && r.Method == http.MethodPost && !s.ignoreIdemKey
 	var key, fingerprint string
 	if useKey {
 		key = keys[0]
 		if n := len(key); n < 1 || n > maxIdemKeyLen {
-			return errorResponse(invalidRequest("", "the Idempotency-Key header must be 1 to 255 characters long"))
+			return errorResponse(validationError("", fmt.Sprintf("the Idempotency-Key header must be 1 to %d characters long", maxIdemKeyLen)))
 		}
 		sum := sha256.Sum256([]byte(r.Method + "\n" + r.URL.Path + "\n" + string(body)))
 		fingerprint = hex.EncodeToString(sum[:])
@@ -148,7 +137,7 @@ func (s *Server) handlePartner(r *http.Request) response {
 			if stored.Fingerprint != fingerprint {
 				return errorResponse(&Error{
 					Status:  http.StatusUnprocessableEntity,
-					Code:    "idempotency_key_reused",
+					Code:    CodeIdempotencyKeyReused,
 					Message: "this Idempotency-Key was already used with a different request; use a new key for a new request",
 				})
 			}
@@ -168,13 +157,13 @@ func (s *Server) handlePartner(r *http.Request) response {
 		}
 	}
 	if err := s.saveLocked(); err != nil {
-		return errorResponse(&Error{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error()})
+		return errorResponse(&Error{Status: http.StatusInternalServerError, Code: CodeInternalError, Message: err.Error()})
 	}
 	return resp
 }
 
 func unauthorized(message string) response {
-	resp := errorResponse(&Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: message})
+	resp := errorResponse(&Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: message})
 	resp.header = http.Header{"Www-Authenticate": {"Bearer"}}
 	return resp
 }
@@ -196,53 +185,54 @@ func (s *Server) idempotentLocked(token, key string) *idempotentResponse {
 }
 
 func (s *Server) routeLocked(token, method, path string, body []byte) response {
-	rest, ok := strings.CutPrefix(path, BasePath)
-	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
-		return errorResponse(&Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint"})
+	shape, id := parsePath(path)
+	if shape == routeNone {
+		return errorResponse(&Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint"})
 	}
-	id, action, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
-	switch {
-	case rest == "":
-		switch method {
-		case http.MethodGet:
-			return s.listLocked(token)
-		case http.MethodPost:
-			return s.createLocked(token, body)
-		}
-		return methodNotAllowed("GET, POST")
-	case id != "" && action == "":
-		switch method {
-		case http.MethodGet:
-			return s.getLocked(token, id)
-		case http.MethodPatch:
+	switch OperationOf(method, path) {
+	case OperationList:
+		return s.listLocked(token)
+	case OperationCreate:
+		return s.createLocked(token, body)
+	case OperationGet:
+		return s.getLocked(token, id)
+	case OperationUpdate:
+		if !s.withoutUpdate {
 			return s.updateLocked(token, id, body)
-		case http.MethodDelete:
-			return s.revokeLocked(token, id)
 		}
-		return methodNotAllowed("GET, PATCH, DELETE")
-	case id != "" && action == "rotate-secret":
-		if method == http.MethodPost {
-			return s.rotateLocked(token, id)
-		}
-		return methodNotAllowed("POST")
+	case OperationRevoke:
+		return s.revokeLocked(token, id)
+	case OperationRotate:
+		return s.rotateLocked(token, id)
 	}
-	return errorResponse(&Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such endpoint"})
+	return s.methodNotAllowed(shape)
 }
 
-func methodNotAllowed(allow string) response {
-	resp := errorResponse(&Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "allowed methods: " + allow})
+func (s *Server) methodNotAllowed(shape route) response {
+	allowed := slices.DeleteFunc(slices.Clone(allowedMethods[shape]), func(m string) bool {
+		return s.withoutUpdate && m == http.MethodPatch
+	})
+	allow := strings.Join(allowed, ", ")
+	resp := errorResponse(&Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: "allowed methods: " + allow})
 	resp.header = http.Header{"Allow": {allow}}
 	return resp
 }
 
 func (s *Server) listLocked(token string) response {
-	return jsonResponse(http.StatusOK, clientList{Clients: s.clientsLocked(token)})
+	clients := []Client{}
+	for _, c := range s.state.Clients {
+		if c.Partner == token && (s.listRevoked || c.Status != StatusRevoked) {
+			clients = append(clients, c.clone())
+		}
+	}
+	return jsonResponse(http.StatusOK, clients)
 }
 
+// clientsLocked returns the partner's active and suspended clients, oldest first.
 func (s *Server) clientsLocked(token string) []Client {
 	clients := []Client{}
 	for _, c := range s.state.Clients {
-		if c.Partner == token && c.Status != StatusRevoked {
+		if c.Partner == token && rules.CountsTowardLimit(c.Status) {
 			clients = append(clients, c.clone())
 		}
 	}
@@ -250,7 +240,7 @@ func (s *Server) clientsLocked(token string) []Client {
 }
 
 func (s *Server) createLocked(token string, body []byte) response {
-	fields, e := decodeObject(body, "application_name", "client_type", "redirect_uris", "allowed_scopes")
+	fields, e := decodeObject(body, createFields)
 	if e != nil {
 		return errorResponse(e)
 	}
@@ -258,20 +248,7 @@ func (s *Server) createLocked(token string, body []byte) response {
 	if e := in.decode(fields); e != nil {
 		return errorResponse(e)
 	}
-	for _, required := range []struct {
-		name    string
-		present bool
-	}{
-		{"application_name", in.name != nil},
-		{"client_type", in.clientType != nil},
-		{"redirect_uris", in.redirectURIs != nil},
-		{"allowed_scopes", in.scopes != nil},
-	} {
-		if !required.present {
-			return errorResponse(invalidRequest(required.name, required.name+" is required"))
-		}
-	}
-	c, secret, e := s.createClientLocked(token, *in.name, *in.clientType, in.redirectURIs, in.scopes)
+	c, secret, e := s.createClientLocked(token, in)
 	if e != nil {
 		return errorResponse(e)
 	}
@@ -291,7 +268,8 @@ func (s *Server) updateLocked(token, id string, body []byte) response {
 	if e != nil {
 		return errorResponse(e)
 	}
-	fields, e := decodeObject(body, "application_name", "redirect_uris", "allowed_scopes")
+	updatable := slices.DeleteFunc(slices.Clone(createFields), func(f string) bool { return f == fieldClientType })
+	fields, e := decodeObject(body, updatable)
 	if e != nil {
 		return errorResponse(e)
 	}
@@ -299,7 +277,7 @@ func (s *Server) updateLocked(token, id string, body []byte) response {
 	if e := in.decode(fields); e != nil {
 		return errorResponse(e)
 	}
-	if e := s.updateClientLocked(c, in.name, in.redirectURIs, in.scopes); e != nil {
+	if e := s.updateClientLocked(token, c, in); e != nil {
 		return errorResponse(e)
 	}
 	return jsonResponse(http.StatusOK, clientEnvelope{Client: c.clone()})
@@ -326,23 +304,36 @@ func (s *Server) revokeLocked(token, id string) response {
 	return noContent()
 }
 
-func (s *Server) createClientLocked(token, name, clientType string, redirectURIs, scopes []string) (*clientRecord, string, *Error) {
-	if e := validateName(name); e != nil {
+// createClientLocked validates in, applies the published defaults and the
+// client limit, and creates the client.
+func (s *Server) createClientLocked(token string, in clientInput) (*clientRecord, string, *Error) {
+	for _, required := range []struct {
+		name    string
+		present bool
+	}{
+		{fieldApplicationName, in.name != nil},
+		{fieldRedirectURIs, in.redirectURIs != nil},
+		{fieldAllowedScopes, in.scopes != nil},
+	} {
+		if !required.present {
+			return nil, "", validationError(required.name, required.name+" is required")
+		}
+	}
+	if e := s.validateLocked(token, in); e != nil {
 		return nil, "", e
 	}
-	if clientType != ClientTypeConfidential && clientType != ClientTypePublic {
-		return nil, "", invalidRequest("client_type", `client_type must be "confidential" or "public"`)
+	clientType := rules.DefaultClientType
+	if in.clientType != nil {
+		clientType = *in.clientType
 	}
-	if e := validateRedirectURIs(redirectURIs); e != nil {
-		return nil, "", e
-	}
-	if e := s.validateScopes(scopes); e != nil {
-		return nil, "", e
+	grantTypes := rules.DefaultGrantTypes()
+	if in.grantTypes != nil {
+		grantTypes = slices.Clone(in.grantTypes)
 	}
 	if len(s.clientsLocked(token)) >= MaxClients {
 		return nil, "", &Error{
 			Status: http.StatusConflict,
-			Code:   "client_limit_reached",
+			Code:   CodeClientLimitReached,
 			Message: fmt.Sprintf("this partner already has %d active or suspended OAuth2 clients, the maximum: "+
 				"revoke a client you no longer use to free a slot, or contact Flexslot to raise the limit", MaxClients),
 		}
@@ -350,17 +341,21 @@ func (s *Server) createClientLocked(token, name, clientType string, redirectURIs
 	now := s.timestamp()
 	c := &clientRecord{
 		Client: Client{
-			ClientID:        newID("flx_client_", now),
+			ID:              newUUID(),
+			ClientID:        newID(ClientIDPrefix, now),
 			ClientType:      clientType,
-			ApplicationName: name,
-			RedirectURIs:    slices.Clone(redirectURIs),
-			AllowedScopes:   slices.Clone(scopes),
+			ApplicationName: *in.name,
+			RedirectURIs:    slices.Clone(in.redirectURIs),
+			AllowedScopes:   slices.Clone(in.scopes),
+			GrantTypes:      grantTypes,
+			RequirePKCE:     true,
 			Status:          StatusActive,
 			CreatedAt:       now,
 			UpdatedAt:       now,
 		},
 		Partner: token,
 	}
+	in.applyURLs(&c.Client)
 	var secret string
 	if clientType == ClientTypeConfidential {
 		secret = newSecret(now)
@@ -371,47 +366,53 @@ func (s *Server) createClientLocked(token, name, clientType string, redirectURIs
 	return c, secret, nil
 }
 
-// updateClientLocked replaces each given field; nil means keep.
-func (s *Server) updateClientLocked(c *clientRecord, name *string, redirectURIs, scopes []string) *Error {
-	if name != nil {
-		if e := validateName(*name); e != nil {
-			return e
-		}
+// updateClientLocked replaces each field in holds as a whole; absent fields are kept.
+func (s *Server) updateClientLocked(token string, c *clientRecord, in clientInput) *Error {
+	if in.clientType != nil {
+		return immutableClientType()
 	}
-	if redirectURIs != nil {
-		if e := validateRedirectURIs(redirectURIs); e != nil {
-			return e
-		}
+	if e := s.validateLocked(token, in); e != nil {
+		return e
 	}
-	if scopes != nil {
-		if e := s.validateScopes(scopes); e != nil {
-			return e
-		}
+	before := mustJSON(c.clone())
+	if in.name != nil {
+		c.ApplicationName = *in.name
 	}
-	changed := false
-	if name != nil && *name != c.ApplicationName {
-		c.ApplicationName = *name
-		changed = true
+	if in.redirectURIs != nil {
+		c.RedirectURIs = slices.Clone(in.redirectURIs)
 	}
-	if redirectURIs != nil && !slices.Equal(redirectURIs, c.RedirectURIs) {
-		c.RedirectURIs = slices.Clone(redirectURIs)
-		changed = true
+	if in.scopes != nil {
+		c.AllowedScopes = slices.Clone(in.scopes)
 	}
-	if scopes != nil && !slices.Equal(scopes, c.AllowedScopes) {
-		c.AllowedScopes = slices.Clone(scopes)
-		changed = true
+	if in.grantTypes != nil {
+		c.GrantTypes = slices.Clone(in.grantTypes)
 	}
-	if changed {
+	in.applyURLs(&c.Client)
+	if !bytes.Equal(before, mustJSON(c.clone())) {
 		c.UpdatedAt = s.timestamp()
 	}
 	return nil
+}
+
+func mustJSON(v any) []byte {
+	data, _ := json.Marshal(v) // a Client always encodes
+	return data
+}
+
+func immutableClientType() *Error {
+	return &Error{
+		Status:  http.StatusBadRequest,
+		Code:    CodeImmutableField,
+		Message: "client_type cannot be changed after creation: create a new client instead",
+		Field:   fieldClientType,
+	}
 }
 
 func (s *Server) rotateClientLocked(c *clientRecord) (string, *Error) {
 	if c.ClientType == ClientTypePublic {
 		return "", &Error{
 			Status:  http.StatusConflict,
-			Code:    "public_client_has_no_secret",
+			Code:    CodePublicClientHasNoSecret,
 			Message: "public clients have no secret to rotate: they rely on PKCE alone",
 		}
 	}
@@ -423,10 +424,11 @@ func (s *Server) rotateClientLocked(c *clientRecord) (string, *Error) {
 	return secret, nil
 }
 
-// revokeClientLocked revokes the client and, in cascade, every token issued under it.
+// revokeClientLocked revokes the client and, in cascade, every grant and token issued under it.
 func (s *Server) revokeClientLocked(c *clientRecord) {
 	c.Status = StatusRevoked
 	c.UpdatedAt = s.timestamp()
+	c.SecretSHA256 = ""
 	for _, g := range s.state.AccessTokens {
 		if g.ClientID == c.ClientID {
 			g.Revoked = true
@@ -435,22 +437,17 @@ func (s *Server) revokeClientLocked(c *clientRecord) {
 }
 
 // decodeObject parses a JSON object body, refusing fields outside allowed.
-func decodeObject(body []byte, allowed ...string) (map[string]json.RawMessage, *Error) {
+func decodeObject(body []byte, allowed []string) (map[string]json.RawMessage, *Error) {
 	var fields map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&fields); err != nil || fields == nil {
-		return nil, invalidRequest("", "the request body must be a JSON object")
+		return nil, validationError("", "the request body must be a JSON object")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, invalidRequest("", "the request body must hold a single JSON object")
+		return nil, validationError("", "the request body must hold a single JSON object")
 	}
-	if _, ok := fields["client_type"]; ok && !slices.Contains(allowed, "client_type") {
-		return nil, &Error{
-			Status:  http.StatusBadRequest,
-			Code:    "immutable_field",
-			Message: "client_type cannot be changed after creation: create a new client instead",
-			Field:   "client_type",
-		}
+	if _, ok := fields[fieldClientType]; ok && !slices.Contains(allowed, fieldClientType) {
+		return nil, immutableClientType()
 	}
 	var unknown []string
 	for name := range fields {
@@ -458,32 +455,70 @@ func decodeObject(body []byte, allowed ...string) (map[string]json.RawMessage, *
 			unknown = append(unknown, name)
 		}
 	}
-	if len(unknown) > 0 {
-		slices.Sort(unknown)
-		return nil, invalidRequest(unknown[0], fmt.Sprintf("unknown field %q", unknown[0]))
+	if len(unknown) == 0 {
+		return fields, nil
 	}
-	return fields, nil
+	slices.Sort(unknown)
+	if slices.Contains(readOnlyFields, unknown[0]) {
+		return nil, validationError(unknown[0], unknown[0]+" is read-only: Flexslot sets it")
+	}
+	return nil, validationError(unknown[0], fmt.Sprintf("unknown field %q", unknown[0]))
 }
 
 // clientInput holds the client fields of a request body; nil means absent.
 type clientInput struct {
-	name, clientType     *string
-	redirectURIs, scopes []string
+	name, clientType                 *string
+	redirectURIs, scopes, grantTypes []string
+	// urls maps each consent-screen URL field given to its value.
+	urls map[string]string
 }
 
 func (in *clientInput) decode(fields map[string]json.RawMessage) *Error {
 	var e *Error
-	if in.name, e = decodeString(fields, "application_name"); e != nil {
+	if in.name, e = decodeString(fields, fieldApplicationName); e != nil {
 		return e
 	}
-	if in.clientType, e = decodeString(fields, "client_type"); e != nil {
+	if in.clientType, e = decodeString(fields, fieldClientType); e != nil {
 		return e
 	}
-	if in.redirectURIs, e = decodeStrings(fields, "redirect_uris"); e != nil {
+	if in.redirectURIs, e = decodeStrings(fields, fieldRedirectURIs); e != nil {
 		return e
 	}
-	in.scopes, e = decodeStrings(fields, "allowed_scopes")
-	return e
+	if in.scopes, e = decodeStrings(fields, fieldAllowedScopes); e != nil {
+		return e
+	}
+	if in.grantTypes, e = decodeStrings(fields, fieldGrantTypes); e != nil {
+		return e
+	}
+	for _, field := range rules.ConsentURLFields() {
+		v, e := decodeString(fields, field)
+		if e != nil {
+			return e
+		}
+		if v != nil {
+			if in.urls == nil {
+				in.urls = map[string]string{}
+			}
+			in.urls[field] = *v
+		}
+	}
+	return nil
+}
+
+// applyURLs sets the consent-screen URLs in holds.
+func (in *clientInput) applyURLs(c *Client) {
+	for field, v := range in.urls {
+		switch field {
+		case rules.FieldApplicationURL:
+			c.ApplicationURL = v
+		case rules.FieldApplicationLogoURL:
+			c.ApplicationLogoURL = v
+		case rules.FieldPrivacyPolicyURL:
+			c.PrivacyPolicyURL = v
+		case rules.FieldTOSURL:
+			c.TOSURL = v
+		}
+	}
 }
 
 func decodeString(fields map[string]json.RawMessage, name string) (*string, *Error) {
@@ -493,7 +528,7 @@ func decodeString(fields map[string]json.RawMessage, name string) (*string, *Err
 	}
 	var v *string
 	if err := json.Unmarshal(raw, &v); err != nil || v == nil {
-		return nil, invalidRequest(name, name+" must be a string")
+		return nil, validationError(name, name+" must be a string")
 	}
 	return v, nil
 }
@@ -506,64 +541,111 @@ func decodeStrings(fields map[string]json.RawMessage, name string) ([]string, *E
 	}
 	var v []string
 	if err := json.Unmarshal(raw, &v); err != nil || v == nil {
-		return nil, invalidRequest(name, name+" must be an array of strings")
+		return nil, validationError(name, name+" must be an array of strings")
 	}
 	return v, nil
 }
 
-func validateName(name string) *Error {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return invalidRequest("application_name", "application_name must not be empty")
-	case n > maxNameLength:
-		return invalidRequest("application_name", fmt.Sprintf("application_name must be at most %d characters long", maxNameLength))
-	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return invalidRequest("application_name", "application_name must not contain control characters")
+// validateLocked checks every field in holds against internal/rules and the
+// partner's scopes; the first broken rule is reported.
+func (s *Server) validateLocked(token string, in clientInput) *Error {
+	if in.name != nil {
+		if p := rules.ApplicationNameProblems(*in.name); len(p) > 0 {
+			return validationError(fieldApplicationName, fieldApplicationName+" "+strings.Join(p, "; "))
+		}
+	}
+	if in.clientType != nil {
+		if p := rules.ClientTypeProblems(*in.clientType); len(p) > 0 {
+			return validationError(fieldClientType, fieldClientType+" "+strings.Join(p, "; "))
+		}
+	}
+	if in.redirectURIs != nil {
+		if e := validateRedirectURIs(in.redirectURIs); e != nil {
+			return e
+		}
+	}
+	if in.scopes != nil {
+		if e := s.validateScopesLocked(token, in.scopes); e != nil {
+			return e
+		}
+	}
+	if in.grantTypes != nil {
+		if e := validateGrantTypes(in.grantTypes); e != nil {
+			return e
+		}
+	}
+	for _, field := range rules.ConsentURLFields() {
+		if v, ok := in.urls[field]; ok {
+			if p := rules.ConsentURLProblems(v); len(p) > 0 {
+				return validationError(field, field+" "+strings.Join(p, "; "))
+			}
+		}
 	}
 	return nil
 }
 
+// validateRedirectURIs applies the published rules to each URI. At least one
+// is required and duplicates are refused [assumed]; no count limit is published.
 func validateRedirectURIs(uris []string) *Error {
-	if len(uris) < 1 || len(uris) > maxRedirectURIs {
-		return invalidRequest("redirect_uris", fmt.Sprintf("redirect_uris must hold 1 to %d redirect URIs", maxRedirectURIs))
+	if len(uris) == 0 {
+		return validationError(fieldRedirectURIs, "redirect_uris must hold at least one redirect URI")
 	}
 	first := map[string]int{}
 	for i, uri := range uris {
-		field := fmt.Sprintf("redirect_uris[%d]", i)
-		if problems := redirecturi.Problems(uri); len(problems) > 0 {
-			return &Error{Status: http.StatusBadRequest, Code: "invalid_redirect_uri", Field: field,
+		field := fmt.Sprintf("%s[%d]", fieldRedirectURIs, i)
+		if problems := rules.RedirectURIProblems(uri); len(problems) > 0 {
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRedirectURI, Field: field,
 				Message: field + " " + strings.Join(problems, "; ")}
 		}
 		if j, dup := first[uri]; dup {
-			return &Error{Status: http.StatusBadRequest, Code: "invalid_redirect_uri", Field: field,
-				Message: fmt.Sprintf("%s duplicates redirect_uris[%d]: list each redirect URI once", field, j)}
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRedirectURI, Field: field,
+				Message: fmt.Sprintf("%s duplicates %s[%d]: list each redirect URI once", field, fieldRedirectURIs, j)}
 		}
 		first[uri] = i
 	}
 	return nil
 }
 
-func (s *Server) validateScopes(scopes []string) *Error {
-	if len(scopes) < 1 || len(scopes) > maxScopes {
-		return invalidRequest("allowed_scopes", fmt.Sprintf("allowed_scopes must hold 1 to %d scopes", maxScopes))
-	}
+// validateScopesLocked applies the scope rules and the partner's scopes. An
+// empty list is accepted: the published create example sends one.
+func (s *Server) validateScopesLocked(token string, scopes []string) *Error {
 	first := map[string]int{}
 	for i, scope := range scopes {
-		field := fmt.Sprintf("allowed_scopes[%d]", i)
+		field := fmt.Sprintf("%s[%d]", fieldAllowedScopes, i)
 		invalid := func(message string) *Error {
-			return &Error{Status: http.StatusBadRequest, Code: "invalid_scope", Field: field, Message: message}
+			return &Error{Status: http.StatusBadRequest, Code: CodeInvalidScope, Field: field, Message: message}
 		}
-		if !scopesyntax.Valid(scope) {
-			return invalid(fmt.Sprintf("%s %q is not a scope: a scope is %s", field, scope, scopesyntax.Syntax))
+		if problems := rules.ScopeProblems(scope); len(problems) > 0 {
+			return invalid(fmt.Sprintf("%s %q %s", field, scope, strings.Join(problems, "; ")))
 		}
-		if !s.scopes[scope] {
-			return invalid(fmt.Sprintf("%s %q is not in your scope catalog: %s", field, scope, strings.Join(s.scopeList, ", ")))
+		if !s.scopeAllowedLocked(token, scope) {
+			return invalid(fmt.Sprintf("%s %q is not available to this partner: use a scope of the catalog (%s), "+
+				"or request the scope from Flexslot first", field, scope, strings.Join(s.catalog, ", ")))
 		}
 		if j, dup := first[scope]; dup {
-			return invalid(fmt.Sprintf("%s duplicates allowed_scopes[%d]: list each scope once", field, j))
+			return invalid(fmt.Sprintf("%s duplicates %s[%d]: list each scope once", field, fieldAllowedScopes, j))
 		}
 		first[scope] = i
+	}
+	return nil
+}
+
+// validateGrantTypes applies the grant type rules. At least one is required
+// and duplicates are refused [assumed].
+func validateGrantTypes(grantTypes []string) *Error {
+	if len(grantTypes) == 0 {
+		return validationError(fieldGrantTypes, "grant_types must hold at least one grant type, such as "+rules.GrantTypeAuthorizationCode)
+	}
+	first := map[string]int{}
+	for i, gt := range grantTypes {
+		field := fmt.Sprintf("%s[%d]", fieldGrantTypes, i)
+		if problems := rules.GrantTypeProblems(gt); len(problems) > 0 {
+			return validationError(field, field+" "+strings.Join(problems, "; "))
+		}
+		if j, dup := first[gt]; dup {
+			return validationError(field, fmt.Sprintf("%s duplicates %s[%d]: list each grant type once", field, fieldGrantTypes, j))
+		}
+		first[gt] = i
 	}
 	return nil
 }

@@ -6,16 +6,19 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 var (
-	clientIDPattern = regexp.MustCompile(`^flx_client_[0-9A-HJKMNP-TV-Z]{26}$`)
-	secretPattern   = regexp.MustCompile(`^flx_cs_[0-9A-HJKMNP-TV-Z]{26}[0-9a-zA-Z]{32,}$`)
+	uuidPattern     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	clientIDPattern = regexp.MustCompile(`^cli_[0-9A-HJKMNP-TV-Z]{26}$`)
+	secretPattern   = regexp.MustCompile(`^flx_cs_[0-9A-HJKMNP-TV-Z]{26}[0-9a-zA-Z]{32}$`)
 )
 
 func TestAuthentication(t *testing.T) {
@@ -23,7 +26,7 @@ func TestAuthentication(t *testing.T) {
 	for name, token := range map[string]string{"missing": "", "unknown": "flx_pat_unknown"} {
 		t.Run(name, func(t *testing.T) {
 			r := call(t, inst, token, http.MethodGet, emulator.BasePath, "")
-			expectError(t, r, http.StatusUnauthorized, "unauthorized", "")
+			expectError(t, r, http.StatusUnauthorized, emulator.CodeUnauthorized, "")
 			if r.header.Get("WWW-Authenticate") != "Bearer" {
 				t.Errorf("WWW-Authenticate = %q", r.header.Get("WWW-Authenticate"))
 			}
@@ -31,11 +34,11 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-func TestListEmpty(t *testing.T) {
+func TestListEmptyIsABareArray(t *testing.T) {
 	inst := startTwoPartners(t)
 	r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
 	expectStatus(t, r, http.StatusOK)
-	if string(r.body) != `{"clients":[]}` {
+	if string(r.body) != `[]` {
 		t.Fatalf("body %s", r.body)
 	}
 }
@@ -47,15 +50,33 @@ func TestCreateConfidential(t *testing.T) {
 	var created oneTimeSecret
 	r.decode(t, &created)
 	c := created.Client
-	if !clientIDPattern.MatchString(c.ClientID) {
+	if !uuidPattern.MatchString(c.ID) {
+		t.Errorf("id %q is not a UUID", c.ID)
+	}
+	if !clientIDPattern.MatchString(c.ClientID) || !rules.ValidClientID(c.ClientID) {
 		t.Errorf("client_id %q", c.ClientID)
 	}
 	if !secretPattern.MatchString(created.PlaintextClientSecret) {
 		t.Errorf("secret %q", created.PlaintextClientSecret)
 	}
 	if c.ClientType != "confidential" || c.ApplicationName != "My Integration" || c.Status != "active" ||
-		len(c.RedirectURIs) != 2 || len(c.AllowedScopes) != 2 || c.SecretRotatedAt == nil || created.SecretRotatedAt == nil {
+		len(c.RedirectURIs) != 2 || len(c.AllowedScopes) != 2 || c.SecretRotatedAt == nil || created.SecretRotatedAt == nil ||
+		!c.SecretRotatedAt.Equal(*created.SecretRotatedAt) {
 		t.Errorf("created %+v", created)
+	}
+	// The published defaults.
+	if !slices.Equal(c.GrantTypes, []string{"authorization_code", "refresh_token"}) || !c.RequirePKCE || c.DPoPBoundAccessTokens ||
+		c.ApplicationURL != "" || c.ApplicationLogoURL != "" || c.PrivacyPolicyURL != "" || c.TOSURL != "" || c.LastUsedAt != nil {
+		t.Errorf("defaults %+v", c)
+	}
+	var raw struct {
+		Client map[string]json.RawMessage `json:"client"`
+	}
+	r.decode(t, &raw)
+	for field, want := range map[string]string{"application_url": `""`, "tos_url": `""`, "last_used_at": "null", "require_pkce": "true", "dpop_bound_access_tokens": "false"} {
+		if got := string(raw.Client[field]); got != want {
+			t.Errorf("%s = %s, want %s", field, got, want)
+		}
 	}
 	if !inst.Server.VerifySecret(c.ClientID, created.PlaintextClientSecret) {
 		t.Error("the issued secret does not verify")
@@ -74,17 +95,159 @@ func TestCreateConfidential(t *testing.T) {
 		t.Errorf("GET returned %+v", envelope.Client)
 	}
 
-	list := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
-	if strings.Contains(string(list.body), created.PlaintextClientSecret) {
-		t.Errorf("list shows the secret: %s", list.body)
+	listed := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
+	if strings.Contains(string(listed.body), created.PlaintextClientSecret) {
+		t.Errorf("list shows the secret: %s", listed.body)
 	}
-	var clients struct {
-		Clients []emulator.Client `json:"clients"`
+	clients := list(t, inst, tokenA)
+	if len(clients) != 1 || clients[0].ClientID != c.ClientID || clients[0].ID != c.ID {
+		t.Errorf("list %s", listed.body)
 	}
-	list.decode(t, &clients)
-	if len(clients.Clients) != 1 || clients.Clients[0].ClientID != c.ClientID {
-		t.Errorf("list %s", list.body)
+}
+
+func TestCreateWithEveryPublishedField(t *testing.T) {
+	inst := startTwoPartners(t)
+	body := `{"application_name":"Deck Builder","redirect_uris":["https://decks.example.com/oauth/callback"],"allowed_scopes":["decks:read"],
+		"client_type":"public","grant_types":["authorization_code"],"application_url":"https://decks.example.com",
+		"application_logo_url":"https://decks.example.com/logo.png","privacy_policy_url":"https://decks.example.com/privacy",
+		"tos_url":"https://decks.example.com/tos"}`
+	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body)
+	expectStatus(t, r, http.StatusCreated)
+	var created oneTimeSecret
+	r.decode(t, &created)
+	c := created.Client
+	if c.ClientType != "public" || !slices.Equal(c.GrantTypes, []string{"authorization_code"}) ||
+		c.ApplicationURL != "https://decks.example.com" || c.ApplicationLogoURL != "https://decks.example.com/logo.png" ||
+		c.PrivacyPolicyURL != "https://decks.example.com/privacy" || c.TOSURL != "https://decks.example.com/tos" {
+		t.Errorf("created %+v", c)
 	}
+	// The published example sends an empty scope list.
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath,
+		`{"application_name":"No scopes","redirect_uris":["https://a.example/cb"],"allowed_scopes":[]}`), http.StatusCreated)
+}
+
+// The published examples, copied from the API reference: the list's bare
+// array, and the envelope of create and rotate. The emulator's answers must
+// have their shape: every published field, with the same JSON type.
+const (
+	publishedClient = `{
+    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "client_id": "<string>",
+    "application_name": "<string>",
+    "application_url": "<string>",
+    "application_logo_url": "<string>",
+    "privacy_policy_url": "<string>",
+    "tos_url": "<string>",
+    "redirect_uris": [
+      "<string>"
+    ],
+    "allowed_scopes": [
+      "<string>"
+    ],
+    "grant_types": [
+      "<string>"
+    ],
+    "require_pkce": true,
+    "dpop_bound_access_tokens": true,
+    "secret_rotated_at": "2023-11-07T05:31:56Z",
+    "last_used_at": "2023-11-07T05:31:56Z",
+    "created_at": "2023-11-07T05:31:56Z",
+    "updated_at": "2023-11-07T05:31:56Z"
+  }`
+	publishedList     = `[` + publishedClient + `]`
+	publishedEnvelope = `{
+  "client": ` + publishedClient + `,
+  "plaintext_client_secret": "<string>",
+  "secret_rotated_at": "2023-11-07T05:31:56Z"
+}`
+)
+
+// publishedSchemaOnly are the fields the published schema lists that its example leaves out.
+var publishedSchemaOnly = []string{"client_type", "status"}
+
+// publishedNullable are the fields the published schema allows to be null ("string<date-time> | null").
+var publishedNullable = []string{"secret_rotated_at", "last_used_at"}
+
+// sameShape reports how got differs in shape from the published example want:
+// a missing key, an unexpected key, or another JSON type.
+func sameShape(path string, want, got any, extra []string) []string {
+	kind := func(v any) string { return fmt.Sprintf("%T", v) }
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: %s, want an object", path, kind(got))}
+		}
+		var diffs []string
+		for key, wv := range w {
+			gv, ok := g[key]
+			if !ok {
+				diffs = append(diffs, fmt.Sprintf("%s.%s: missing", path, key))
+				continue
+			}
+			if gv == nil && slices.Contains(publishedNullable, key) {
+				continue
+			}
+			diffs = append(diffs, sameShape(path+"."+key, wv, gv, extra)...)
+		}
+		for key := range g {
+			if _, ok := w[key]; !ok && !slices.Contains(extra, key) {
+				diffs = append(diffs, fmt.Sprintf("%s.%s: not published", path, key))
+			}
+		}
+		return diffs
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) == 0 {
+			return []string{fmt.Sprintf("%s: %v, want a non-empty array", path, got)}
+		}
+		var diffs []string
+		for i, gv := range g {
+			diffs = append(diffs, sameShape(fmt.Sprintf("%s[%d]", path, i), w[0], gv, extra)...)
+		}
+		return diffs
+	}
+	if kind(want) != kind(got) {
+		return []string{fmt.Sprintf("%s: %s, want %s", path, kind(got), kind(want))}
+	}
+	return nil
+}
+
+func TestAnswersHaveThePublishedShape(t *testing.T) {
+	inst := startTwoPartners(t)
+	decode := func(data []byte) any {
+		t.Helper()
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatalf("%v: %s", err, data)
+		}
+		return v
+	}
+	check := func(what, published string, answer []byte) {
+		t.Helper()
+		for _, diff := range sameShape(what, decode([]byte(published)), decode(answer), publishedSchemaOnly) {
+			t.Error(diff)
+		}
+	}
+
+	created := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("Shape", "confidential"))
+	expectStatus(t, created, http.StatusCreated)
+	check("create", publishedEnvelope, created.body)
+	var c oneTimeSecret
+	created.decode(t, &c)
+
+	// last_used_at is null until the client is used; the example shows a used client.
+	if _, err := inst.Server.Grant(c.Client.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	listed := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
+	check("list", publishedList, listed.body)
+	if !strings.Contains(string(listed.body), `"last_used_at":"20`) {
+		t.Errorf("last_used_at not set after a grant: %s", listed.body)
+	}
+	rotated := call(t, inst, tokenA, http.MethodPost, clientPath(c.Client.ClientID)+"/rotate-secret", "")
+	expectStatus(t, rotated, http.StatusOK)
+	check("rotate", publishedEnvelope, rotated.body)
 }
 
 func TestCreatePublicHasNoSecret(t *testing.T) {
@@ -98,8 +261,8 @@ func TestCreatePublicHasNoSecret(t *testing.T) {
 	}
 	var created oneTimeSecret
 	r.decode(t, &created)
-	if created.Client.SecretRotatedAt != nil {
-		t.Errorf("client.secret_rotated_at = %v, want null", created.Client.SecretRotatedAt)
+	if created.Client.SecretRotatedAt != nil || !created.Client.RequirePKCE {
+		t.Errorf("public client %+v", created.Client)
 	}
 	if inst.Server.VerifySecret(created.Client.ClientID, "") {
 		t.Error("an empty secret verifies for a public client")
@@ -110,7 +273,6 @@ func TestCreateValidation(t *testing.T) {
 	inst := startTwoPartners(t)
 	valid := map[string]any{
 		"application_name": "App",
-		"client_type":      "confidential",
 		"redirect_uris":    []string{"https://app.example.com/cb"},
 		"allowed_scopes":   []string{"decks:read"},
 	}
@@ -127,49 +289,57 @@ func TestCreateValidation(t *testing.T) {
 		data, _ := json.Marshal(body)
 		return string(data)
 	}
-	many := func(n int, format string) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = fmt.Sprintf(format, i)
-		}
-		return out
-	}
+	const (
+		validation = emulator.CodeValidationError
+		badURI     = emulator.CodeInvalidRedirectURI
+		badScope   = emulator.CodeInvalidScope
+	)
 	tests := []struct {
 		name, body, code, field string
 	}{
-		{"not an object", `[1]`, "invalid_request", ""},
-		{"empty body", ``, "invalid_request", ""},
-		{"trailing data", with("application_name", "App") + `{}`, "invalid_request", ""},
-		{"unknown field", with("color", "blue"), "invalid_request", "color"},
-		{"missing name", with("application_name", nil), "invalid_request", "application_name"},
-		{"missing type", with("client_type", nil), "invalid_request", "client_type"},
-		{"missing redirect uris", with("redirect_uris", nil), "invalid_request", "redirect_uris"},
-		{"missing scopes", with("allowed_scopes", nil), "invalid_request", "allowed_scopes"},
-		{"name not a string", with("application_name", 7), "invalid_request", "application_name"},
-		{"empty name", with("application_name", ""), "invalid_request", "application_name"},
-		{"long name", with("application_name", strings.Repeat("é", 101)), "invalid_request", "application_name"},
-		{"control character in name", with("application_name", "a\nb"), "invalid_request", "application_name"},
-		{"bad client type", with("client_type", "secret"), "invalid_request", "client_type"},
-		{"no redirect uris", with("redirect_uris", []string{}), "invalid_request", "redirect_uris"},
-		{"too many redirect uris", with("redirect_uris", many(21, "https://app.example.com/cb%d")), "invalid_request", "redirect_uris"},
-		{"redirect uris not strings", with("redirect_uris", []int{1}), "invalid_request", "redirect_uris"},
-		{"http non-loopback", with("redirect_uris", []string{"https://a.example/cb", "http://a.example/cb"}), "invalid_redirect_uri", "redirect_uris[1]"},
-		{"custom scheme", with("redirect_uris", []string{"com.example.app://cb"}), "invalid_redirect_uri", "redirect_uris[0]"},
-		{"wildcard", with("redirect_uris", []string{"https://*.example.com/cb"}), "invalid_redirect_uri", "redirect_uris[0]"},
-		{"fragment", with("redirect_uris", []string{"https://a.example/cb#x"}), "invalid_redirect_uri", "redirect_uris[0]"},
-		{"relative", with("redirect_uris", []string{"/cb"}), "invalid_redirect_uri", "redirect_uris[0]"},
-		{"too long", with("redirect_uris", []string{"https://a.example/" + strings.Repeat("a", 2031)}), "invalid_redirect_uri", "redirect_uris[0]"},
-		{"duplicate", with("redirect_uris", []string{"https://a.example/cb", "https://b.example/cb", "https://a.example/cb"}), "invalid_redirect_uri", "redirect_uris[2]"},
-		{"no scopes", with("allowed_scopes", []string{}), "invalid_request", "allowed_scopes"},
-		{"too many scopes", with("allowed_scopes", many(51, "s%d")), "invalid_request", "allowed_scopes"},
-		{"scope syntax", with("allowed_scopes", []string{"decks:read", "Decks Read"}), "invalid_scope", "allowed_scopes[1]"},
-		{"unknown scope", with("allowed_scopes", []string{"admin:all"}), "invalid_scope", "allowed_scopes[0]"},
-		{"duplicate scope", with("allowed_scopes", []string{"openid", "openid"}), "invalid_scope", "allowed_scopes[1]"},
+		{"not an object", `[1]`, validation, ""},
+		{"empty body", ``, validation, ""},
+		{"trailing data", with("application_name", "App") + `{}`, validation, ""},
+		{"unknown field", with("color", "blue"), validation, "color"},
+		{"read-only field", with("require_pkce", false), validation, "require_pkce"},
+		{"missing name", with("application_name", nil), validation, "application_name"},
+		{"missing redirect uris", with("redirect_uris", nil), validation, "redirect_uris"},
+		{"missing scopes", with("allowed_scopes", nil), validation, "allowed_scopes"},
+		{"name not a string", with("application_name", 7), validation, "application_name"},
+		{"empty name", with("application_name", ""), validation, "application_name"},
+		{"name of 256 characters", with("application_name", strings.Repeat("é", 256)), validation, "application_name"},
+		{"bad client type", with("client_type", "secret"), validation, "client_type"},
+		{"null client type", with("client_type", json.RawMessage("null")), validation, "client_type"},
+		{"no redirect uris", with("redirect_uris", []string{}), validation, "redirect_uris"},
+		{"redirect uris not strings", with("redirect_uris", []int{1}), validation, "redirect_uris"},
+		{"http non-loopback", with("redirect_uris", []string{"https://a.example/cb", "http://a.example/cb"}), badURI, "redirect_uris[1]"},
+		{"custom scheme", with("redirect_uris", []string{"com.example.app://cb"}), badURI, "redirect_uris[0]"},
+		{"wildcard", with("redirect_uris", []string{"https://*.example.com/cb"}), badURI, "redirect_uris[0]"},
+		{"fragment", with("redirect_uris", []string{"https://a.example/cb#x"}), badURI, "redirect_uris[0]"},
+		{"relative", with("redirect_uris", []string{"/cb"}), badURI, "redirect_uris[0]"},
+		{"empty port", with("redirect_uris", []string{"https://a.example:/cb"}), badURI, "redirect_uris[0]"},
+		{"port 0", with("redirect_uris", []string{"http://127.0.0.1:0/cb"}), badURI, "redirect_uris[0]"},
+		{"513 characters", with("redirect_uris", []string{"https://a.example/" + strings.Repeat("a", 513-len("https://a.example/"))}), badURI, "redirect_uris[0]"},
+		{"duplicate", with("redirect_uris", []string{"https://a.example/cb", "https://b.example/cb", "https://a.example/cb"}), badURI, "redirect_uris[2]"},
+		{"scope syntax", with("allowed_scopes", []string{"decks:read", "Decks Read"}), badScope, "allowed_scopes[1]"},
+		{"scope of 65 characters", with("allowed_scopes", []string{strings.Repeat("a", 65)}), badScope, "allowed_scopes[0]"},
+		{"scope outside the catalog", with("allowed_scopes", []string{"decks:read-all"}), badScope, "allowed_scopes[0]"},
+		{"duplicate scope", with("allowed_scopes", []string{"decks:read", "decks:read"}), badScope, "allowed_scopes[1]"},
+		{"no grant types", with("grant_types", []string{}), validation, "grant_types"},
+		{"unknown grant type", with("grant_types", []string{"authorization_code", "client_credentials"}), validation, "grant_types[1]"},
+		{"duplicate grant type", with("grant_types", []string{"refresh_token", "refresh_token"}), validation, "grant_types[1]"},
+		{"http application url", with("application_url", "http://a.example"), validation, "application_url"},
+		{"relative logo url", with("application_logo_url", "/logo.png"), validation, "application_logo_url"},
+		{"null privacy policy url", with("privacy_policy_url", json.RawMessage("null")), validation, "privacy_policy_url"},
+		{"tos url with spaces", with("tos_url", "https://a.example/terms of use"), validation, "tos_url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, tt.body)
-			expectError(t, r, http.StatusBadRequest, tt.code, tt.field)
+			e := expectError(t, r, http.StatusBadRequest, tt.code, tt.field)
+			if tt.field != "" && !strings.Contains(e.Message, tt.field) {
+				t.Errorf("message %q does not name %s", e.Message, tt.field)
+			}
 		})
 	}
 	if n := len(inst.Server.Clients(tokenA)); n != 0 {
@@ -183,9 +353,62 @@ func TestCreateValidation(t *testing.T) {
 		}
 	})
 	t.Run("loopback accepted", func(t *testing.T) {
-		uris := []string{"http://localhost/cb", "http://127.0.0.1:9999/cb", "http://[::1]:8080/cb", "https://a.example/cb", "https://a.example/cb/"}
+		uris := []string{"http://localhost/cb", "http://LOCALHOST:3000/cb", "http://127.0.0.1:9999/cb", "http://[::1]:8080/cb",
+			"https://a.example/cb", "https://a.example/cb/", "https://a.example/" + strings.Repeat("é", 512-len("https://a.example/"))}
 		expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, with("redirect_uris", uris)), http.StatusCreated)
 	})
+	t.Run("name of 255 characters accepted", func(t *testing.T) {
+		expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, with("application_name", strings.Repeat("é", 255))), http.StatusCreated)
+	})
+	t.Run("every catalog scope accepted", func(t *testing.T) {
+		expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, with("allowed_scopes", rules.ScopeCatalog())), http.StatusCreated)
+	})
+}
+
+func TestGrantedScopes(t *testing.T) {
+	inst := startTwoPartners(t)
+	body := `{"application_name":"App","redirect_uris":["https://a.example/cb"],"allowed_scopes":["decks:read","decks:read-all"]}`
+	e := expectError(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body), http.StatusBadRequest, emulator.CodeInvalidScope, "allowed_scopes[1]")
+	if !strings.Contains(e.Message, "decks:read-all") || !strings.Contains(e.Message, "sideboards:write") {
+		t.Errorf("message %q does not name the scope and the catalog", e.Message)
+	}
+
+	// Granted to partner A through the control API: A may use it, B may not.
+	control(t, inst, http.MethodPost, "/scopes", `{"token":"`+tokenA+`","scope":"decks:read-all"}`, http.StatusNoContent, nil)
+	r := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body)
+	expectStatus(t, r, http.StatusCreated)
+	var created oneTimeSecret
+	r.decode(t, &created)
+	if !slices.Equal(created.Client.AllowedScopes, []string{"decks:read", "decks:read-all"}) {
+		t.Errorf("allowed_scopes %v", created.Client.AllowedScopes)
+	}
+	expectError(t, call(t, inst, tokenB, http.MethodPost, emulator.BasePath, body), http.StatusBadRequest, emulator.CodeInvalidScope, "allowed_scopes[1]")
+	if !inst.Server.ScopeAllowed(tokenA, "decks:read-all") || inst.Server.ScopeAllowed(tokenB, "decks:read-all") ||
+		!inst.Server.ScopeAllowed(tokenB, "decks:read") || inst.Server.ScopeAllowed("flx_pat_nobody", "decks:read") {
+		t.Error("ScopeAllowed")
+	}
+
+	// Without a token, every partner; invalid requests are refused.
+	control(t, inst, http.MethodPost, "/scopes", `{"scope":"decks:read-all"}`, http.StatusNoContent, nil)
+	expectStatus(t, call(t, inst, tokenB, http.MethodPost, emulator.BasePath, body), http.StatusCreated)
+	control(t, inst, http.MethodPost, "/scopes", `{"scope":"not a scope"}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/scopes", `{"token":"flx_pat_nobody","scope":"x:y"}`, http.StatusNotFound, nil)
+	control(t, inst, http.MethodPost, "/scopes", `{"scope":"x:y","extra":1}`, http.StatusBadRequest, nil)
+
+	// Reset forgets scopes granted through the control API.
+	control(t, inst, http.MethodPost, "/reset", "", http.StatusNoContent, nil)
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body), http.StatusBadRequest)
+}
+
+func TestGrantedScopesOption(t *testing.T) {
+	inst := startWith(t, emulator.Options{Tokens: []string{tokenA}, GrantedScopes: []string{"decks:read-all"}})
+	body := `{"application_name":"App","redirect_uris":["https://a.example/cb"],"allowed_scopes":["decks:read-all"]}`
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body), http.StatusCreated)
+	control(t, inst, http.MethodPost, "/reset", "", http.StatusNoContent, nil)
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body), http.StatusCreated)
+	if _, err := emulator.New(emulator.Options{GrantedScopes: []string{"not a scope"}}); err == nil {
+		t.Error("New accepted an invalid granted scope")
+	}
 }
 
 func TestUpdate(t *testing.T) {
@@ -193,35 +416,70 @@ func TestUpdate(t *testing.T) {
 	created := create(t, inst, tokenA, "confidential").Client
 	path := clientPath(created.ClientID)
 
-	r := call(t, inst, tokenA, http.MethodPatch, path, `{"application_name":"Renamed","allowed_scopes":["profile"]}`)
+	r := call(t, inst, tokenA, http.MethodPatch, path, `{"application_name":"Renamed","allowed_scopes":["guides:read"]}`)
 	expectStatus(t, r, http.StatusOK)
 	var got struct {
 		Client emulator.Client `json:"client"`
 	}
 	r.decode(t, &got)
 	c := got.Client
-	if c.ApplicationName != "Renamed" || len(c.AllowedScopes) != 1 || c.AllowedScopes[0] != "profile" ||
+	if c.ApplicationName != "Renamed" || !slices.Equal(c.AllowedScopes, []string{"guides:read"}) ||
 		len(c.RedirectURIs) != 2 || c.ClientType != "confidential" || c.UpdatedAt.Before(created.UpdatedAt) {
 		t.Errorf("after PATCH: %+v", c)
 	}
 
-	r = call(t, inst, tokenA, http.MethodPatch, path, `{"redirect_uris":["https://new.example/cb"]}`)
+	r = call(t, inst, tokenA, http.MethodPatch, path, `{"redirect_uris":["https://new.example/cb"],"grant_types":["authorization_code"],
+		"application_url":"https://new.example","tos_url":"https://new.example/tos"}`)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &got)
-	if len(got.Client.RedirectURIs) != 1 || got.Client.RedirectURIs[0] != "https://new.example/cb" {
-		t.Errorf("redirect_uris not replaced: %v", got.Client.RedirectURIs)
+	if !slices.Equal(got.Client.RedirectURIs, []string{"https://new.example/cb"}) || !slices.Equal(got.Client.GrantTypes, []string{"authorization_code"}) ||
+		got.Client.ApplicationURL != "https://new.example" || got.Client.TOSURL != "https://new.example/tos" || got.Client.PrivacyPolicyURL != "" {
+		t.Errorf("fields not replaced: %+v", got.Client)
+	}
+	// "" unsets a URL.
+	r = call(t, inst, tokenA, http.MethodPatch, path, `{"tos_url":""}`)
+	expectStatus(t, r, http.StatusOK)
+	r.decode(t, &got)
+	if got.Client.TOSURL != "" || got.Client.ApplicationURL != "https://new.example" {
+		t.Errorf("tos_url not unset: %+v", got.Client)
+	}
+	// A PATCH that changes nothing keeps updated_at.
+	before := got.Client.UpdatedAt
+	expectStatus(t, call(t, inst, tokenA, http.MethodPatch, path, `{"tos_url":""}`), http.StatusOK)
+	if c, _ := inst.Server.Client(created.ClientID); !c.UpdatedAt.Equal(before) {
+		t.Errorf("updated_at moved without a change: %v → %v", before, c.UpdatedAt)
 	}
 
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"client_type":"public"}`), http.StatusBadRequest, "immutable_field", "client_type")
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"secret":"x"}`), http.StatusBadRequest, "invalid_request", "secret")
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"application_name":null}`), http.StatusBadRequest, "invalid_request", "application_name")
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"redirect_uris":["https://a.example/cb","http://a.example/cb"]}`), http.StatusBadRequest, "invalid_redirect_uri", "redirect_uris[1]")
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"allowed_scopes":["nope"]}`), http.StatusBadRequest, "invalid_scope", "allowed_scopes[0]")
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, clientPath("flx_client_unknown"), `{"application_name":"x"}`), http.StatusNotFound, "not_found", "")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"client_type":"public"}`), http.StatusBadRequest, emulator.CodeImmutableField, "client_type")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"client_type":"confidential"}`), http.StatusBadRequest, emulator.CodeImmutableField, "client_type")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"secret":"x"}`), http.StatusBadRequest, emulator.CodeValidationError, "secret")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"status":"active"}`), http.StatusBadRequest, emulator.CodeValidationError, "status")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"application_name":null}`), http.StatusBadRequest, emulator.CodeValidationError, "application_name")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"redirect_uris":["https://a.example/cb","http://a.example/cb"]}`), http.StatusBadRequest, emulator.CodeInvalidRedirectURI, "redirect_uris[1]")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"allowed_scopes":["nope"]}`), http.StatusBadRequest, emulator.CodeInvalidScope, "allowed_scopes[0]")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"grant_types":["implicit"]}`), http.StatusBadRequest, emulator.CodeValidationError, "grant_types[0]")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"application_logo_url":"ftp://a.example/logo"}`), http.StatusBadRequest, emulator.CodeValidationError, "application_logo_url")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, clientPath("cli_unknown"), `{"application_name":"x"}`), http.StatusNotFound, emulator.CodeNotFound, "")
 
 	if c, _ := inst.Server.Client(created.ClientID); c.ApplicationName != "Renamed" || c.RedirectURIs[0] != "https://new.example/cb" {
 		t.Errorf("rejected PATCHes changed the client: %+v", c)
 	}
+}
+
+func TestWithoutUpdate(t *testing.T) {
+	inst := startWith(t, emulator.Options{Tokens: []string{tokenA}, WithoutUpdate: true})
+	created := create(t, inst, tokenA, "confidential").Client
+	r := call(t, inst, tokenA, http.MethodPatch, clientPath(created.ClientID), `{"application_name":"Renamed"}`)
+	expectError(t, r, http.StatusMethodNotAllowed, emulator.CodeMethodNotAllowed, "")
+	if allow := r.header.Get("Allow"); allow != "GET, DELETE" {
+		t.Errorf("Allow = %q", allow)
+	}
+	if c, _ := inst.Server.Client(created.ClientID); c.ApplicationName != "My Integration" {
+		t.Errorf("a refused PATCH changed the client: %+v", c)
+	}
+	// Everything else still works.
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, clientPath(created.ClientID)+"/rotate-secret", ""), http.StatusOK)
+	expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(created.ClientID), ""), http.StatusNoContent)
 }
 
 func TestRotateSecret(t *testing.T) {
@@ -242,15 +500,51 @@ func TestRotateSecret(t *testing.T) {
 	if !inst.Server.VerifySecret(id, rotated.PlaintextClientSecret) {
 		t.Error("the new secret does not verify")
 	}
-	if rotated.Client.SecretRotatedAt == nil || rotated.SecretRotatedAt == nil {
+	if rotated.Client.SecretRotatedAt == nil || rotated.SecretRotatedAt == nil || !rotated.SecretRotatedAt.Equal(*rotated.Client.SecretRotatedAt) {
 		t.Error("secret_rotated_at not set")
 	}
 
 	public := create(t, inst, tokenA, "public")
 	expectError(t, call(t, inst, tokenA, http.MethodPost, clientPath(public.Client.ClientID)+"/rotate-secret", ""),
-		http.StatusConflict, "public_client_has_no_secret", "")
-	expectError(t, call(t, inst, tokenA, http.MethodPost, clientPath("flx_client_unknown")+"/rotate-secret", ""),
-		http.StatusNotFound, "not_found", "")
+		http.StatusConflict, emulator.CodePublicClientHasNoSecret, "")
+	expectError(t, call(t, inst, tokenA, http.MethodPost, clientPath("cli_unknown")+"/rotate-secret", ""),
+		http.StatusNotFound, emulator.CodeNotFound, "")
+}
+
+func TestLastUsedAt(t *testing.T) {
+	inst := startTwoPartners(t)
+	created := create(t, inst, tokenA, "confidential")
+	id := created.Client.ClientID
+	lastUsed := func() string {
+		t.Helper()
+		clients := list(t, inst, tokenA)
+		if len(clients) != 1 {
+			t.Fatalf("%d clients", len(clients))
+		}
+		if clients[0].LastUsedAt == nil {
+			return "null"
+		}
+		return clients[0].LastUsedAt.String()
+	}
+	if got := lastUsed(); got != "null" {
+		t.Fatalf("last_used_at %s before any use", got)
+	}
+	if inst.Server.VerifySecret(id, "flx_cs_wrong") || lastUsed() != "null" {
+		t.Fatal("a wrong secret counted as a use")
+	}
+	body, _ := json.Marshal(map[string]string{"client_id": id, "client_secret": created.PlaintextClientSecret})
+	control(t, inst, http.MethodPost, "/verify-secret", string(body), http.StatusOK, nil)
+	if lastUsed() == "null" {
+		t.Fatal("a verified secret did not set last_used_at")
+	}
+
+	public := create(t, inst, tokenB, "public").Client.ClientID
+	if _, err := inst.Server.Grant(public); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := inst.Server.Client(public); c.LastUsedAt == nil || c.UpdatedAt.After(*c.LastUsedAt) {
+		t.Errorf("a grant did not set last_used_at: %+v", c)
+	}
 }
 
 func TestRevocationCascade(t *testing.T) {
@@ -282,13 +576,30 @@ func TestRevocationCascade(t *testing.T) {
 		{http.MethodPost, clientPath(id) + "/rotate-secret", ""},
 		{http.MethodDelete, clientPath(id), ""},
 	} {
-		expectError(t, call(t, inst, tokenA, req.method, req.path, req.body), http.StatusNotFound, "not_found", "")
+		expectError(t, call(t, inst, tokenA, req.method, req.path, req.body), http.StatusNotFound, emulator.CodeNotFound, "")
 	}
-	if r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""); string(r.body) != `{"clients":[]}` {
+	if r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""); string(r.body) != `[]` {
 		t.Errorf("list after revocation: %s", r.body)
 	}
 	if c, ok := inst.Server.Client(id); !ok || c.Status != emulator.StatusRevoked {
 		t.Errorf("revoked client not kept for audit: %+v %v", c, ok)
+	}
+}
+
+func TestListRevoked(t *testing.T) {
+	inst := startWith(t, emulator.Options{Tokens: []string{tokenA}, ListRevoked: true})
+	kept := create(t, inst, tokenA, "confidential").Client.ClientID
+	revoked := create(t, inst, tokenA, "public").Client.ClientID
+	expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(revoked), ""), http.StatusNoContent)
+	clients := list(t, inst, tokenA)
+	if len(clients) != 2 || clients[0].ClientID != kept || clients[0].Status != emulator.StatusActive ||
+		clients[1].ClientID != revoked || clients[1].Status != emulator.StatusRevoked {
+		t.Fatalf("list %+v", clients)
+	}
+	// Listed or not, a revoked client is gone for every other call and frees its slot.
+	expectError(t, call(t, inst, tokenA, http.MethodGet, clientPath(revoked), ""), http.StatusNotFound, emulator.CodeNotFound, "")
+	if n := len(inst.Server.Clients(tokenA)); n != 1 {
+		t.Errorf("Clients returns %d clients, want the 1 active", n)
 	}
 }
 
@@ -316,9 +627,9 @@ func TestClientLimitIsAtomic(t *testing.T) {
 	}
 
 	e := expectError(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("Eleventh", "public")),
-		http.StatusConflict, "client_limit_reached", "")
-	if !strings.Contains(e.Message, "revoke") || !strings.Contains(e.Message, "contact Flexslot") {
-		t.Errorf("message %q does not say to revoke an unused client or contact Flexslot", e.Message)
+		http.StatusConflict, emulator.CodeClientLimitReached, "")
+	if !strings.Contains(e.Message, "revoke") || !strings.Contains(e.Message, "contact Flexslot") || !strings.Contains(e.Message, "10") {
+		t.Errorf("message %q does not give the limit and say to revoke an unused client or contact Flexslot", e.Message)
 	}
 
 	// Suspended clients count; revoked ones do not; other partners are unaffected.
@@ -337,7 +648,7 @@ func TestCrossPartnerIsolation(t *testing.T) {
 	created := create(t, inst, tokenA, "confidential")
 	id := created.Client.ClientID
 
-	unknown := call(t, inst, tokenB, http.MethodGet, clientPath("flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"), "").apiError(t)
+	unknown := call(t, inst, tokenB, http.MethodGet, clientPath("cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"), "").apiError(t)
 	for _, req := range []struct{ method, path, body string }{
 		{http.MethodGet, clientPath(id), ""},
 		{http.MethodPatch, clientPath(id), `{"application_name":"hijacked"}`},
@@ -345,34 +656,81 @@ func TestCrossPartnerIsolation(t *testing.T) {
 		{http.MethodDelete, clientPath(id), ""},
 	} {
 		r := call(t, inst, tokenB, req.method, req.path, req.body)
-		if e := expectError(t, r, http.StatusNotFound, "not_found", ""); e != unknown {
+		if e := expectError(t, r, http.StatusNotFound, emulator.CodeNotFound, ""); e != unknown {
 			t.Errorf("%s %s: %+v differs from an unknown id's %+v", req.method, req.path, e, unknown)
 		}
 	}
-	if r := call(t, inst, tokenB, http.MethodGet, emulator.BasePath, ""); string(r.body) != `{"clients":[]}` {
+	if r := call(t, inst, tokenB, http.MethodGet, emulator.BasePath, ""); string(r.body) != `[]` {
 		t.Errorf("partner B sees %s", r.body)
 	}
 	c, _ := inst.Server.Client(id)
 	if c.Status != emulator.StatusActive || c.ApplicationName != "My Integration" || !inst.Server.VerifySecret(id, created.PlaintextClientSecret) {
 		t.Errorf("partner B changed partner A's client: %+v", c)
 	}
-	if err := inst.Server.UpdateAsDashboard(tokenB, id, nil, nil, []string{"openid"}); !errors.Is(err, emulator.ErrNotFound) {
+	if err := inst.Server.UpdateAsDashboard(tokenB, id, nil, nil, []string{"decks:write"}); !errors.Is(err, emulator.ErrNotFound) {
 		t.Errorf("dashboard update across partners: %v", err)
+	}
+	if err := inst.Server.RevokeAsDashboard(tokenB, id); !errors.Is(err, emulator.ErrNotFound) {
+		t.Errorf("dashboard revoke across partners: %v", err)
 	}
 }
 
 func TestRoutingErrors(t *testing.T) {
 	inst := startTwoPartners(t)
-	expectError(t, call(t, inst, tokenA, http.MethodPut, emulator.BasePath, ""), http.StatusMethodNotAllowed, "method_not_allowed", "")
-	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath+"/x/y", ""), http.StatusNotFound, "not_found", "")
-	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath+"x", ""), http.StatusNotFound, "not_found", "")
+	r := call(t, inst, tokenA, http.MethodPut, emulator.BasePath, "")
+	expectError(t, r, http.StatusMethodNotAllowed, emulator.CodeMethodNotAllowed, "")
+	if r.header.Get("Allow") != "GET, POST" {
+		t.Errorf("Allow = %q", r.header.Get("Allow"))
+	}
+	r = call(t, inst, tokenA, http.MethodPost, clientPath("cli_x"), "")
+	if expectError(t, r, http.StatusMethodNotAllowed, emulator.CodeMethodNotAllowed, ""); r.header.Get("Allow") != "GET, PATCH, DELETE" {
+		t.Errorf("Allow = %q", r.header.Get("Allow"))
+	}
+	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath+"/x/y", ""), http.StatusNotFound, emulator.CodeNotFound, "")
+	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath+"/", ""), http.StatusNotFound, emulator.CodeNotFound, "")
+	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath+"x", ""), http.StatusNotFound, emulator.CodeNotFound, "")
+}
+
+func TestOperationOf(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ method, path, want string }{
+		{"GET", emulator.BasePath, emulator.OperationList},
+		{"POST", emulator.BasePath, emulator.OperationCreate},
+		{"GET", clientPath("cli_1"), emulator.OperationGet},
+		{"PATCH", clientPath("cli_1"), emulator.OperationUpdate},
+		{"DELETE", clientPath("cli_1"), emulator.OperationRevoke},
+		{"POST", clientPath("cli_1") + "/rotate-secret", emulator.OperationRotate},
+		{"PUT", emulator.BasePath, emulator.OperationUnknown},
+		{"GET", clientPath("cli_1") + "/rotate-secret", emulator.OperationUnknown},
+		{"POST", clientPath("cli_1") + "/other", emulator.OperationUnknown},
+		{"GET", emulator.BasePath + "/", emulator.OperationUnknown},
+		{"GET", emulator.BasePath + "x", emulator.OperationUnknown},
+		{"GET", "/other", emulator.OperationUnknown},
+	} {
+		if got := emulator.OperationOf(tt.method, tt.path); got != tt.want {
+			t.Errorf("OperationOf(%s, %s) = %q, want %q", tt.method, tt.path, got, tt.want)
+		}
+	}
+	if len(emulator.Operations()) != 6 || slices.Contains(emulator.Operations(), emulator.OperationUnknown) {
+		t.Errorf("Operations() = %v", emulator.Operations())
+	}
+}
+
+func TestErrorCodesAreUpperCase(t *testing.T) {
+	t.Parallel()
+	pattern := regexp.MustCompile(`^FLEXSLOT_[A-Z0-9_]+$`)
+	for _, code := range emulator.Codes() {
+		if !pattern.MatchString(code) {
+			t.Errorf("code %q", code)
+		}
+	}
 }
 
 func TestDashboardHelpers(t *testing.T) {
 	inst := startTwoPartners(t)
 	s := inst.Server
-	c, secret, err := s.CreateAsDashboard(tokenA, "Dashboard app", "confidential", []string{"https://a.example/cb"}, []string{"openid"})
-	if err != nil || !s.VerifySecret(c.ClientID, secret) {
+	c, secret, err := s.CreateAsDashboard(tokenA, "Dashboard app", "confidential", []string{"https://a.example/cb"}, []string{"decks:read"})
+	if err != nil || !s.VerifySecret(c.ClientID, secret) || !slices.Equal(c.GrantTypes, rules.DefaultGrantTypes()) {
 		t.Fatalf("CreateAsDashboard: %+v %v", c, err)
 	}
 	name := "Renamed in the dashboard"
@@ -380,7 +738,7 @@ func TestDashboardHelpers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var e *emulator.Error
-	if err := s.UpdateAsDashboard(tokenA, c.ClientID, nil, []string{"http://a.example/cb"}, nil); !errors.As(err, &e) || e.Code != "invalid_redirect_uri" {
+	if err := s.UpdateAsDashboard(tokenA, c.ClientID, nil, []string{"http://a.example/cb"}, nil); !errors.As(err, &e) || e.Code != emulator.CodeInvalidRedirectURI {
 		t.Errorf("invalid dashboard update: %v", err)
 	}
 	rotated, err := s.RotateAsDashboard(tokenA, c.ClientID)
@@ -391,7 +749,26 @@ func TestDashboardHelpers(t *testing.T) {
 	if !strings.Contains(string(got.body), name) {
 		t.Errorf("API does not show the dashboard change: %s", got.body)
 	}
-	if _, _, err := s.CreateAsDashboard("flx_pat_nobody", "x", "public", []string{"https://a.example/cb"}, []string{"openid"}); err == nil {
+	if _, _, err := s.CreateAsDashboard("flx_pat_nobody", "x", "public", []string{"https://a.example/cb"}, []string{"decks:read"}); err == nil {
 		t.Error("CreateAsDashboard accepted an unknown partner")
+	}
+	if _, _, err := s.CreateAsDashboard(tokenA, "x", "public", []string{"https://a.example/cb"}, []string{"openid"}); !errors.As(err, &e) || e.Code != emulator.CodeInvalidScope {
+		t.Errorf("CreateAsDashboard with a scope outside the catalog: %v", err)
+	}
+
+	spec := emulator.ClientSpec{
+		ApplicationName: "Spec", RedirectURIs: []string{"https://a.example/cb"}, AllowedScopes: []string{"cards:read"},
+		GrantTypes: []string{"authorization_code"}, PrivacyPolicyURL: "https://a.example/privacy",
+	}
+	full, secret, err := s.CreateAsDashboardSpec(tokenA, spec)
+	if err != nil || full.ClientType != emulator.ClientTypeConfidential || secret == "" ||
+		!slices.Equal(full.GrantTypes, []string{"authorization_code"}) || full.PrivacyPolicyURL != "https://a.example/privacy" || full.TOSURL != "" {
+		t.Errorf("CreateAsDashboardSpec: %+v %v", full, err)
+	}
+	if err := s.RevokeAsDashboard(tokenA, full.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Client(full.ClientID); c.Status != emulator.StatusRevoked || s.VerifySecret(full.ClientID, secret) {
+		t.Errorf("RevokeAsDashboard: %+v", c)
 	}
 }

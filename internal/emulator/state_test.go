@@ -34,6 +34,9 @@ func TestStateSurvivesRestart(t *testing.T) {
 	if err := first.Server.Suspend(kept.Client.ClientID); err != nil {
 		t.Fatal(err)
 	}
+	if err := first.Server.GrantScope(tokenB, "decks:read-all"); err != nil {
+		t.Fatal(err)
+	}
 
 	data, err := os.ReadFile(statePath)
 	if err != nil || !json.Valid(data) {
@@ -61,6 +64,12 @@ func TestStateSurvivesRestart(t *testing.T) {
 	if !second.Server.TokenActive(accessToken) || second.Server.TokenActive(revokedToken) {
 		t.Error("grants not restored")
 	}
+	if clients[0].LastUsedAt == nil || clients[0].ID != kept.Client.ID {
+		t.Errorf("id or last_used_at lost across restart: %+v", clients[0])
+	}
+	if !second.Server.ScopeAllowed(tokenB, "decks:read-all") || second.Server.ScopeAllowed(tokenA, "decks:read-all") {
+		t.Error("granted scopes not restored")
+	}
 	again := call(t, second, tokenB, http.MethodPost, emulator.BasePath, createBody("B", "confidential"), "Idempotency-Key", "k")
 	if !bytes.Equal(again.body, replayed.body) {
 		t.Errorf("idempotent replay lost across restart:\n%s\n%s", replayed.body, again.body)
@@ -77,14 +86,14 @@ func TestStateFileIsReplacedAtomically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.CreateAsDashboard(tokenA, "App", "public", []string{"https://a.example/cb"}, []string{"openid"}); err != nil {
+	if _, _, err := s.CreateAsDashboard(tokenA, "App", "public", []string{"https://a.example/cb"}, []string{"decks:read"}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.Stat(statePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.CreateAsDashboard(tokenA, "App 2", "public", []string{"https://a.example/cb"}, []string{"openid"}); err != nil {
+	if _, _, err := s.CreateAsDashboard(tokenA, "App 2", "public", []string{"https://a.example/cb"}, []string{"decks:read"}); err != nil {
 		t.Fatal(err)
 	}
 	after, err := os.Stat(statePath)

@@ -1,5 +1,14 @@
 // Command flexslot-emulator serves an emulator of Flexslot's partner OAuth2
 // client management API for local development, demos and tests.
+//
+// Switches for what the contract only assumes:
+//
+//	-without-update          PATCH /{client_id} answers 405, as if Flexslot had no update endpoint
+//	-ignore-idempotency-key  the Idempotency-Key header is ignored: a re-sent POST acts again
+//	-list-revoked            revoked clients stay in the list with status "revoked"
+//	-grant-scope SCOPE       grant a scope outside the published catalog to every partner (repeatable)
+//
+// See the emulator package for the partner and control APIs.
 package main
 
 import (
@@ -26,10 +35,11 @@ func main() {
 	}
 }
 
-type tokenList []string
+// stringList is a repeatable flag.
+type stringList []string
 
-func (l *tokenList) String() string     { return strings.Join(*l, ",") }
-func (l *tokenList) Set(v string) error { *l = append(*l, v); return nil }
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("flexslot-emulator", flag.ContinueOnError)
@@ -37,8 +47,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	listen := flags.String("listen", "127.0.0.1:8484", "address to listen on (host:port; port 0 picks a free port)")
 	statePath := flags.String("state", "", "JSON file to keep state in across restarts (default: memory only)")
 	allowRemote := flags.Bool("allow-remote", false, "allow listening on a non-loopback address")
-	var tokens tokenList
+	withoutUpdate := flags.Bool("without-update", false, "answer PATCH /{client_id} with 405, as if Flexslot had no update endpoint")
+	ignoreIdempotencyKey := flags.Bool("ignore-idempotency-key", false, "ignore the Idempotency-Key header: a re-sent POST acts again")
+	listRevoked := flags.Bool("list-revoked", false, `keep revoked clients in the list, with status "revoked"`)
+	var tokens, grantedScopes stringList
 	flags.Var(&tokens, "token", "a partner's Personal Access Token; repeat for more partners (default: $FLEXSLOT_PAT or "+emulator.DefaultToken+")")
+	flags.Var(&grantedScopes, "grant-scope", "a scope outside the published catalog granted to every partner, such as decks:read-all; repeat for more")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +63,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	server, err := emulator.New(emulator.Options{Tokens: tokens, StatePath: *statePath})
+	server, err := emulator.New(emulator.Options{
+		Tokens:               tokens,
+		StatePath:            *statePath,
+		GrantedScopes:        grantedScopes,
+		WithoutUpdate:        *withoutUpdate,
+		IgnoreIdempotencyKey: *ignoreIdempotencyKey,
+		ListRevoked:          *listRevoked,
+	})
 	if err != nil {
 		return err
 	}

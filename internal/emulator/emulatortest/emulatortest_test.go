@@ -57,7 +57,7 @@ func TestValidatorReportsMismatches(t *testing.T) {
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Request-Id", "req_1")
 				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprint(w, `{"clients":[],"unknown_field_is_fine":1}`)
+				fmt.Fprint(w, `[]`)
 			},
 		},
 		{
@@ -65,7 +65,7 @@ func TestValidatorReportsMismatches(t *testing.T) {
 			method: http.MethodGet,
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprint(w, `{"clients":[]}`)
+				fmt.Fprint(w, `[]`)
 			},
 			wantErr: "X-Request-Id",
 		},
@@ -75,7 +75,17 @@ func TestValidatorReportsMismatches(t *testing.T) {
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Request-Id", "req_1")
 				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprint(w, `{"clients":[{"client_id":"nope"}]}`)
+				fmt.Fprint(w, `[{"client_id":"nope"}]`)
+			},
+			wantErr: "does not match",
+		},
+		{
+			name:   "list in an object",
+			method: http.MethodGet,
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "req_1")
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, `{"clients":[]}`)
 			},
 			wantErr: "does not match",
 		},
@@ -96,7 +106,7 @@ func TestValidatorReportsMismatches(t *testing.T) {
 				w.Header().Set("X-Request-Id", "req_1")
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusInternalServerError)
-				fmt.Fprint(w, `{"error":{"code":"internal_error","message":"boom"}}`)
+				fmt.Fprint(w, `{"error":{"code":"FLEXSLOT_INTERNAL_ERROR","message":"boom"}}`)
 			},
 			wantErr: "failed with 500",
 		},
@@ -118,6 +128,61 @@ func TestValidatorReportsMismatches(t *testing.T) {
 			if tt.body != "" {
 				req.Header.Set("Content-Type", "application/json")
 			}
+			v.ServeHTTP(httptest.NewRecorder(), req)
+			got := strings.Join(tb.errors, "\n")
+			if tt.wantErr == "" && got != "" || tt.wantErr != "" && !strings.Contains(got, tt.wantErr) {
+				t.Errorf("reported %q, want %q", got, tt.wantErr)
+			}
+		})
+	}
+}
+
+// A create with a scope outside the catalog breaks the document's enum; it is
+// accepted only when the partner was granted the scope.
+func TestGrantedScopesAreAllowedOutsideTheCatalog(t *testing.T) {
+	inst := Start(t, emulator.Options{Tokens: []string{"flx_pat_a", "flx_pat_b"}})
+	if err := inst.Server.GrantScope("flx_pat_a", "decks:read-all"); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"application_name":"x","redirect_uris":["https://a.example/cb"],"allowed_scopes":["decks:read","decks:read-all"]}`
+	for token, want := range map[string]int{"flx_pat_a": http.StatusCreated, "flx_pat_b": http.StatusBadRequest} {
+		req, _ := http.NewRequest(http.MethodPost, inst.URL+emulator.BasePath, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: status %d, want %d", token, resp.StatusCode, want)
+		}
+	}
+
+	router, err := apispec.NewRouter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepts := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req_1")
+		w.WriteHeader(http.StatusCreated)
+	}
+	for _, tt := range []struct {
+		name, token, scopes string
+		next                http.Handler
+		wantErr             string
+	}{
+		{"granted", "flx_pat_a", `["decks:read-all"]`, inst.Server, ""},
+		{"not granted", "flx_pat_b", `["decks:read-all"]`, http.HandlerFunc(accepts), "request does not match"},
+		{"granted and something else", "flx_pat_a", `["decks:read-all"],"extra":1`, http.HandlerFunc(accepts), "request does not match"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := &recordingTB{TB: t}
+			v := &validator{t: tb, router: router, next: tt.next, server: inst.Server}
+			req := httptest.NewRequest(http.MethodPost, emulator.BasePath,
+				strings.NewReader(`{"application_name":"x","redirect_uris":["https://a.example/cb"],"allowed_scopes":`+tt.scopes+`}`))
+			req.Header.Set("Authorization", "Bearer "+tt.token)
+			req.Header.Set("Content-Type", "application/json")
 			v.ServeHTTP(httptest.NewRecorder(), req)
 			got := strings.Join(tb.errors, "\n")
 			if tt.wantErr == "" && got != "" || tt.wantErr != "" && !strings.Contains(got, tt.wantErr) {
