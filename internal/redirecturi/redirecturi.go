@@ -1,8 +1,7 @@
 // Package redirecturi is a thin alias of the redirect URI rules in
 // internal/rules, kept for callers that have not moved to that package. It
-// holds no rule of its own.
-//
-// Deprecated: use the Redirect URI functions of internal/rules.
+// holds no rule of its own: new code uses the redirect URI functions of
+// internal/rules.
 package redirecturi
 
 import "github.com/flexslot/terraform-provider-flexslot/internal/rules"

@@ -1,7 +1,6 @@
 // Package scope is a thin alias of the scope rules in internal/rules, kept for
-// callers that have not moved to that package. It holds no rule of its own.
-//
-// Deprecated: use the scope functions of internal/rules.
+// callers that have not moved to that package. It holds no rule of its own:
+// new code uses the scope functions of internal/rules.
 package scope
 
 import "github.com/flexslot/terraform-provider-flexslot/internal/rules"
