@@ -1,11 +1,10 @@
 package flexslot_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -33,9 +32,10 @@ func (l *logRecorder) logf(_ context.Context, msg string, fields map[string]any)
 	l.entries = append(l.entries, msg+" "+string(b))
 }
 
-func startEmulator(t *testing.T) (*emulatortest.Instance, *flexslot.Client, *logRecorder) {
+func startEmulator(t *testing.T, opts emulator.Options) (*emulatortest.Instance, *flexslot.Client, *logRecorder) {
 	t.Helper()
-	inst := emulatortest.Start(t, emulator.Options{Tokens: []string{tokenA, tokenB}})
+	opts.Tokens = []string{tokenA, tokenB}
+	inst := emulatortest.Start(t, opts)
 	logs := &logRecorder{}
 	return inst, newClient(t, inst.URL, tokenA, logs), logs
 }
@@ -59,42 +59,55 @@ func newClient(t *testing.T, url, token string, logs *logRecorder) *flexslot.Cli
 func confidential(name string) flexslot.CreateRequest {
 	return flexslot.CreateRequest{
 		ApplicationName: name, ClientType: flexslot.ClientTypeConfidential,
-		RedirectURIs: []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/cb"}, AllowedScopes: []string{"decks:read"},
+		RedirectURIs:  []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/cb"},
+		AllowedScopes: []string{"decks:read"}, ApplicationURL: "https://app.example.com",
 	}
 }
 
-// statuses returns the request log as "METHOD status" entries.
-func statuses(srv *emulator.Server) []string {
+// operations returns the request log as "operation status" entries and clears it.
+func operations(srv *emulator.Server) string {
 	var out []string
 	for _, r := range srv.Requests() {
-		out = append(out, r.Method+" "+http.StatusText(r.Status))
-	}
-	return out
-}
-
-func wantRequests(t *testing.T, srv *emulator.Server, want ...string) {
-	t.Helper()
-	if got := statuses(srv); strings.Join(got, ", ") != strings.Join(want, ", ") {
-		t.Errorf("request log = %q, want %q", got, want)
+		out = append(out, fmt.Sprintf("%s %d", r.Operation, r.Status))
 	}
 	srv.ClearRequests()
+	return strings.Join(out, ", ")
+}
+
+func wantOperations(t *testing.T, srv *emulator.Server, want ...string) {
+	t.Helper()
+	if got := operations(srv); got != strings.Join(want, ", ") {
+		t.Errorf("request log = %q, want %q", got, strings.Join(want, ", "))
+	}
+}
+
+// idempotencyModes runs f with the emulator honouring Idempotency-Key, then ignoring it.
+func idempotencyModes(t *testing.T, f func(t *testing.T, opts emulator.Options)) {
+	for _, ignore := range []bool{false, true} {
+		name := "key honoured"
+		if ignore {
+			name = "key ignored"
+		}
+		t.Run(name, func(t *testing.T) { f(t, emulator.Options{IgnoreIdempotencyKey: ignore}) })
+	}
 }
 
 func TestEmulatorEndpoints(t *testing.T) {
-	inst, c, _ := startEmulator(t)
+	inst, c, logs := startEmulator(t, emulator.Options{})
 	srv, ctx := inst.Server, context.Background()
 
 	conf, err := c.OAuth2Clients.Create(ctx, confidential("Backend"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(conf.Secret, "flx_cs_") || !srv.VerifySecret(conf.Client.ClientID, conf.Secret) ||
-		conf.SecretRotatedAt == nil || conf.Client.Status != flexslot.StatusActive || conf.Client.CreatedAt.IsZero() {
+	if conf.Secret == "" || !srv.VerifySecret(conf.Client.ClientID, conf.Secret) || conf.SecretRotatedAt == nil || conf.Adopted ||
+		conf.Client.Status != flexslot.StatusActive || conf.Client.CreatedAt.IsZero() || conf.Client.ID == "" ||
+		conf.Client.ApplicationURL != "https://app.example.com" || len(conf.Client.GrantTypes) == 0 || !conf.Client.RequirePKCE {
 		t.Errorf("Create = %+v", conf)
 	}
 	pub, err := c.OAuth2Clients.Create(ctx, flexslot.CreateRequest{
 		ApplicationName: "CLI", ClientType: flexslot.ClientTypePublic,
-		RedirectURIs: []string{"http://localhost/cb"}, AllowedScopes: []string{"openid", "decks:write"},
+		RedirectURIs: []string{"http://localhost/cb"}, AllowedScopes: []string{"decks:write", "decks:read"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +115,7 @@ func TestEmulatorEndpoints(t *testing.T) {
 	if pub.Secret != "" || pub.SecretRotatedAt != nil || pub.Client.SecretRotatedAt != nil || pub.Client.ClientType != flexslot.ClientTypePublic {
 		t.Errorf("public Create = %+v", pub)
 	}
-	wantRequests(t, srv, "POST Created", "POST Created")
+	wantOperations(t, srv, "create 201", "create 201")
 
 	list, err := c.OAuth2Clients.List(ctx)
 	if err != nil || len(list) != 2 || list[0].ClientID != conf.Client.ClientID || list[1].ClientID != pub.Client.ClientID {
@@ -111,8 +124,9 @@ func TestEmulatorEndpoints(t *testing.T) {
 	if err := srv.Suspend(pub.Client.ClientID); err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(1100 * time.Millisecond) // past the list's reuse window
 	got, err := c.OAuth2Clients.Get(ctx, pub.Client.ClientID)
-	if err != nil || got.Status != flexslot.StatusSuspended || strings.Join(got.AllowedScopes, ",") != "openid,decks:write" {
+	if err != nil || got.Status != flexslot.StatusSuspended {
 		t.Fatalf("Get = %+v, %v", got, err)
 	}
 
@@ -121,13 +135,14 @@ func TestEmulatorEndpoints(t *testing.T) {
 	if err != nil || updated.ApplicationName != name || len(updated.RedirectURIs) != 2 || updated.AllowedScopes[0] != "decks:read" {
 		t.Fatalf("Update(name) = %+v, %v", updated, err)
 	}
+	empty := ""
 	updated, err = c.OAuth2Clients.Update(ctx, conf.Client.ClientID, flexslot.UpdateRequest{
-		RedirectURIs: []string{"https://app.example.com/cb/"}, AllowedScopes: []string{"openid", "decks:read"},
+		RedirectURIs: []string{"https://app.example.com/cb/"}, ApplicationURL: &empty,
 	})
-	if err != nil || updated.ApplicationName != name || updated.RedirectURIs[0] != "https://app.example.com/cb/" || len(updated.AllowedScopes) != 2 {
+	if err != nil || updated.ApplicationName != name || updated.RedirectURIs[0] != "https://app.example.com/cb/" || updated.ApplicationURL != "" {
 		t.Fatalf("Update(lists) = %+v, %v", updated, err)
 	}
-	wantRequests(t, srv, "GET OK", "GET OK", "PATCH OK", "PATCH OK")
+	wantOperations(t, srv, "list 200", "list 200", "update 200", "update 200")
 
 	rotated, err := c.OAuth2Clients.RotateSecret(ctx, conf.Client.ClientID)
 	if err != nil {
@@ -139,21 +154,29 @@ func TestEmulatorEndpoints(t *testing.T) {
 	if err := c.OAuth2Clients.Revoke(ctx, conf.Client.ClientID); err != nil {
 		t.Fatal(err)
 	}
-	wantRequests(t, srv, "POST OK", "DELETE No Content")
+	wantOperations(t, srv, "rotate 200", "revoke 204", "list 200")
 
+	// The list that confirmed the revocation serves the next reads.
 	if _, err := c.OAuth2Clients.Get(ctx, conf.Client.ClientID); !flexslot.IsNotFound(err) {
 		t.Errorf("Get(revoked) = %v", err)
 	}
 	if list, err := c.OAuth2Clients.List(ctx); err != nil || len(list) != 1 {
 		t.Errorf("List after revoke = %+v, %v", list, err)
 	}
+	wantOperations(t, srv)
+	// Revoking it again: DELETE answers 404, which the list confirms.
+	if err := c.OAuth2Clients.Revoke(ctx, conf.Client.ClientID); err != nil {
+		t.Errorf("second Revoke = %v", err)
+	}
+	wantOperations(t, srv, "revoke 404", "list 200")
+	checkLogs(t, logs, tokenA, conf.Secret, rotated.Secret)
 }
 
 func TestEmulatorErrorCodes(t *testing.T) {
-	inst, c, _ := startEmulator(t)
+	inst, c, _ := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
 	pub, err := c.OAuth2Clients.Create(ctx, flexslot.CreateRequest{ApplicationName: "SPA", ClientType: flexslot.ClientTypePublic,
-		RedirectURIs: []string{"https://spa.example/cb"}, AllowedScopes: []string{"openid"}})
+		RedirectURIs: []string{"https://spa.example/cb"}, AllowedScopes: []string{"decks:read"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,85 +191,99 @@ func TestEmulatorErrorCodes(t *testing.T) {
 		t.Helper()
 		var apiErr *flexslot.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Code != code || apiErr.Field != field ||
-			apiErr.Message == "" || apiErr.RequestID == "" || !strings.Contains(err.Error(), apiErr.RequestID) {
-			t.Errorf("%s: err = %#v, want %d %s field %q", name, err, status, code, field)
+			apiErr.Message == "" || apiErr.RequestID == "" || apiErr.ContentType != "application/json" || !strings.Contains(err.Error(), apiErr.RequestID) {
+			t.Errorf("%s: err = %v, want %d %s field %q", name, err, status, code, field)
 		}
 	}
 
-	check("empty name", bad(func(r *flexslot.CreateRequest) { r.ApplicationName = "" }), 400, flexslot.CodeInvalidRequest, "application_name")
-	check("missing scopes", bad(func(r *flexslot.CreateRequest) { r.AllowedScopes = nil }), 400, flexslot.CodeInvalidRequest, "allowed_scopes")
+	check("empty name", bad(func(r *flexslot.CreateRequest) { r.ApplicationName = "" }), 400, emulator.CodeValidationError, "application_name")
 	check("custom scheme", bad(func(r *flexslot.CreateRequest) { r.RedirectURIs = append(r.RedirectURIs, "com.example.app://cb") }),
-		400, flexslot.CodeInvalidRedirectURI, "redirect_uris[2]")
+		400, emulator.CodeInvalidRedirectURI, "redirect_uris[2]")
 	check("unknown scope", bad(func(r *flexslot.CreateRequest) { r.AllowedScopes = []string{"decks:read", "vaults:open"} }),
-		400, flexslot.CodeInvalidScope, "allowed_scopes[1]")
+		400, emulator.CodeInvalidScope, "allowed_scopes[1]")
 	_, err = c.OAuth2Clients.Update(ctx, id, flexslot.UpdateRequest{RedirectURIs: []string{"http://app.example.com/cb"}})
-	check("update redirect", err, 400, flexslot.CodeInvalidRedirectURI, "redirect_uris[0]")
-
-	// UpdateRequest cannot carry client_type, so this one is sent by hand.
-	req, _ := http.NewRequest(http.MethodPatch, inst.URL+emulator.BasePath+"/"+id, strings.NewReader(`{"client_type":"confidential"}`))
-	req.Header.Set("Authorization", "Bearer "+tokenA)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var env struct{ Error struct{ Code, Field string } }
-	json.NewDecoder(resp.Body).Decode(&env)
-	resp.Body.Close()
-	if resp.StatusCode != 400 || env.Error.Code != flexslot.CodeImmutableField || env.Error.Field != "client_type" {
-		t.Errorf("PATCH client_type = %d %+v", resp.StatusCode, env)
-	}
-
-	// The client never reuses a key, so key reuse is sent by hand too.
-	for i, body := range []string{`{"application_name":"A","client_type":"public","redirect_uris":["https://a.example/cb"],"allowed_scopes":["openid"]}`,
-		`{"application_name":"B","client_type":"public","redirect_uris":["https://a.example/cb"],"allowed_scopes":["openid"]}`} {
-		req, _ := http.NewRequest(http.MethodPost, inst.URL+emulator.BasePath, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tokenA)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", "reused-key")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		json.NewDecoder(resp.Body).Decode(&env)
-		resp.Body.Close()
-		if i == 1 && (resp.StatusCode != 422 || env.Error.Code != flexslot.CodeIdempotencyKeyReused) {
-			t.Errorf("reused key = %d %+v", resp.StatusCode, env)
-		}
-	}
+	check("update redirect", err, 400, emulator.CodeInvalidRedirectURI, "redirect_uris[0]")
 
 	_, err = newClient(t, inst.URL, "flx_pat_unknown0123456789", nil).OAuth2Clients.List(ctx)
-	check("unknown token", err, 401, "unauthorized", "")
+	check("unknown token", err, 401, emulator.CodeUnauthorized, "")
+	if !flexslot.IsUnauthorized(err) || flexslot.IsNotFound(err) {
+		t.Errorf("unknown token: %v", err)
+	}
 
-	_, err = c.OAuth2Clients.Get(ctx, "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y")
-	check("unknown id", err, 404, flexslot.CodeNotFound, "")
+	// Another partner's client is not in this partner's list: gone, for it.
 	other := newClient(t, inst.URL, tokenB, nil)
-	_, err = other.OAuth2Clients.Get(ctx, id)
-	check("other partner's client", err, 404, flexslot.CodeNotFound, "")
-	if err := other.OAuth2Clients.Revoke(ctx, id); !errors.Is(err, flexslot.ErrNotFound) {
-		t.Errorf("Revoke of another partner's client = %v", err)
+	if _, err := other.OAuth2Clients.Get(ctx, id); !flexslot.IsNotFound(err) {
+		t.Errorf("Get of another partner's client = %v", err)
+	}
+	if _, err := other.OAuth2Clients.RotateSecret(ctx, id); !flexslot.IsNotFound(err) {
+		t.Errorf("RotateSecret of another partner's client = %v", err)
+	}
+	if _, ok := inst.Server.Client(id); !ok {
+		t.Fatal("the client vanished")
 	}
 
 	_, err = c.OAuth2Clients.RotateSecret(ctx, id)
-	check("rotate public", err, 409, flexslot.CodePublicClientHasNoSecret, "")
+	check("rotate public", err, 409, emulator.CodePublicClientHasNoSecret, "")
+	if flexslot.IsClientLimitReached(err) {
+		t.Errorf("a public client's rotation reads as the client limit: %v", err)
+	}
 
 	for len(inst.Server.Clients(tokenA)) < emulator.MaxClients {
-		if _, err := c.OAuth2Clients.Create(ctx, confidential("Filler")); err != nil {
+		if _, err := c.OAuth2Clients.Create(ctx, confidential(fmt.Sprint("Filler ", len(inst.Server.Clients(tokenA))))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	_, err = c.OAuth2Clients.Create(ctx, confidential("One too many"))
-	check("limit", err, 409, flexslot.CodeClientLimitReached, "")
+	check("limit", err, 409, emulator.CodeClientLimitReached, "")
 	if !flexslot.IsClientLimitReached(err) || flexslot.IsNotFound(err) {
 		t.Errorf("IsClientLimitReached(%v) = false", err)
 	}
 }
 
+func TestEmulatorWithoutUpdate(t *testing.T) {
+	_, c, _ := startEmulator(t, emulator.Options{WithoutUpdate: true})
+	ctx := context.Background()
+	created, err := c.OAuth2Clients.Create(ctx, confidential("App"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Renamed"
+	_, err = c.OAuth2Clients.Update(ctx, created.Client.ClientID, flexslot.UpdateRequest{ApplicationName: &name})
+	if !errors.Is(err, flexslot.ErrUpdateUnsupported) || flexslot.IsNotFound(err) {
+		t.Errorf("Update = %v, want ErrUpdateUnsupported", err)
+	}
+}
+
+func TestEmulatorListRevoked(t *testing.T) {
+	inst, c, _ := startEmulator(t, emulator.Options{ListRevoked: true})
+	ctx := context.Background()
+	created, err := c.OAuth2Clients.Create(ctx, confidential("App"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OAuth2Clients.Revoke(ctx, created.Client.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.OAuth2Clients.List(ctx)
+	if err != nil || len(all) != 1 || all[0].Status != flexslot.StatusRevoked {
+		t.Errorf("List = %+v, %v", all, err)
+	}
+	if _, err := c.OAuth2Clients.Get(ctx, created.Client.ClientID); !flexslot.IsNotFound(err) {
+		t.Errorf("Get(revoked) = %v", err)
+	}
+	if err := c.OAuth2Clients.Revoke(ctx, created.Client.ClientID); err != nil {
+		t.Errorf("second Revoke = %v", err)
+	}
+	if n := len(inst.Server.Clients(tokenA)); n != 0 {
+		t.Errorf("%d live clients", n)
+	}
+}
+
 func TestEmulatorRetries(t *testing.T) {
-	inst, c, logs := startEmulator(t)
+	inst, c, logs := startEmulator(t, emulator.Options{})
 	srv, ctx := inst.Server, context.Background()
 
-	srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 1, Kind: "status", Status: 429, RetryAfter: 1})
+	srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 1})
 	start := time.Now()
 	if _, err := c.OAuth2Clients.List(ctx); err != nil {
 		t.Fatal(err)
@@ -254,137 +291,162 @@ func TestEmulatorRetries(t *testing.T) {
 	if d := time.Since(start); d < time.Second || d > 1500*time.Millisecond {
 		t.Errorf("Retry-After 1 took %s", d)
 	}
-	wantRequests(t, srv, "GET Too Many Requests", "GET OK")
+	wantOperations(t, srv, "list 429", "list 200")
 
-	srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 3, Kind: "status", Status: 503})
+	// A 503 with the API's error body did nothing: the create is sent again.
+	srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 3, Kind: emulator.FaultStatus, Status: 503})
 	created, err := c.OAuth2Clients.Create(ctx, confidential("App"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRequests(t, srv, "POST Service Unavailable", "POST Service Unavailable", "POST Service Unavailable", "POST Created")
+	wantOperations(t, srv, "create 503", "create 503", "create 503", "create 201")
 	id := created.Client.ClientID
 
-	srv.AddFault(emulator.Fault{Method: "PATCH", PathPrefix: emulator.BasePath, Times: 1, Kind: "drop_after_commit"})
+	srv.AddFault(emulator.Fault{Method: "PATCH", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
 	name := "Renamed"
 	if u, err := c.OAuth2Clients.Update(ctx, id, flexslot.UpdateRequest{ApplicationName: &name}); err != nil || u.ApplicationName != name {
 		t.Fatalf("Update = %+v, %v", u, err)
 	}
-	wantRequests(t, srv, "PATCH OK", "PATCH OK")
+	wantOperations(t, srv, "update 200", "update 200")
 
-	srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 2, Kind: "html_error", Status: 502})
+	srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 2, Kind: emulator.FaultHTMLError, Status: 502})
 	if _, err := c.OAuth2Clients.Get(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	wantRequests(t, srv, "GET Bad Gateway", "GET Bad Gateway", "GET OK")
+	wantOperations(t, srv, "list 502", "list 502", "list 200")
 
-	srv.AddFault(emulator.Fault{Method: "DELETE", PathPrefix: emulator.BasePath, Times: 1, Kind: "drop_after_commit"})
+	srv.AddFault(emulator.Fault{Method: "DELETE", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
 	if err := c.OAuth2Clients.Revoke(ctx, id); err != nil {
 		t.Fatalf("Revoke whose answer was lost = %v", err)
 	}
-	wantRequests(t, srv, "DELETE No Content", "DELETE Not Found")
+	wantOperations(t, srv, "revoke 204", "revoke 404", "list 200")
 
 	// Exhausted retries say how many attempts were made and what came last.
 	limited, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, Token: tokenA, RetryMax: 2, RetryWaitMin: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.AddFault(emulator.Fault{Method: "GET", Kind: "status", Status: 503, PathPrefix: emulator.BasePath})
+	srv.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, PathPrefix: emulator.BasePath})
 	_, err = limited.OAuth2Clients.List(ctx)
 	var apiErr *flexslot.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != "injected_fault" ||
-		!strings.Contains(err.Error(), "giving up after 3 attempts, last status 503") {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != emulator.CodeInjectedFault ||
+		!strings.Contains(err.Error(), "giving up after 3 attempts, last status 503") || strings.Contains(err.Error(), "rate limited") {
 		t.Errorf("exhausted retries: %v", err)
 	}
 	srv.ClearFaults()
-	srv.ClearRequests()
 
 	// A deadline stops retrying even when retries remain.
-	srv.AddFault(emulator.Fault{Method: "GET", Kind: "status", Status: 504, PathPrefix: emulator.BasePath})
+	srv.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 504, PathPrefix: emulator.BasePath})
 	dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
-	_, err = c.OAuth2Clients.List(dctx)
+	_, err = newClient(t, inst.URL, tokenA, nil).OAuth2Clients.List(dctx)
 	if err == nil || !strings.Contains(err.Error(), "last status 504") {
 		t.Errorf("deadline: %v", err)
 	}
 	srv.ClearFaults()
+	srv.ClearRequests()
 
-	// Broken bodies are reported plainly and never quoted.
-	srv.AddFault(emulator.Fault{Method: "GET", Kind: "html_error", Status: 500, Times: 1, PathPrefix: emulator.BasePath})
-	_, err = c.OAuth2Clients.List(ctx)
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") {
+	// A 500 is final, and reported plainly without quoting a page.
+	srv.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultHTMLError, Status: 500, Times: 1, PathPrefix: emulator.BasePath})
+	_, err = newClient(t, inst.URL, tokenA, nil).OAuth2Clients.List(ctx)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") ||
+		strings.Contains(err.Error(), "<") || strings.Contains(strings.ToLower(err.Error()), "retr") {
 		t.Errorf("HTML 500: %v", err)
 	}
-	// A truncated answer to a create is re-sent with the same Idempotency-Key:
-	// the replay returns the client and its secret, and nothing is created twice.
-	srv.AddFault(emulator.Fault{Method: "POST", Kind: "malformed_body", Times: 1, PathPrefix: emulator.BasePath})
-	before := len(srv.Clients(tokenA))
-	truncated, err := c.OAuth2Clients.Create(ctx, confidential("Truncated"))
-	if err != nil || !srv.VerifySecret(truncated.Client.ClientID, truncated.Secret) || len(srv.Clients(tokenA)) != before+1 {
-		t.Errorf("truncated create: %v", err)
-	}
-	// When every answer is truncated, the error is reported plainly and never quotes the body.
-	srv.AddFault(emulator.Fault{Method: "POST", Kind: "malformed_body", Times: 3, PathPrefix: emulator.BasePath})
-	_, err = c.OAuth2Clients.Create(ctx, confidential("Truncated again"))
-	if err == nil || !strings.Contains(err.Error(), "unexpected response body (status 201") || strings.Contains(err.Error(), "flx_cs_0") {
-		t.Errorf("truncated create: %v", err)
-	}
-	checkLogs(t, logs, tokenA)
+	wantOperations(t, srv, "list 500")
+	checkLogs(t, logs, tokenA, created.Secret)
 }
 
-func TestEmulatorLostCreateIsReplayed(t *testing.T) {
-	inst, c, logs := startEmulator(t)
-	srv := inst.Server
-	srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: "drop_after_commit"})
+// TestEmulatorLostCreate loses the answer of a create that the emulator
+// carried out, in every way, with Idempotency-Key honoured and ignored: one
+// client, with a working secret, every time.
+func TestEmulatorLostCreate(t *testing.T) {
+	idempotencyModes(t, func(t *testing.T, opts emulator.Options) {
+		for _, fault := range []emulator.Fault{
+			{Kind: emulator.FaultDropAfterCommit},
+			{Kind: emulator.FaultMalformedBody},
+			{Kind: emulator.FaultStatus, Status: 502},
+			{Kind: emulator.FaultStatus, Status: 504},
+			{Kind: emulator.FaultHTMLError, Status: 503},
+		} {
+			t.Run(fmt.Sprint(fault.Kind, fault.Status), func(t *testing.T) {
+				inst, c, logs := startEmulator(t, opts)
+				srv := inst.Server
+				fault.Method, fault.PathPrefix, fault.Times = "POST", emulator.BasePath, 1
+				srv.AddFault(fault)
 
-	issued, err := c.OAuth2Clients.Create(context.Background(), confidential("Lost"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clients := srv.Clients(tokenA)
-	if len(clients) != 1 || clients[0].ClientID != issued.Client.ClientID {
-		t.Fatalf("after a lost create the partner holds %+v, want exactly the returned client", clients)
-	}
-	if !srv.VerifySecret(issued.Client.ClientID, issued.Secret) {
-		t.Error("the replayed secret does not verify")
-	}
-	reqs := srv.Requests()
-	if len(reqs) != 2 || reqs[0].IdempotencyKey == "" || reqs[0].IdempotencyKey != reqs[1].IdempotencyKey {
-		t.Errorf("requests = %+v, want two POSTs with one Idempotency-Key", reqs)
-	}
-	checkLogs(t, logs, tokenA, issued.Secret)
+				issued, err := c.OAuth2Clients.Create(context.Background(), confidential("Lost"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				clients := srv.Clients(tokenA)
+				if len(clients) != 1 || clients[0].ClientID != issued.Client.ClientID {
+					t.Fatalf("after a lost create the partner holds %+v, want exactly the returned client", clients)
+				}
+				if !srv.VerifySecret(issued.Client.ClientID, issued.Secret) {
+					t.Error("the returned secret does not verify")
+				}
+				checkLogs(t, logs, tokenA, issued.Secret)
+			})
+		}
+	})
 }
 
-func TestEmulatorLostRotateIsReplayed(t *testing.T) {
-	inst, c, logs := startEmulator(t)
-	srv, ctx := inst.Server, context.Background()
-	created, err := c.OAuth2Clients.Create(ctx, confidential("Rotating"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := created.Client.ClientID
-	srv.ClearRequests()
-	srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath + "/" + id + "/rotate-secret", Times: 1, Kind: "drop_after_commit"})
+func TestEmulatorLostRotate(t *testing.T) {
+	idempotencyModes(t, func(t *testing.T, opts emulator.Options) {
+		for _, kind := range []string{emulator.FaultDropAfterCommit, emulator.FaultMalformedBody} {
+			t.Run(kind, func(t *testing.T) {
+				inst, c, logs := startEmulator(t, opts)
+				srv, ctx := inst.Server, context.Background()
+				created, err := c.OAuth2Clients.Create(ctx, confidential("Rotating"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := created.Client.ClientID
+				srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath + "/" + id + "/rotate-secret", Times: 1, Kind: kind})
+				rotated, err := c.OAuth2Clients.RotateSecret(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !srv.VerifySecret(id, rotated.Secret) || srv.VerifySecret(id, created.Secret) {
+					t.Error("the returned secret is not the current one")
+				}
+				if stored, _ := srv.Client(id); stored.SecretRotatedAt == nil || !stored.SecretRotatedAt.Equal(*rotated.SecretRotatedAt) {
+					t.Errorf("secret_rotated_at = %v, returned %v", stored.SecretRotatedAt, rotated.SecretRotatedAt)
+				}
+				checkLogs(t, logs, tokenA, created.Secret, rotated.Secret)
+			})
+		}
+	})
+}
 
-	rotated, err := c.OAuth2Clients.RotateSecret(ctx, id)
-	if err != nil {
-		t.Fatal(err)
+// TestEmulatorRefreshCostsOneRequest reads ten clients at once, as a refresh does.
+func TestEmulatorRefreshCostsOneRequest(t *testing.T) {
+	inst, c, _ := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	var ids []string
+	for i := range 10 {
+		created, err := c.OAuth2Clients.Create(ctx, confidential(fmt.Sprint("App ", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, created.Client.ClientID)
 	}
-	// A second rotation would have invalidated the secret the first one issued.
-	if !srv.VerifySecret(id, rotated.Secret) || srv.VerifySecret(id, created.Secret) {
-		t.Error("the returned secret is not the current one")
+	inst.Server.ClearRequests()
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			if _, err := c.OAuth2Clients.Get(ctx, id); err != nil {
+				t.Error(err)
+			}
+		})
 	}
-	if stored, _ := srv.Client(id); stored.SecretRotatedAt == nil || !stored.SecretRotatedAt.Equal(*rotated.SecretRotatedAt) {
-		t.Errorf("secret_rotated_at = %v, returned %v", stored.SecretRotatedAt, rotated.SecretRotatedAt)
-	}
-	reqs := srv.Requests()
-	if len(reqs) != 2 || reqs[0].IdempotencyKey == "" || reqs[0].IdempotencyKey != reqs[1].IdempotencyKey {
-		t.Errorf("requests = %+v, want two POSTs with one Idempotency-Key", reqs)
-	}
-	checkLogs(t, logs, tokenA, created.Secret, rotated.Secret)
+	wg.Wait()
+	wantOperations(t, inst.Server, "list 200")
 }
 
 func TestEmulatorRedactsSecrets(t *testing.T) {
-	inst, c, logs := startEmulator(t)
+	inst, c, logs := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
 	issued, err := c.OAuth2Clients.Create(ctx, confidential("App"))
 	if err != nil {
@@ -417,7 +479,7 @@ func checkLogs(t *testing.T, logs *logRecorder, secrets ...string) {
 	}
 	for _, e := range logs.entries {
 		for _, s := range secrets {
-			if s != "" && bytes.Contains([]byte(e), []byte(s)) {
+			if s != "" && strings.Contains(e, s) {
 				t.Errorf("log entry leaks %q: %s", s[:10], e)
 			}
 		}

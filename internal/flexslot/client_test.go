@@ -3,18 +3,14 @@ package flexslot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 const (
@@ -22,14 +18,65 @@ const (
 	testSecret = "flx_cs_01HX2K5V7Q9M3N4P6R8S0T2W4Yabcdefghijklmnopqrstuvwxyz012345"
 	testUA     = "terraform-provider-flexslot/test (+https://registry.terraform.io/providers/flexslot/flexslot)"
 	basePath   = "/api/public/v1/me/partner/oauth2-clients"
+	testID     = "cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"
 )
 
-const clientJSON = `{"client_id":"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y","client_type":"confidential",
-"application_name":"My Integration","redirect_uris":["https://app.example.com/oauth/callback"],
-"allowed_scopes":["decks:read"],"status":"active","created_at":"2026-06-02T18:00:00Z",
-"updated_at":"2026-06-03T18:00:00Z","secret_rotated_at":"2026-06-02T18:00:00Z","future_field":{"x":1}}`
+// publishedClient is the client object of the contract, as the guides publish it.
+const publishedClient = `{
+  "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+  "client_id": "cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
+  "client_type": "confidential",
+  "application_name": "Deck Builder",
+  "application_url": "https://decks.example.com",
+  "application_logo_url": "",
+  "privacy_policy_url": "https://decks.example.com/privacy",
+  "tos_url": "",
+  "redirect_uris": ["https://decks.example.com/oauth/callback"],
+  "allowed_scopes": ["decks:read"],
+  "grant_types": ["authorization_code", "refresh_token"],
+  "require_pkce": true,
+  "dpop_bound_access_tokens": false,
+  "status": "active",
+  "secret_rotated_at": "2026-06-02T18:00:00Z",
+  "last_used_at": null,
+  "created_at": "2026-06-02T18:00:00Z",
+  "updated_at": "2026-06-02T18:00:00Z"
+}`
 
-// recorded is one request as the test server saw it.
+// publishedListExample is the example answer of "List the calling partner's
+// OAuth2 clients" in the API reference, placeholders included: it shows
+// neither client_type nor status.
+const publishedListExample = `[
+  {
+    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "client_id": "<string>",
+    "application_name": "<string>",
+    "application_url": "<string>",
+    "application_logo_url": "<string>",
+    "privacy_policy_url": "<string>",
+    "tos_url": "<string>",
+    "redirect_uris": [
+      "<string>"
+    ],
+    "allowed_scopes": [
+      "<string>"
+    ],
+    "grant_types": [
+      "<string>"
+    ],
+    "require_pkce": true,
+    "dpop_bound_access_tokens": true,
+    "secret_rotated_at": "2023-11-07T05:31:56Z",
+    "last_used_at": "2023-11-07T05:31:56Z",
+    "created_at": "2023-11-07T05:31:56Z",
+    "updated_at": "2023-11-07T05:31:56Z"
+  }
+]`
+
+// publishedEnvelope is the one-time-secret envelope of the contract around publishedClient.
+const publishedEnvelope = `{ "client": ` + publishedClient + `, "plaintext_client_secret": "` + testSecret + `", "secret_rotated_at": "2026-06-02T18:00:00Z" }`
+
+// recorded is one request as a test server saw it.
 type recorded struct {
 	Method, Path, RawPath, IdempotencyKey string
 	Header                                http.Header
@@ -46,6 +93,12 @@ func (s *testServer) recorded() []recorded {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]recorded(nil), s.requests...)
+}
+
+func (s *testServer) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
 }
 
 // newTestServer serves handler and records every request; handler gets the 0-based request index.
@@ -92,27 +145,49 @@ func writeError(w http.ResponseWriter, status int, code, msg, field string) {
 	writeJSON(w, status, string(b))
 }
 
+func hijackAndClose(t *testing.T, w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	conn.Close()
+}
+
 func TestNewClientValidatesBaseURL(t *testing.T) {
 	for _, tc := range []struct {
-		url string
-		ok  bool
+		url  string
+		ok   bool
+		want string
 	}{
-		{"", true},
-		{"https://api.flexslot.gg", true},
-		{"http://127.0.0.1:1234/", true},
-		{"https://proxy.example/flexslot", true},
-		{"api.flexslot.gg", false},
-		{"ftp://api.flexslot.gg", false},
-		{"https://", false},
-		{"https://api.flexslot.gg?x=1", false},
-		{"https://user:pw@api.flexslot.gg", false},
-		{"://bad", false},
+		{"", true, ""},
+		{"https://api.flexslot.gg", true, ""},
+		{"http://127.0.0.1:1234/", true, ""},
+		{"https://proxy.example/flexslot", true, ""},
+		{"api.flexslot.gg", false, "absolute http or https URL"},
+		{"ftp://api.flexslot.gg", false, "absolute http or https URL"},
+		{"https://", false, "absolute http or https URL"},
+		{"https://api.flexslot.gg?x=1", false, "query"},
+		{"https://user:hunter2pw@api.flexslot.gg", false, "must not contain credentials"},
+		{"https://hunter2pw@api.flexslot.gg", false, "must not contain credentials"},
+		{"https://user:hunter2pw@api.flexslot.gg:bad/", false, "not a valid URL"},
+		{"://bad", false, "not a valid URL"},
 	} {
 		c, err := NewClient(Config{BaseURL: tc.url, Token: testToken})
 		if (err == nil) != tc.ok {
 			t.Errorf("NewClient(%q) error = %v, want ok=%v", tc.url, err, tc.ok)
+			continue
 		}
-		if err == nil && c.OAuth2Clients == nil {
+		if err != nil {
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("NewClient(%q) error = %q, want it to say %q", tc.url, err, tc.want)
+			}
+			if strings.Contains(err.Error(), "hunter2pw") {
+				t.Errorf("NewClient(%q) error echoes the password: %q", tc.url, err)
+			}
+			continue
+		}
+		if c.OAuth2Clients == nil {
 			t.Errorf("NewClient(%q): OAuth2Clients is nil", tc.url)
 		}
 	}
@@ -122,52 +197,97 @@ func TestNewClientValidatesBaseURL(t *testing.T) {
 	}
 }
 
+func TestNewClientRefusesMalformedTokens(t *testing.T) {
+	for token, want := range map[string]string{
+		"":                          "empty",
+		"flx_pat_abc\n":             "line break",
+		" flx_pat_abc":              "white space",
+		"Bearer flx_pat_abc":        "Bearer",
+		"flx_pat_a bc":              "white space",
+		"flx_pat_a\x00bc":           "control characters",
+		"flx_pat_a\x1b[31mbc":       "control characters",
+		"flx_pat_a\u200bbc\xffdefg": "control characters or invalid UTF-8",
+	} {
+		_, err := NewClient(Config{Token: token})
+		if err == nil {
+			t.Errorf("NewClient accepted token %q", token)
+			continue
+		}
+		if !strings.Contains(err.Error(), want) || (token != "" && !strings.Contains(err.Error(), "malformed")) {
+			t.Errorf("token %q: error %q does not say %q", token, err, want)
+		}
+		if token != "" && strings.Contains(err.Error(), "abc") {
+			t.Errorf("token %q: error echoes the token: %q", token, err)
+		}
+	}
+	for _, token := range []string{"flx_pat_abc", "opaque.token-123_~+/=", "x"} {
+		if _, err := NewClient(Config{Token: token}); err != nil {
+			t.Errorf("NewClient refused well-formed token: %v", err)
+		}
+	}
+}
+
 func TestNewClientDoesNotModifyHTTPClient(t *testing.T) {
 	hc := &http.Client{}
 	newTestClient(t, "http://127.0.0.1:1", func(c *Config) {
 		c.HTTPClient = hc
 		c.Logf = func(context.Context, string, map[string]any) {}
 	})
-	if hc.Transport != nil {
+	if hc.Transport != nil || hc.CheckRedirect != nil {
 		t.Fatal("the caller's http.Client was modified")
 	}
 }
 
+func TestDefaultUserAgent(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeJSON(w, 200, `[]`) })
+	c := newTestClient(t, ts.URL, func(c *Config) { c.UserAgent = "" })
+	if _, err := c.OAuth2Clients.List(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := ts.recorded()[0].Header.Get("User-Agent"); got != defaultUserAgent {
+		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+// TestOperations drives every operation against answers copied from the
+// published examples, and checks exactly what is sent.
 func TestOperations(t *testing.T) {
-	var gotPath string
+	revoked := false
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		gotPath = r.Method + " " + r.URL.EscapedPath()
-		switch gotPath {
+		switch r.Method + " " + r.URL.EscapedPath() {
 		case "GET " + basePath:
-			writeJSON(w, 200, `{"clients":[`+clientJSON+`],"next":null}`)
+			if revoked {
+				writeJSON(w, 200, `[]`)
+				return
+			}
+			writeJSON(w, 200, `[`+publishedClient+`]`)
 		case "POST " + basePath:
-			writeJSON(w, 201, `{"client":`+clientJSON+`,"plaintext_client_secret":"`+testSecret+`","secret_rotated_at":"2026-06-02T18:00:00Z"}`)
-		case "GET " + basePath + "/flx_client_1", "PATCH " + basePath + "/flx_client_1":
-			writeJSON(w, 200, `{"client":`+clientJSON+`}`)
-		case "POST " + basePath + "/flx_client_1/rotate-secret":
-			writeJSON(w, 200, `{"client":`+clientJSON+`,"plaintext_client_secret":"`+testSecret+`","secret_rotated_at":"2026-06-04T18:00:00Z"}`)
-		case "DELETE " + basePath + "/flx_client_1":
+			writeJSON(w, 201, publishedEnvelope)
+		case "PATCH " + basePath + "/" + testID:
+			writeJSON(w, 200, `{"client":`+publishedClient+`}`)
+		case "POST " + basePath + "/" + testID + "/rotate-secret":
+			writeJSON(w, 200, strings.Replace(publishedEnvelope, `"secret_rotated_at": "2026-06-02T18:00:00Z" }`, `"secret_rotated_at": "2026-06-04T18:00:00Z" }`, 1))
+		case "DELETE " + basePath + "/" + testID:
+			revoked = true
 			w.WriteHeader(204)
 		default:
-			writeError(w, 404, CodeNotFound, "no route "+gotPath, "")
+			writeError(w, 404, CodeNotFound, "no route", "")
 		}
 	})
 	c := newTestClient(t, ts.URL)
 	ctx := context.Background()
-	created := time.Date(2026, 6, 2, 18, 0, 0, 0, time.UTC)
-	want := OAuth2Client{
-		ClientID: "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y", ClientType: ClientTypeConfidential, ApplicationName: "My Integration",
-		RedirectURIs: []string{"https://app.example.com/oauth/callback"}, AllowedScopes: []string{"decks:read"},
-		Status: StatusActive, CreatedAt: created, UpdatedAt: created.Add(24 * time.Hour), SecretRotatedAt: &created,
-	}
+	at := time.Date(2026, 6, 2, 18, 0, 0, 0, time.UTC)
 	check := func(name string, got OAuth2Client) {
 		t.Helper()
-		if got.ClientID != want.ClientID || got.ClientType != want.ClientType || got.ApplicationName != want.ApplicationName ||
-			got.Status != want.Status || !got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) ||
-			got.SecretRotatedAt == nil || !got.SecretRotatedAt.Equal(created) ||
-			strings.Join(got.RedirectURIs, ",") != strings.Join(want.RedirectURIs, ",") ||
-			strings.Join(got.AllowedScopes, ",") != strings.Join(want.AllowedScopes, ",") {
-			t.Errorf("%s: got %+v, want %+v", name, got, want)
+		if got.ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" || got.ClientID != testID || got.ClientType != ClientTypeConfidential ||
+			got.ApplicationName != "Deck Builder" || got.ApplicationURL != "https://decks.example.com" || got.ApplicationLogoURL != "" ||
+			got.PrivacyPolicyURL != "https://decks.example.com/privacy" || got.TosURL != "" ||
+			strings.Join(got.RedirectURIs, ",") != "https://decks.example.com/oauth/callback" ||
+			strings.Join(got.AllowedScopes, ",") != "decks:read" || strings.Join(got.GrantTypes, ",") != "authorization_code,refresh_token" ||
+			!got.RequirePKCE || got.DPoPBoundAccessTokens || got.Status != StatusActive ||
+			got.SecretRotatedAt == nil || !got.SecretRotatedAt.Equal(at) || got.LastUsedAt != nil ||
+			!got.CreatedAt.Equal(at) || !got.UpdatedAt.Equal(at) {
+			t.Errorf("%s: got %+v", name, got)
 		}
 	}
 
@@ -176,50 +296,55 @@ func TestOperations(t *testing.T) {
 		t.Fatalf("List = %v, %v", list, err)
 	}
 	check("List", list[0])
-
-	got, err := c.OAuth2Clients.Get(ctx, "flx_client_1")
+	got, err := c.OAuth2Clients.Get(ctx, testID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("Get", *got)
 
-	issued, err := c.OAuth2Clients.Create(ctx, CreateRequest{ApplicationName: "My Integration", ClientType: ClientTypeConfidential,
-		RedirectURIs: []string{"https://app.example.com/oauth/callback"}, AllowedScopes: []string{"decks:read"}})
+	issued, err := c.OAuth2Clients.Create(ctx, CreateRequest{ApplicationName: "Deck Builder", ClientType: ClientTypeConfidential,
+		RedirectURIs: []string{"https://decks.example.com/oauth/callback"}, AllowedScopes: []string{"decks:read"},
+		ApplicationURL: "https://decks.example.com", PrivacyPolicyURL: "https://decks.example.com/privacy"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("Create", issued.Client)
-	if issued.Secret != testSecret || issued.SecretRotatedAt == nil {
-		t.Errorf("Create secret = %q, %v", issued.Secret, issued.SecretRotatedAt)
+	if issued.Secret != testSecret || issued.SecretRotatedAt == nil || !issued.SecretRotatedAt.Equal(at) || issued.Adopted {
+		t.Errorf("Create = %q, %v, adopted %v", issued.Secret, issued.SecretRotatedAt, issued.Adopted)
 	}
 
 	name := "Renamed"
-	updated, err := c.OAuth2Clients.Update(ctx, "flx_client_1", UpdateRequest{ApplicationName: &name})
+	updated, err := c.OAuth2Clients.Update(ctx, testID, UpdateRequest{ApplicationName: &name})
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("Update", *updated)
 
-	rotated, err := c.OAuth2Clients.RotateSecret(ctx, "flx_client_1")
+	rotated, err := c.OAuth2Clients.RotateSecret(ctx, testID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rotated.Secret != testSecret || !rotated.SecretRotatedAt.Equal(created.Add(48*time.Hour)) {
+	if rotated.Secret != testSecret || !rotated.SecretRotatedAt.Equal(at.Add(48*time.Hour)) {
 		t.Errorf("RotateSecret = %q, %v", rotated.Secret, rotated.SecretRotatedAt)
 	}
 
-	if err := c.OAuth2Clients.Revoke(ctx, "flx_client_1"); err != nil {
+	if err := c.OAuth2Clients.Revoke(ctx, testID); err != nil {
 		t.Fatal(err)
 	}
 
 	reqs := ts.recorded()
-	if len(reqs) != 6 {
-		t.Fatalf("got %d requests, want exactly one per operation", len(reqs))
+	var methods []string
+	for _, r := range reqs {
+		methods = append(methods, r.Method)
+	}
+	// Get shares List's call; Revoke is confirmed by a list started after DELETE returned.
+	if want := "GET POST PATCH POST DELETE GET"; strings.Join(methods, " ") != want {
+		t.Fatalf("requests = %s, want %s", strings.Join(methods, " "), want)
 	}
 	uuidV4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	for _, r := range reqs {
-		if r.Header.Get("Authorization") != "Bearer "+testToken || r.Header.Get("User-Agent") != testUA {
-			t.Errorf("%s %s: Authorization/User-Agent = %q/%q", r.Method, r.Path, r.Header.Get("Authorization"), r.Header.Get("User-Agent"))
+		if r.Header.Get("Authorization") != "Bearer "+testToken || r.Header.Get("User-Agent") != testUA || r.Header.Get("Accept") != "application/json" {
+			t.Errorf("%s %s: headers %v", r.Method, r.Path, r.Header)
 		}
 		if hasBody := r.Body != ""; hasBody != (r.Header.Get("Content-Type") == "application/json") {
 			t.Errorf("%s %s: Content-Type %q with body %q", r.Method, r.Path, r.Header.Get("Content-Type"), r.Body)
@@ -228,23 +353,58 @@ func TestOperations(t *testing.T) {
 			t.Errorf("%s %s: Idempotency-Key %q", r.Method, r.Path, r.IdempotencyKey)
 		}
 	}
-	if reqs[2].IdempotencyKey == reqs[4].IdempotencyKey {
+	if reqs[1].IdempotencyKey == reqs[3].IdempotencyKey {
 		t.Error("two logical calls shared an Idempotency-Key")
 	}
-	if want := `{"application_name":"My Integration","client_type":"confidential","redirect_uris":["https://app.example.com/oauth/callback"],"allowed_scopes":["decks:read"]}`; reqs[2].Body != want {
-		t.Errorf("create body = %s", reqs[2].Body)
+	if want := `{"application_name":"Deck Builder","client_type":"confidential","redirect_uris":["https://decks.example.com/oauth/callback"],` +
+		`"allowed_scopes":["decks:read"],"application_url":"https://decks.example.com","application_logo_url":"",` +
+		`"privacy_policy_url":"https://decks.example.com/privacy","tos_url":""}`; reqs[1].Body != want {
+		t.Errorf("create body = %s\nwant          %s", reqs[1].Body, want)
 	}
-	if reqs[3].Body != `{"application_name":"Renamed"}` {
-		t.Errorf("update body = %s", reqs[3].Body)
+	if reqs[2].Body != `{"application_name":"Renamed"}` {
+		t.Errorf("update body = %s", reqs[2].Body)
+	}
+	if reqs[3].Body != "" || reqs[4].Body != "" {
+		t.Errorf("rotate or delete sent a body: %q %q", reqs[3].Body, reqs[4].Body)
+	}
+}
+
+func TestCreateRequestBody(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		writeJSON(w, 201, `{"client":{"client_id":"x","client_type":"public"},"plaintext_client_secret":"","secret_rotated_at":null}`)
+	})
+	c := newTestClient(t, ts.URL)
+	for _, tc := range []struct {
+		req  CreateRequest
+		want string
+	}{
+		{CreateRequest{ApplicationName: "A"},
+			`{"application_name":"A","redirect_uris":[],"allowed_scopes":[],"application_url":"","application_logo_url":"","privacy_policy_url":"","tos_url":""}`},
+		{CreateRequest{ApplicationName: "A", ClientType: ClientTypePublic, GrantTypes: []string{}},
+			`{"application_name":"A","client_type":"public","redirect_uris":[],"allowed_scopes":[],"grant_types":[],"application_url":"","application_logo_url":"","privacy_policy_url":"","tos_url":""}`},
+		{CreateRequest{ApplicationName: "A", ClientType: ClientTypePublic, GrantTypes: []string{"authorization_code"}, TosURL: "https://t.example/tos"},
+			`{"application_name":"A","client_type":"public","redirect_uris":[],"allowed_scopes":[],"grant_types":["authorization_code"],"application_url":"","application_logo_url":"","privacy_policy_url":"","tos_url":"https://t.example/tos"}`},
+	} {
+		ts.reset()
+		issued, err := c.OAuth2Clients.Create(context.Background(), tc.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if issued.Secret != "" || issued.SecretRotatedAt != nil {
+			t.Errorf("public client = %+v", issued)
+		}
+		if got := ts.recorded()[0].Body; got != tc.want {
+			t.Errorf("Create(%+v) sent\n%s\nwant\n%s", tc.req, got, tc.want)
+		}
 	}
 }
 
 func TestUpdateSendsOnlyGivenFields(t *testing.T) {
 	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		writeJSON(w, 200, `{"client":`+clientJSON+`}`)
+		writeJSON(w, 200, `{"client":`+publishedClient+`}`)
 	})
 	c := newTestClient(t, ts.URL)
-	name := ""
+	empty, name, url := "", "N", "https://a.example"
 	for _, tc := range []struct {
 		req  UpdateRequest
 		want string
@@ -252,12 +412,12 @@ func TestUpdateSendsOnlyGivenFields(t *testing.T) {
 		{UpdateRequest{}, `{}`},
 		{UpdateRequest{RedirectURIs: []string{"https://a.example/cb"}}, `{"redirect_uris":["https://a.example/cb"]}`},
 		{UpdateRequest{AllowedScopes: []string{}}, `{"allowed_scopes":[]}`},
-		{UpdateRequest{ApplicationName: &name, AllowedScopes: []string{"openid"}}, `{"application_name":"","allowed_scopes":["openid"]}`},
+		{UpdateRequest{GrantTypes: []string{"authorization_code"}}, `{"grant_types":["authorization_code"]}`},
+		{UpdateRequest{ApplicationName: &name, TosURL: &empty, ApplicationURL: &url, ApplicationLogoURL: &empty, PrivacyPolicyURL: &url},
+			`{"application_name":"N","application_url":"https://a.example","application_logo_url":"","privacy_policy_url":"https://a.example","tos_url":""}`},
 	} {
-		ts.mu.Lock()
-		ts.requests = nil
-		ts.mu.Unlock()
-		if _, err := c.OAuth2Clients.Update(context.Background(), "flx_client_1", tc.req); err != nil {
+		ts.reset()
+		if _, err := c.OAuth2Clients.Update(context.Background(), testID, tc.req); err != nil {
 			t.Fatal(err)
 		}
 		if got := ts.recorded()[0].Body; got != tc.want {
@@ -267,7 +427,11 @@ func TestUpdateSendsOnlyGivenFields(t *testing.T) {
 }
 
 func TestPathSegmentsAreEscaped(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Method == http.MethodGet {
+			writeJSON(w, 200, `[]`)
+			return
+		}
 		writeError(w, 404, CodeNotFound, "client not found", "")
 	})
 	c := newTestClient(t, ts.URL)
@@ -278,233 +442,18 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 	if got, want := ts.recorded()[0].RawPath, basePath+"/..%2Fx%2Fy%20z%3Fq%23f/rotate-secret"; got != want {
 		t.Errorf("path = %s, want %s", got, want)
 	}
-	if _, err := c.OAuth2Clients.Get(context.Background(), ""); err == nil || len(ts.recorded()) != 1 {
-		t.Errorf("empty client ID: err = %v, requests = %d", err, len(ts.recorded()))
-	}
-}
-
-func TestErrorMapping(t *testing.T) {
-	for _, tc := range []struct {
-		status               int
-		code, message, field string
-		notFound, limit      bool
-	}{
-		{400, CodeInvalidRedirectURI, "redirect URI must use https", "redirect_uris[1]", false, false},
-		{400, CodeInvalidScope, "unknown scope", "allowed_scopes[0]", false, false},
-		{400, CodeImmutableField, "client_type cannot change", "client_type", false, false},
-		{401, "unauthorized", "missing or unknown token", "", false, false},
-		{404, CodeNotFound, "client not found", "", true, false},
-		{409, CodeClientLimitReached, "revoke an unused client or contact Flexslot", "", false, true},
-		{409, CodePublicClientHasNoSecret, "public clients have no secret", "", false, false},
-		{422, CodeIdempotencyKeyReused, "different body", "", false, false},
-	} {
-		ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-			writeError(w, tc.status, tc.code, tc.message, tc.field)
-		})
-		c := newTestClient(t, ts.URL)
-		_, err := c.OAuth2Clients.Create(context.Background(), CreateRequest{})
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) {
-			t.Fatalf("%s: err = %#v, want *APIError", tc.code, err)
-		}
-		want := APIError{StatusCode: tc.status, Code: tc.code, Message: tc.message, Field: tc.field, RequestID: "req_a"}
-		if *apiErr != want {
-			t.Errorf("got %+v, want %+v", *apiErr, want)
-		}
-		if IsNotFound(err) != tc.notFound || errors.Is(err, ErrNotFound) != tc.notFound || IsClientLimitReached(err) != tc.limit {
-			t.Errorf("%s: IsNotFound=%v IsClientLimitReached=%v", tc.code, IsNotFound(err), IsClientLimitReached(err))
-		}
-		for _, part := range []string{tc.code, tc.message, "req_a", http.StatusText(tc.status)} {
-			if !strings.Contains(err.Error(), part) {
-				t.Errorf("%q does not mention %q", err, part)
-			}
-		}
-		if n := len(ts.recorded()); n != 1 {
-			t.Errorf("%d: %d requests, want no retry", tc.status, n)
+	n := len(ts.recorded())
+	ctx := context.Background()
+	_, getErr := c.OAuth2Clients.Get(ctx, "")
+	_, rotErr := c.OAuth2Clients.RotateSecret(ctx, "")
+	_, updErr := c.OAuth2Clients.Update(ctx, "", UpdateRequest{})
+	revErr := c.OAuth2Clients.Revoke(ctx, "")
+	for _, err := range []error{getErr, rotErr, updErr, revErr} {
+		if err == nil || !strings.Contains(err.Error(), "must not be empty") {
+			t.Errorf("empty client ID: err = %v", err)
 		}
 	}
-}
-
-func TestErrorsNeverContainSecrets(t *testing.T) {
-	echo := "bad secret " + testSecret + " for token " + testToken + " and flx_pat_other"
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		if r.Method == http.MethodGet {
-			writeJSON(w, 200, `{"client":{"client_id":"x","created_at":"`+testSecret+`"}}`)
-			return
-		}
-		writeError(w, 400, CodeInvalidRequest, echo, "client_secret="+testSecret)
-	})
-	for _, token := range []string{testToken, "opaque-token-123"} {
-		c := newTestClient(t, ts.URL, func(c *Config) { c.Token = token })
-		_, createErr := c.OAuth2Clients.Create(context.Background(), CreateRequest{ApplicationName: token})
-		_, getErr := c.OAuth2Clients.Get(context.Background(), "x")
-		for _, err := range []error{createErr, getErr} {
-			if err == nil {
-				t.Fatal("want an error")
-			}
-			msg := err.Error()
-			for _, secret := range []string{testSecret, token, "flx_pat_other", "01HX2K"} {
-				if strings.Contains(msg, secret) {
-					t.Errorf("error %q contains %q", msg, secret)
-				}
-			}
-		}
-		if !strings.Contains(createErr.Error(), "flx_cs_[REDACTED]") {
-			t.Errorf("error %q lost the redaction marker", createErr)
-		}
+	if len(ts.recorded()) != n {
+		t.Error("an empty client ID was sent")
 	}
-}
-
-func TestUnexpectedResponseBodies(t *testing.T) {
-	for _, tc := range []struct {
-		name, contentType, body string
-		status                  int
-		wantErrFragment         string
-	}{
-		// A 2xx body that is not JSON is re-sent twice first, so the third answer (req_c) is reported.
-		{"truncated", "application/json", `{"client":{"client_id":"x"},"plaintext_client_secret":"` + testSecret[:30], 201, "unexpected response body (status 201, application/json, 85 bytes, request id \"req_c\"): truncated JSON"},
-		{"html", "text/html", "<html><body>Bad gateway " + testSecret + "</body></html>", 200, "text/html"},
-		{"empty", "application/json", "", 201, "unexpected response body"},
-		{"null client", "application/json", `{"client":null}`, 201, "missing client"},
-		{"confidential without secret", "application/json", `{"client":` + clientJSON + `,"plaintext_client_secret":""}`, 201, "missing secret"},
-		{"wrong type", "application/json", `{"client":{"client_id":42}}`, 201, "client_id"},
-		{"html error", "text/html", "<html>oops " + testToken + "</html>", 500, "unexpected response body (text/html"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-				w.Header().Set("Content-Type", tc.contentType)
-				w.WriteHeader(tc.status)
-				io.WriteString(w, tc.body)
-			})
-			c := newTestClient(t, ts.URL)
-			_, err := c.OAuth2Clients.Create(context.Background(), CreateRequest{})
-			if err == nil {
-				t.Fatal("want an error")
-			}
-			msg := err.Error()
-			reqID := "req_a"
-			if tc.status < 300 && !json.Valid([]byte(tc.body)) {
-				reqID = "req_c"
-			}
-			for _, want := range []string{tc.wantErrFragment, reqID, strconv.Itoa(tc.status)} {
-				if !strings.Contains(msg, want) {
-					t.Errorf("error %q does not mention %q", msg, want)
-				}
-			}
-			if strings.Contains(msg, "flx_cs_01") || strings.Contains(msg, testToken) || strings.Contains(msg, "<html") {
-				t.Errorf("error echoes the body: %q", msg)
-			}
-		})
-	}
-}
-
-func TestRedact(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                                       "",
-		"nothing secret":                         "nothing secret",
-		"secret " + testSecret + ".":             "secret flx_cs_[REDACTED]",
-		`{"plaintext_client_secret":"flx_cs_a"}`: `{"plaintext_client_secret":"flx_cs_[REDACTED]"}`,
-		"Bearer " + testToken:                    "Bearer flx_pat_[REDACTED]",
-		"flx_at_abc,flx_cs_x flx_cs_":            "flx_at_[REDACTED],flx_cs_[REDACTED] flx_cs_",
-		"flx_client_01HX":                        "flx_client_01HX",
-	} {
-		if got := Redact(in); got != want {
-			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
-		}
-		if got := Redact(Redact(in)); got != Redact(in) {
-			t.Errorf("Redact is not idempotent on %q", in)
-		}
-	}
-}
-
-func TestLoggingRedacts(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
-		if n == 0 {
-			writeError(w, 503, "unavailable", "try again", "")
-			return
-		}
-		writeJSON(w, 201, `{"client":`+clientJSON+`,"plaintext_client_secret":"`+testSecret+`"}`)
-	})
-	var mu sync.Mutex
-	var entries []map[string]any
-	c := newTestClient(t, ts.URL, func(c *Config) {
-		c.Logf = func(_ context.Context, msg string, fields map[string]any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fields["msg"] = msg
-			entries = append(entries, fields)
-		}
-	})
-	if _, err := c.OAuth2Clients.Create(context.Background(), CreateRequest{ApplicationName: testSecret}); err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 2 {
-		t.Fatalf("got %d log entries, want one per attempt: %v", len(entries), entries)
-	}
-	for i, e := range entries {
-		b, _ := json.Marshal(e)
-		s := string(b)
-		if strings.Contains(s, testSecret) || strings.Contains(s, testToken) || strings.Contains(s, "01HX2K5V7Q9M3N4P6R8S0T2W4Ytest") {
-			t.Errorf("log entry leaks a secret: %s", s)
-		}
-		if e["method"] != "POST" || e["path"] != basePath || e["attempt"] != i+1 || e["request_id"] == "" || e["duration_ms"] == nil {
-			t.Errorf("log entry %d = %s", i, s)
-		}
-		if hdr := e["request_headers"].(map[string]string); hdr["Authorization"] != redactedMarker || hdr["Idempotency-Key"] == "" {
-			t.Errorf("headers = %v", hdr)
-		}
-	}
-	if entries[0]["status"] != 503 || entries[1]["status"] != 201 {
-		t.Errorf("statuses = %v, %v", entries[0]["status"], entries[1]["status"])
-	}
-}
-
-func TestIdempotencyKeyIsReusedAcrossRetries(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
-		switch n {
-		case 0:
-			writeError(w, 503, "unavailable", "", "")
-		case 1:
-			hijackAndClose(t, w)
-		case 2:
-			writeError(w, 429, "rate_limited", "", "")
-		default:
-			writeJSON(w, 200, `{"client":`+clientJSON+`,"plaintext_client_secret":"`+testSecret+`"}`)
-		}
-	})
-	c := newTestClient(t, ts.URL)
-	for _, call := range []func() (*IssuedSecret, error){
-		func() (*IssuedSecret, error) { return c.OAuth2Clients.Create(context.Background(), CreateRequest{}) },
-		func() (*IssuedSecret, error) {
-			return c.OAuth2Clients.RotateSecret(context.Background(), "flx_client_1")
-		},
-	} {
-		ts.mu.Lock()
-		ts.requests = nil
-		ts.mu.Unlock()
-		if _, err := call(); err != nil {
-			t.Fatal(err)
-		}
-		reqs := ts.recorded()
-		if len(reqs) < 4 {
-			t.Fatalf("got %d requests, want 4", len(reqs))
-		}
-		if _, err := uuid.Parse(reqs[0].IdempotencyKey); err != nil {
-			t.Fatalf("Idempotency-Key %q: %v", reqs[0].IdempotencyKey, err)
-		}
-		for _, r := range reqs {
-			if r.IdempotencyKey != reqs[0].IdempotencyKey || r.Body != reqs[0].Body {
-				t.Errorf("retry sent key %q body %q, first attempt %q %q", r.IdempotencyKey, r.Body, reqs[0].IdempotencyKey, reqs[0].Body)
-			}
-		}
-	}
-}
-
-func hijackAndClose(t *testing.T, w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	conn.Close()
 }

@@ -3,28 +3,40 @@ package flexslot
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 )
 
 // FuzzDecodeResponse checks that no answer makes decoding panic and that no
-// error built from an answer quotes a secret.
+// error built from an answer shows a secret: one with a documented prefix,
+// the token, or a secret without a prefix that the client has seen.
 func FuzzDecodeResponse(f *testing.F) {
+	const opaqueSecret = "opaque-known-secret-value"
 	for _, seed := range []struct {
 		status int
 		body   string
 	}{
-		{200, `{"clients":[` + clientJSON + `]}`},
-		{200, `{"client":` + clientJSON + `}`},
-		{201, `{"client":` + clientJSON + `,"plaintext_client_secret":"` + testSecret + `","secret_rotated_at":null}`},
+		{200, publishedListExample},
+		{200, `[` + publishedClient + `]`},
+		{200, `{"clients":[` + publishedClient + `]}`},
+		{200, `{"client":` + publishedClient + `}`},
+		{200, publishedClient},
+		{201, publishedEnvelope},
+		{201, `{"client":` + publishedClient + `,"plaintext_client_secret":"` + opaqueSecret + `","secret_rotated_at":null}`},
 		{201, `{"client":{"client_id":"x","client_type":"public"},"plaintext_client_secret":""}`},
-		{201, `{"client":` + clientJSON[:40]},
-		{200, `{"clients":[{"client_id":""}]}`},
-		{200, `{"client":{"created_at":"` + testSecret + `"}}`},
+		{201, publishedEnvelope[:80]},
+		{200, `[{"client_id":""}]`},
+		{200, `[{"client_id":"a","created_at":"` + testSecret + `"}]`},
 		{200, `<html>` + testSecret + `</html>`},
-		{400, `{"error":{"code":"invalid_redirect_uri","message":"bad ` + testSecret + `","field":"redirect_uris[0]"}}`},
+		{400, `{"error":{"code":"FLEXSLOT_INVALID_REDIRECT_URI","message":"bad ` + testSecret + `","field":"redirect_uris[0]"}}`},
+		{400, `{"error":"invalid_request","error_description":"` + opaqueSecret + `"}`},
+		{401, `{"detail":"Bearer ` + testToken + `"}`},
+		{422, `{"detail":[{"loc":["body","client_secret"],"msg":"` + opaqueSecret + `"}]}`},
 		{404, `{"error":null}`},
-		{502, `<html><body>Bad Gateway</body></html>`},
-		{409, `{"error":{"code":42}}`},
+		{409, `{"code":"FLEXSLOT_CLIENT_LIMIT_REACHED","message":"limit"}`},
+		{500, `{"plaintext_client_secret":"` + opaqueSecret[:10]},
+		{502, `<html><head><title>502 ` + opaqueSecret + `</title></head><body>Bad Gateway</body></html>`},
+		{301, ``},
 		{200, ``},
 	} {
 		f.Add(seed.status, []byte(seed.body), "req_1")
@@ -32,35 +44,47 @@ func FuzzDecodeResponse(f *testing.F) {
 	f.Add(200, []byte(`{`), "req_"+testSecret)
 	f.Add(503, []byte(`<html>`), testToken)
 	leak := regexp.MustCompile(`flx_(cs|pat|at)_[A-Za-z0-9._~+/=-]`)
-	c, err := NewClient(Config{Token: testToken})
-	if err != nil {
-		f.Fatal(err)
-	}
 	f.Fuzz(func(t *testing.T, status int, body []byte, requestID string) {
+		// A client per input: decoding remembers every secret it sees.
+		c := &Client{baseURL: DefaultBaseURL + apiPrefix, token: testToken}
+		c.secrets.add(testToken, opaqueSecret)
 		if status < 100 || status > 599 {
 			status = 200 + (status%400+400)%400
 		}
-		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Request-Id": {requestID}, "Content-Type": {"application/json"}}}
+		h := http.Header{"X-Request-Id": {requestID}, "Content-Type": {"application/json"}, "Location": {"https://" + requestID + "/x"}}
+		a := &answer{status: status, header: h, body: body}
 		check := func(err error) {
-			if err != nil && leak.MatchString(err.Error()) {
-				t.Fatalf("error quotes a secret: %q", err)
+			t.Helper()
+			if err == nil {
+				return
+			}
+			msg := err.Error()
+			if leak.MatchString(msg) || strings.Contains(msg, opaqueSecret) || strings.Contains(msg, testToken) {
+				t.Fatalf("error shows a secret: %q", msg)
 			}
 		}
-		check(c.parseAPIError(resp, body))
-		check(c.decodeBody(resp, body, &wireList{}))
-		var one wireClientEnvelope
-		if err := c.decodeBody(resp, body, &one); err == nil {
-			_ = one.Client.toClient()
-		} else {
-			check(err)
+		check(c.parseAPIError(http.MethodPost, oauth2ClientsPath, status, h, body))
+		if _, err := decodeList(body); err != nil {
+			check(c.decodeError(a, err))
 		}
-		var issued wireSecretEnvelope
-		if err := c.decodeBody(resp, body, &issued); err == nil {
-			if got := issued.toIssuedSecret(); got.Client.ClientType == ClientTypeConfidential && got.Secret == "" {
+		if got, err := decodeClientAnswer(body, testID); err == nil {
+			_ = cloneClient(*got)
+		} else {
+			check(c.decodeError(a, err))
+		}
+		for _, typ := range []string{ClientTypeConfidential, ClientTypePublic} {
+			issued, err := c.decodeIssued(body, typ, "")
+			if err != nil {
+				check(c.decodeError(a, err))
+				continue
+			}
+			effective := issued.Client.ClientType
+			if effective == "" {
+				effective = typ
+			}
+			if effective != ClientTypePublic && issued.Secret == "" {
 				t.Fatal("a confidential client decoded without its secret")
 			}
-		} else {
-			check(err)
 		}
 	})
 }

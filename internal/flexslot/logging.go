@@ -9,14 +9,17 @@ import (
 // loggingTransport logs one entry per HTTP attempt. It sees headers only,
 // never bodies, and redacts everything it passes on.
 type loggingTransport struct {
-	base   http.RoundTripper
+	next   http.RoundTripper
 	logf   func(ctx context.Context, msg string, fields map[string]any)
 	redact func(string) string
 }
 
+// sensitiveHeaders are never logged, whatever their value.
+var sensitiveHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true}
+
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
+	resp, err := t.next.RoundTrip(req)
 
 	fields := map[string]any{
 		"method":          req.Method,
@@ -24,8 +27,8 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		"duration_ms":     time.Since(start).Milliseconds(),
 		"request_headers": t.headers(req.Header),
 	}
-	if st := stateFrom(req.Context()); st != nil {
-		fields["attempt"] = st.attempt
+	if info, ok := req.Context().Value(attemptKey{}).(attemptInfo); ok {
+		fields["attempt"] = info.n
 	}
 	if err != nil {
 		fields["error"] = t.redact(err.Error())
@@ -37,6 +40,9 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
 		fields["retry_after"] = t.redact(ra)
 	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		fields["location_host"] = t.redact(locationHost(req.URL, loc))
+	}
 	t.logf(req.Context(), "flexslot API request", fields)
 	return resp, err
 }
@@ -47,7 +53,7 @@ func (t *loggingTransport) headers(h http.Header) map[string]string {
 		if len(v) == 0 {
 			continue
 		}
-		if k == "Authorization" {
+		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
 			out[k] = redactedMarker
 			continue
 		}

@@ -3,9 +3,13 @@ package flexslot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Client types and statuses.
@@ -15,6 +19,7 @@ const (
 
 	StatusActive    = "active"
 	StatusSuspended = "suspended"
+	StatusRevoked   = "revoked"
 )
 
 const oauth2ClientsPath = "/me/partner/oauth2-clients"
@@ -24,221 +29,298 @@ type OAuth2ClientsService struct {
 	client *Client
 }
 
-// OAuth2Client is an OAuth2 client as the API returns it. It never holds the secret.
+// OAuth2Client is an OAuth2 client as the API returns it. It never holds the
+// secret. Unknown fields of the answer are ignored; IDs are opaque.
 type OAuth2Client struct {
-	ClientID        string
-	ClientType      string
-	ApplicationName string
-	RedirectURIs    []string
-	AllowedScopes   []string
-	Status          string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	SecretRotatedAt *time.Time // nil for public clients
+	ID                    string     `json:"id"`
+	ClientID              string     `json:"client_id"`
+	ClientType            string     `json:"client_type"`
+	ApplicationName       string     `json:"application_name"`
+	ApplicationURL        string     `json:"application_url"`
+	ApplicationLogoURL    string     `json:"application_logo_url"`
+	PrivacyPolicyURL      string     `json:"privacy_policy_url"`
+	TosURL                string     `json:"tos_url"`
+	RedirectURIs          []string   `json:"redirect_uris"`
+	AllowedScopes         []string   `json:"allowed_scopes"`
+	GrantTypes            []string   `json:"grant_types"`
+	RequirePKCE           bool       `json:"require_pkce"`
+	DPoPBoundAccessTokens bool       `json:"dpop_bound_access_tokens"`
+	Status                string     `json:"status"`
+	SecretRotatedAt       *time.Time `json:"secret_rotated_at"`
+	LastUsedAt            *time.Time `json:"last_used_at"`
+	CreatedAt             time.Time  `json:"created_at"`
+	UpdatedAt             time.Time  `json:"updated_at"`
 }
 
-// IssuedSecret is the answer to Create and RotateSecret, the only time a secret
-// is ever returned. Secret is empty for public clients.
+// IssuedSecret is the answer to Create and RotateSecret, the only time a
+// secret is ever returned.
 type IssuedSecret struct {
-	Client          OAuth2Client
+	Client OAuth2Client
+	// Secret is "" for public clients.
 	Secret          string
 	SecretRotatedAt *time.Time
+	// Adopted is true when the answer to the create was lost and the client
+	// was found in the list and adopted instead of being created again; the
+	// secret of a confidential client then comes from rotating it.
+	Adopted bool
 }
 
 // CreateRequest holds the fields of a new client.
 type CreateRequest struct {
-	ApplicationName string
-	ClientType      string
-	RedirectURIs    []string
-	AllowedScopes   []string
+	ApplicationName string `json:"application_name"`
+	// ClientType "" is omitted: Flexslot's default is confidential.
+	ClientType    string   `json:"client_type,omitempty"`
+	RedirectURIs  []string `json:"redirect_uris"`
+	AllowedScopes []string `json:"allowed_scopes"`
+	// GrantTypes nil is omitted, so Flexslot applies its default.
+	GrantTypes []string `json:"grant_types,omitzero"`
+	// The four URLs are always sent; "" means unset.
+	ApplicationURL     string `json:"application_url"`
+	ApplicationLogoURL string `json:"application_logo_url"`
+	PrivacyPolicyURL   string `json:"privacy_policy_url"`
+	TosURL             string `json:"tos_url"`
 }
 
-// UpdateRequest holds the fields to change; nil fields are left unchanged.
-// Lists replace the whole current value.
+// UpdateRequest holds the fields to change, each replacing the whole current
+// value: nil is not sent; a pointer to "" and an empty non-nil slice are sent.
 type UpdateRequest struct {
-	ApplicationName *string
-	RedirectURIs    []string
-	AllowedScopes   []string
+	ApplicationName    *string  `json:"application_name,omitempty"`
+	ApplicationURL     *string  `json:"application_url,omitempty"`
+	ApplicationLogoURL *string  `json:"application_logo_url,omitempty"`
+	PrivacyPolicyURL   *string  `json:"privacy_policy_url,omitempty"`
+	TosURL             *string  `json:"tos_url,omitempty"`
+	RedirectURIs       []string `json:"redirect_uris,omitzero"`
+	AllowedScopes      []string `json:"allowed_scopes,omitzero"`
+	GrantTypes         []string `json:"grant_types,omitzero"`
 }
 
-// List returns the active and suspended clients, oldest first.
+// List returns every client the API listed, revoked ones included if it lists
+// them. It is served by the Client's shared list: reads that arrive while a
+// list is in flight wait for it, and a list that came back serves the reads
+// that start within about a second, unless this Client started a write since
+// the list started. A failed list is an error and is never kept.
 func (s *OAuth2ClientsService) List(ctx context.Context) ([]OAuth2Client, error) {
-	var out wireList
-	if err := s.client.do(ctx, http.MethodGet, oauth2ClientsPath, nil, false, &out); err != nil {
+	r, err := s.client.lists.get(ctx)
+	if err != nil {
 		return nil, err
 	}
-	clients := make([]OAuth2Client, 0, len(out.Clients))
-	for _, c := range out.Clients {
-		clients = append(clients, c.toClient())
+	out := make([]OAuth2Client, len(r.clients))
+	for i := range r.clients {
+		out[i] = cloneClient(r.clients[i])
 	}
-	return clients, nil
+	return out, nil
 }
 
-// Get returns one client. Unknown, revoked and other partners' clients answer ErrNotFound.
+// Get returns one client from the shared list (see List). It answers
+// ErrNotFound only when a successful list omits the client or shows it revoked.
 func (s *OAuth2ClientsService) Get(ctx context.Context, clientID string) (*OAuth2Client, error) {
-	p, err := clientPath(clientID, "")
+	if clientID == "" {
+		return nil, errors.New("flexslot: client ID must not be empty")
+	}
+	s.client.claim(clientID)
+	r, err := s.client.lists.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out wireClientEnvelope
-	if err := s.client.do(ctx, http.MethodGet, p, nil, false, &out); err != nil {
-		return nil, err
-	}
-	c := out.Client.toClient()
-	return &c, nil
+	return findLive(r, clientID)
 }
 
-// Create registers a client and returns it with its one-time secret.
-func (s *OAuth2ClientsService) Create(ctx context.Context, req CreateRequest) (*IssuedSecret, error) {
-	body := wireCreateRequest{
-		ApplicationName: req.ApplicationName,
-		ClientType:      req.ClientType,
-		RedirectURIs:    nonNil(req.RedirectURIs),
-		AllowedScopes:   nonNil(req.AllowedScopes),
+// findLive returns the client from r, or ErrNotFound when r omits it or shows it revoked.
+func findLive(r *listResult, clientID string) (*OAuth2Client, error) {
+	for i := range r.clients {
+		if r.clients[i].ClientID != clientID {
+			continue
+		}
+		if r.clients[i].Status == StatusRevoked {
+			return nil, &notFoundError{clientID: clientID, revoked: true}
+		}
+		c := cloneClient(r.clients[i])
+		return &c, nil
 	}
-	var out wireSecretEnvelope
-	if err := s.client.do(ctx, http.MethodPost, oauth2ClientsPath, body, true, &out); err != nil {
-		return nil, err
-	}
-	return out.toIssuedSecret(), nil
+	return nil, &notFoundError{clientID: clientID}
 }
 
-// Update changes the given fields of a client with a single PATCH.
-func (s *OAuth2ClientsService) Update(ctx context.Context, clientID string, req UpdateRequest) (*OAuth2Client, error) {
-	p, err := clientPath(clientID, "")
-	if err != nil {
-		return nil, err
-	}
-	body := wireUpdateRequest(req)
-	var out wireClientEnvelope
-	if err := s.client.do(ctx, http.MethodPatch, p, body, false, &out); err != nil {
-		return nil, err
-	}
-	c := out.Client.toClient()
-	return &c, nil
-}
-
-// RotateSecret issues a new secret for a confidential client; the old one stops working at once.
+// RotateSecret issues a new secret for a confidential client; the old one
+// stops working at once. A lost answer is recovered by rotating again, which
+// leaves the last secret issued current.
 func (s *OAuth2ClientsService) RotateSecret(ctx context.Context, clientID string) (*IssuedSecret, error) {
-	p, err := clientPath(clientID, "/rotate-secret")
+	if clientID == "" {
+		return nil, errors.New("flexslot: client ID must not be empty")
+	}
+	s.client.claim(clientID)
+	issued, err := s.rotate(ctx, clientID)
+	if err != nil {
+		return nil, s.checkGone(ctx, clientID, err)
+	}
+	return issued, nil
+}
+
+func (s *OAuth2ClientsService) rotate(ctx context.Context, clientID string) (*IssuedSecret, error) {
+	c := s.client
+	var issued *IssuedSecret
+	_, err := c.do(ctx, &call{
+		method: http.MethodPost, path: clientPath(clientID, "/rotate-secret"),
+		idempotencyKey: uuid.NewString(), resendLost: true, reserve: true,
+		decode: func(body []byte) (err error) {
+			issued, err = c.decodeIssued(body, ClientTypeConfidential, clientID)
+			return err
+		},
+	}, c.policy.newBudget())
 	if err != nil {
 		return nil, err
 	}
-	var out wireSecretEnvelope
-	if err := s.client.do(ctx, http.MethodPost, p, nil, true, &out); err != nil {
+	return issued, nil
+}
+
+// Update changes the given fields of a client with one PATCH and returns the
+// client as Flexslot answered it. A 405, or a 404 while the list shows the
+// client active or suspended, matches ErrUpdateUnsupported; a 404 while a
+// successful list omits the client or shows it revoked matches ErrNotFound.
+func (s *OAuth2ClientsService) Update(ctx context.Context, clientID string, req UpdateRequest) (*OAuth2Client, error) {
+	if clientID == "" {
+		return nil, errors.New("flexslot: client ID must not be empty")
+	}
+	c := s.client
+	c.claim(clientID)
+	body, err := marshal(req)
+	if err != nil {
 		return nil, err
 	}
-	return out.toIssuedSecret(), nil
+	cl := &call{method: http.MethodPatch, path: clientPath(clientID, ""), body: body, resendLost: true}
+	var updated *OAuth2Client
+	cl.decode = func(body []byte) (err error) {
+		updated, err = decodeClientAnswer(body, clientID)
+		return err
+	}
+	if _, err = c.do(ctx, cl, c.policy.newBudget()); err == nil {
+		return updated, nil
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return nil, err
+	}
+	switch apiErr.StatusCode {
+	case http.StatusMethodNotAllowed:
+		return nil, &updateUnsupportedError{op: cl.op(), err: apiErr}
+	case http.StatusNotFound:
+		r, listErr := c.lists.fresh(ctx)
+		if listErr != nil {
+			return nil, fmt.Errorf("%w; listing the partner's clients to tell whether the client exists failed: %w", err, listErr)
+		}
+		live, goneErr := findLive(r, clientID)
+		if goneErr != nil {
+			return nil, goneErr
+		}
+		return nil, &updateUnsupportedError{op: cl.op(), status: statusText(live.Status), err: apiErr}
+	}
+	return nil, err
 }
 
 // Revoke revokes a client and, with it, every grant and token issued under it.
+// It is done only when a list started after DELETE returned no longer shows the
+// client active or suspended; a 404 from DELETE is confirmed the same way, so
+// Revoke returns nil for a client that is already gone. When the list still
+// shows the client, or fails, the error is *RevokeUnconfirmedError.
 func (s *OAuth2ClientsService) Revoke(ctx context.Context, clientID string) error {
-	p, err := clientPath(clientID, "")
-	if err != nil {
-		return err
-	}
-	return s.client.do(ctx, http.MethodDelete, p, nil, false, nil)
-}
-
-func clientPath(clientID, suffix string) (string, error) {
 	if clientID == "" {
-		return "", errors.New("flexslot: client ID must not be empty")
+		return errors.New("flexslot: client ID must not be empty")
 	}
-	return oauth2ClientsPath + "/" + url.PathEscape(clientID) + suffix, nil
-}
-
-// nonNil sends an absent list as [] so the server reports it as a validation error.
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// Wire types mirror the JSON of the API and stay separate from the public types.
-
-type wireClient struct {
-	ClientID        string     `json:"client_id"`
-	ClientType      string     `json:"client_type"`
-	ApplicationName string     `json:"application_name"`
-	RedirectURIs    []string   `json:"redirect_uris"`
-	AllowedScopes   []string   `json:"allowed_scopes"`
-	Status          string     `json:"status"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
-}
-
-func (w *wireClient) toClient() OAuth2Client {
-	return OAuth2Client{
-		ClientID:        w.ClientID,
-		ClientType:      w.ClientType,
-		ApplicationName: w.ApplicationName,
-		RedirectURIs:    nonNil(w.RedirectURIs),
-		AllowedScopes:   nonNil(w.AllowedScopes),
-		Status:          w.Status,
-		CreatedAt:       w.CreatedAt,
-		UpdatedAt:       w.UpdatedAt,
-		SecretRotatedAt: w.SecretRotatedAt,
-	}
-}
-
-func (w *wireClient) validate() error {
-	if w == nil || w.ClientID == "" {
-		return errors.New("missing client")
-	}
-	return nil
-}
-
-type wireList struct {
-	Clients []wireClient `json:"clients"`
-}
-
-func (w *wireList) validate() error {
-	for i := range w.Clients {
-		if err := w.Clients[i].validate(); err != nil {
+	c := s.client
+	c.claim(clientID)
+	a, err := c.do(ctx, &call{method: http.MethodDelete, path: clientPath(clientID, ""), resendLost: true}, c.policy.newBudget())
+	if err != nil {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || a == nil {
 			return err
+		}
+	}
+	unconfirmed := &RevokeUnconfirmedError{
+		ClientID:    clientID,
+		StatusCode:  a.status,
+		ContentType: c.clean(mediaType(a.header), 100),
+		RequestID:   c.clean(a.header.Get("X-Request-Id"), 100),
+	}
+	r, err := c.lists.fresh(ctx)
+	if err != nil {
+		unconfirmed.ListErr = err
+		return unconfirmed
+	}
+	for _, cl := range r.clients {
+		if cl.ClientID == clientID && (cl.Status == StatusActive || cl.Status == StatusSuspended || cl.Status == "") {
+			unconfirmed.ListedStatus = statusText(cl.Status)
+			return unconfirmed
 		}
 	}
 	return nil
 }
 
-type wireClientEnvelope struct {
-	Client *wireClient `json:"client"`
-}
-
-func (w *wireClientEnvelope) validate() error { return w.Client.validate() }
-
-type wireSecretEnvelope struct {
-	Client          *wireClient `json:"client"`
-	Secret          string      `json:"plaintext_client_secret"`
-	SecretRotatedAt *time.Time  `json:"secret_rotated_at"`
-}
-
-func (w *wireSecretEnvelope) validate() error {
-	if err := w.Client.validate(); err != nil {
+// checkGone turns a 404 answer into ErrNotFound when a fresh list confirms
+// the client is gone; any other error is returned as is.
+func (s *OAuth2ClientsService) checkGone(ctx context.Context, clientID string, err error) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		return err
 	}
-	if w.Client.ClientType == ClientTypeConfidential && w.Secret == "" {
-		return errors.New("missing secret for a confidential client")
+	r, listErr := s.client.lists.fresh(ctx)
+	if listErr != nil {
+		return fmt.Errorf("%w; listing the partner's clients to tell whether the client exists failed: %w", err, listErr)
 	}
-	return nil
+	if _, goneErr := findLive(r, clientID); goneErr != nil {
+		return goneErr
+	}
+	return fmt.Errorf("%w, although the partner's list of clients shows the client; check base_url, any proxy in between, "+
+		"and that the token belongs to the partner that owns the client", err)
 }
 
-func (w *wireSecretEnvelope) toIssuedSecret() *IssuedSecret {
-	return &IssuedSecret{Client: w.Client.toClient(), Secret: w.Secret, SecretRotatedAt: w.SecretRotatedAt}
+func statusText(status string) string {
+	if status == "" {
+		return "without a status"
+	}
+	return status
 }
 
-type wireCreateRequest struct {
-	ApplicationName string   `json:"application_name"`
-	ClientType      string   `json:"client_type"`
-	RedirectURIs    []string `json:"redirect_uris"`
-	AllowedScopes   []string `json:"allowed_scopes"`
+// clientPath escapes the opaque client ID as one path segment.
+func clientPath(clientID, suffix string) string {
+	return oauth2ClientsPath + "/" + url.PathEscape(clientID) + suffix
 }
 
-// wireUpdateRequest uses omitzero so that nil means "not sent" while an empty list is sent as [].
-type wireUpdateRequest struct {
-	ApplicationName *string  `json:"application_name,omitzero"`
-	RedirectURIs    []string `json:"redirect_uris,omitzero"`
-	AllowedScopes   []string `json:"allowed_scopes,omitzero"`
+func cloneClient(c OAuth2Client) OAuth2Client {
+	c.RedirectURIs = slices.Clone(c.RedirectURIs)
+	c.AllowedScopes = slices.Clone(c.AllowedScopes)
+	c.GrantTypes = slices.Clone(c.GrantTypes)
+	if c.SecretRotatedAt != nil {
+		t := *c.SecretRotatedAt
+		c.SecretRotatedAt = &t
+	}
+	if c.LastUsedAt != nil {
+		t := *c.LastUsedAt
+		c.LastUsedAt = &t
+	}
+	return c
+}
+
+// fetchList makes one list call. Only sharedList calls it.
+func (c *Client) fetchList(ctx context.Context) (*listResult, error) {
+	started := time.Now()
+	var clients []OAuth2Client
+	a, err := c.do(ctx, &call{
+		method: http.MethodGet, path: oauth2ClientsPath, resendLost: true,
+		decode: func(body []byte) (err error) {
+			clients, err = decodeList(body)
+			return err
+		},
+	}, c.policy.newBudget())
+	if err != nil {
+		return nil, err
+	}
+	r := &listResult{clients: clients, started: started, completed: time.Now()}
+	if d, err := http.ParseTime(a.header.Get("Date")); err == nil {
+		r.serverDate = d
+	}
+	ids := make([]string, len(clients))
+	for i := range clients {
+		ids[i] = clients[i].ClientID
+	}
+	c.markSeen(ids, r.completed)
+	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +14,10 @@ func TestRetryAfterIsHonouredExactly(t *testing.T) {
 	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
 		if n == 0 {
 			w.Header().Set("Retry-After", "1")
-			writeError(w, 429, "rate_limited", "slow down", "")
+			writeError(w, 429, "FLEXSLOT_RATE_LIMITED", "slow down", "")
 			return
 		}
-		writeJSON(w, 200, `{"clients":[]}`)
+		writeJSON(w, 200, `[]`)
 	})
 	c := newTestClient(t, ts.URL, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 5*time.Second, 10*time.Second })
 	start := time.Now()
@@ -33,17 +34,15 @@ func TestRetryAfterIsHonouredExactly(t *testing.T) {
 
 func TestBackoff(t *testing.T) {
 	p := retryPolicy{waitMin: 100 * time.Millisecond, waitMax: time.Second}
-	withRetryAfter := func(status int, v string) *http.Response {
-		return &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {v}}}
-	}
-	if got := p.backoff(0, 0, 5, withRetryAfter(429, "7")); got != 7*time.Second {
+	h := func(v string) http.Header { return http.Header{"Retry-After": {v}} }
+	if got, exact := p.backoff(5, h("7")); got != 7*time.Second || !exact {
 		t.Errorf("Retry-After 7 waited %s", got)
 	}
-	if got := p.backoff(0, 0, 0, withRetryAfter(503, "0")); got != 0 {
+	if got, exact := p.backoff(0, h("0")); got != 0 || !exact {
 		t.Errorf("Retry-After 0 waited %s", got)
 	}
 	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
-	if got := p.backoff(0, 0, 0, withRetryAfter(429, date)); got < time.Second || got > 3*time.Second {
+	if got, exact := p.backoff(0, h(date)); got < time.Second || got > 3*time.Second || !exact {
 		t.Errorf("Retry-After %s waited %s", date, got)
 	}
 	for attempt, want := range []time.Duration{100, 200, 400, 800, 1000, 1000, 1000} {
@@ -52,11 +51,14 @@ func TestBackoff(t *testing.T) {
 			attempt = 60 // must not overflow
 		}
 		for range 20 {
-			got := p.backoff(0, 0, attempt, withRetryAfter(503, "soon"))
-			if got < want/2 || got > want {
+			got, exact := p.backoff(attempt, h("soon"))
+			if got < want/2 || got > want || exact {
 				t.Fatalf("attempt %d waited %s, want within [%s, %s]", attempt, got, want/2, want)
 			}
 		}
+	}
+	if got, _ := p.backoff(0, nil); got < 50*time.Millisecond || got > 100*time.Millisecond {
+		t.Errorf("no answer: waited %s", got)
 	}
 }
 
@@ -65,15 +67,15 @@ func TestRetryPolicy(t *testing.T) {
 		status   int
 		attempts int
 	}{
-		{200, 1}, {400, 1}, {401, 1}, {404, 1}, {409, 1}, {500, 1}, {501, 1},
+		{200, 1}, {400, 1}, {401, 1}, {403, 1}, {404, 1}, {409, 1}, {500, 1}, {501, 1}, {505, 1},
 		{429, 3}, {502, 3}, {503, 3}, {504, 3},
 	} {
 		ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 			if tc.status == 200 {
-				writeJSON(w, 200, `{"clients":[]}`)
+				writeJSON(w, 200, `[]`)
 				return
 			}
-			writeError(w, tc.status, "some_code", "failed", "")
+			writeError(w, tc.status, "FLEXSLOT_SOME_CODE", "failed", "")
 		})
 		c := newTestClient(t, ts.URL, func(c *Config) { c.RetryMax = 2 })
 		_, err := c.OAuth2Clients.List(context.Background())
@@ -83,8 +85,11 @@ func TestRetryPolicy(t *testing.T) {
 		if tc.attempts == 3 {
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status ||
-				!strings.Contains(err.Error(), "giving up after 3 attempts, last status") {
+				!strings.Contains(err.Error(), "giving up after 3 attempts, last status "+strconv.Itoa(tc.status)) {
 				t.Errorf("status %d: err = %v", tc.status, err)
+			}
+			if limited := strings.Contains(err.Error(), "rate limited"); limited != (tc.status == 429) {
+				t.Errorf("status %d: %q", tc.status, err)
 			}
 		}
 	}
@@ -96,45 +101,34 @@ func TestConnectionErrorsAreRetried(t *testing.T) {
 			hijackAndClose(t, w)
 			return
 		}
-		writeJSON(w, 200, `{"client":`+clientJSON+`}`)
+		writeJSON(w, 200, `{"client":`+publishedClient+`}`)
 	})
 	c := newTestClient(t, ts.URL)
-	if _, err := c.OAuth2Clients.Update(context.Background(), "flx_client_1", UpdateRequest{AllowedScopes: []string{"openid"}}); err != nil {
+	if _, err := c.OAuth2Clients.Update(context.Background(), testID, UpdateRequest{AllowedScopes: []string{"decks:read"}}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(ts.recorded()); n != 3 {
 		t.Errorf("%d requests, want 3", n)
 	}
 
-	// Nothing listens: every attempt fails and the error says how many were made.
+	// Nothing listens: every attempt fails before the request is sent, and the
+	// error says how many were made.
 	ts.Close()
 	c = newTestClient(t, ts.URL, func(c *Config) { c.RetryMax = 2 })
 	_, err := c.OAuth2Clients.List(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts") {
+	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts") || !strings.Contains(err.Error(), "could not be sent") {
 		t.Errorf("err = %v", err)
 	}
-}
-
-func TestRevokeAfterLostResponse(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
-		if n == 0 {
-			hijackAndClose(t, w) // as if the revoke was applied and its answer lost
-			return
-		}
-		writeError(w, 404, CodeNotFound, "client not found", "")
-	})
-	c := newTestClient(t, ts.URL)
-	if err := c.OAuth2Clients.Revoke(context.Background(), "flx_client_1"); err != nil {
-		t.Fatalf("Revoke = %v, want success", err)
-	}
-	if err := c.OAuth2Clients.Revoke(context.Background(), "flx_client_1"); !IsNotFound(err) {
-		t.Fatalf("Revoke of an unknown client = %v, want not found", err)
+	// Nothing was sent, so even a create may be retried.
+	_, err = c.OAuth2Clients.Create(context.Background(), CreateRequest{ApplicationName: "A"})
+	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts") {
+		t.Errorf("create: err = %v", err)
 	}
 }
 
 func TestContextBoundsRetries(t *testing.T) {
 	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		writeError(w, 503, "unavailable", "down", "")
+		writeError(w, 503, "FLEXSLOT_UNAVAILABLE", "down", "")
 	})
 	c := newTestClient(t, ts.URL, func(c *Config) {
 		c.RetryMax = 1000
@@ -155,34 +149,44 @@ func TestContextBoundsRetries(t *testing.T) {
 	}
 
 	// A Retry-After beyond the deadline fails at once instead of sleeping into it.
-	ts2 := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		w.Header().Set("Retry-After", "30")
-		writeError(w, 429, "rate_limited", "slow down", "")
-	})
-	c = newTestClient(t, ts2.URL)
-	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	start = time.Now()
-	_, err = c.OAuth2Clients.List(ctx)
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %s, want an immediate failure", d)
-	}
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || !strings.Contains(err.Error(), "retry after 30s") {
-		t.Errorf("err = %v", err)
+	for _, status := range []int{429, 503} {
+		ts2 := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			w.Header().Set("Retry-After", "30")
+			writeError(w, status, "FLEXSLOT_BUSY", "wait", "")
+		})
+		c = newTestClient(t, ts2.URL)
+		ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		start = time.Now()
+		_, err = c.OAuth2Clients.List(ctx)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("took %s, want an immediate failure", d)
+		}
+		var ra *RetryAfterError
+		var apiErr *APIError
+		if !errors.As(err, &ra) || ra.Wait != 30*time.Second || ra.Remaining > 5*time.Second || ra.Remaining < 4*time.Second ||
+			!errors.As(err, &apiErr) || apiErr.StatusCode != status || !strings.Contains(err.Error(), "asked to wait 30s") {
+			t.Errorf("%d: err = %v", status, err)
+		}
+		if limited := strings.Contains(err.Error(), "rate limited"); limited != (status == 429) {
+			t.Errorf("%d: %q", status, err)
+		}
+		if n := len(ts2.recorded()); n != 1 {
+			t.Errorf("%d requests", n)
+		}
 	}
 
 	// Cancellation during a Retry-After wait stops at once.
 	ts3 := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Retry-After", "30")
-		writeError(w, 429, "rate_limited", "slow down", "")
+		writeError(w, 429, "FLEXSLOT_RATE_LIMITED", "slow down", "")
 	})
 	c = newTestClient(t, ts3.URL)
 	ctx, cancel = context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start = time.Now()
 	_, err = c.OAuth2Clients.List(ctx)
-	if d := time.Since(start); d > time.Second || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "last status 429") {
+	if d := time.Since(start); d > time.Second || !errors.Is(err, context.Canceled) {
 		t.Errorf("after %s: err = %v", d, err)
 	}
 }
@@ -190,12 +194,43 @@ func TestContextBoundsRetries(t *testing.T) {
 func TestRetryMax(t *testing.T) {
 	for retryMax, want := range map[int]int{-1: 1, 0: 11, 3: 4} {
 		ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-			writeError(w, 502, "bad_gateway", "", "")
+			writeError(w, 502, "FLEXSLOT_BAD_GATEWAY", "", "")
 		})
 		c := newTestClient(t, ts.URL, func(c *Config) { c.RetryMax, c.RetryWaitMax = retryMax, time.Millisecond })
 		_, err := c.OAuth2Clients.List(context.Background())
 		if n := len(ts.recorded()); n != want || err == nil {
 			t.Errorf("RetryMax %d: %d attempts (err %v), want %d", retryMax, n, err, want)
 		}
+	}
+}
+
+// TestRotateIsRotatedAgainWhenItsAnswerIsLost checks that a lost rotate
+// answer is recovered by rotating again, with one Idempotency-Key per call.
+func TestRotateIsRotatedAgainWhenItsAnswerIsLost(t *testing.T) {
+	for _, fault := range []string{"drop", "truncate", "502", "html503"} {
+		t.Run(fault, func(t *testing.T) {
+			f := newFakeAPI(t)
+			existing := f.add("App", ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now().Add(-time.Hour))
+			f.set(func(f *fakeAPI) {
+				f.fault = func(r *http.Request, n int) fakeFault {
+					if n == 0 {
+						return fakeFault{after: fault}
+					}
+					return fakeFault{}
+				}
+			})
+			c := newTestClient(t, f.URL)
+			rotated, err := c.OAuth2Clients.RotateSecret(context.Background(), existing.ClientID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rotated.Secret != f.secretOf(existing.ClientID) {
+				t.Errorf("the returned secret is not the current one")
+			}
+			reqs := f.recorded()
+			if len(reqs) != 2 || reqs[0].IdempotencyKey == "" || reqs[0].IdempotencyKey != reqs[1].IdempotencyKey {
+				t.Errorf("requests = %+v, want two rotations with one key", reqs)
+			}
+		})
 	}
 }

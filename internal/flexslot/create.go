@@ -1,0 +1,160 @@
+package flexslot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+const (
+	// createdAtMargin widens the window in which a listed client counts as
+	// created by a create whose answer was lost, for the rounding of
+	// timestamps, when the server's clock is known from a Date header.
+	createdAtMargin = 5 * time.Second
+	// clockSkewAllowance replaces it when the answer carries no Date header.
+	clockSkewAllowance = time.Minute
+)
+
+// Create registers a client and returns it with its one-time secret.
+//
+// A create whose answer is lost (the connection failed after the request was
+// sent, a 2xx body was unreadable, a gateway answered 502, 503 or 504, or no
+// answer came within the attempt's share of the deadline) is never re-sent
+// blindly, whether or not Flexslot honours the Idempotency-Key it carries. A
+// fresh list decides: a client matching the request (name, type, redirect
+// URIs as a set, created after the request started) that this Client did not
+// know before is adopted, and a confidential one's secret is rotated to
+// obtain one (IssuedSecret.Adopted); otherwise the request is sent again. A
+// create answered with 429, or 503 with the API's error body, did nothing
+// and is simply retried.
+//
+// Creates of identical clients through one Client run one at a time, so that
+// one never adopts another's client.
+func (s *OAuth2ClientsService) Create(ctx context.Context, req CreateRequest) (*IssuedSecret, error) {
+	c := s.client
+	wantType := req.ClientType
+	if wantType == "" {
+		wantType = ClientTypeConfidential
+	}
+	req.RedirectURIs = nonNil(req.RedirectURIs)
+	req.AllowedScopes = nonNil(req.AllowedScopes)
+	body, err := marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := c.creates.lock(ctx, createFingerprint(req, wantType))
+	if err != nil {
+		return nil, fmt.Errorf("flexslot: waiting for another create of an identical client: %w", err)
+	}
+	defer unlock()
+
+	start := time.Now()
+	b := c.policy.newBudget()
+	cl := &call{method: http.MethodPost, path: oauth2ClientsPath, body: body, idempotencyKey: uuid.NewString(), reserve: true}
+	for {
+		var issued *IssuedSecret
+		cl.decode = func(body []byte) (err error) {
+			issued, err = c.decodeIssued(body, wantType, "")
+			return err
+		}
+		a, err := c.do(ctx, cl, b)
+		if err == nil {
+			c.claim(issued.Client.ClientID)
+			return issued, nil
+		}
+		var lost *lostAnswerError
+		if !errors.As(err, &lost) {
+			return nil, err
+		}
+		adopted, err := s.recoverCreate(ctx, req, wantType, start, lost)
+		if err != nil || adopted != nil {
+			return adopted, err
+		}
+		// Flexslot did not create the client: send the request again.
+		if b.exhausted() {
+			return nil, &retryError{op: cl.op(), attempts: b.used, last: fmt.Errorf("%w, and the list shows no such client", lost.cause)}
+		}
+		if err := c.wait(ctx, cl.op(), b, a, lost.cause); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// recoverCreate looks for the client of a create whose answer was lost. It
+// returns nil, nil when a successful list shows no such client.
+func (s *OAuth2ClientsService) recoverCreate(ctx context.Context, req CreateRequest, wantType string, start time.Time, lost *lostAnswerError) (*IssuedSecret, error) {
+	c := s.client
+	r, err := c.lists.fresh(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w; listing the partner's clients to find out whether Flexslot created %q failed, so the request was not sent again "+
+			"(a client of that name may exist): %w", lost, req.ApplicationName, err)
+	}
+	threshold := adoptionThreshold(start, r)
+	var found *OAuth2Client
+	for i := range r.clients {
+		cand := &r.clients[i]
+		if !matchesCreate(cand, req, wantType) || cand.CreatedAt.Before(threshold) || c.knownBefore(cand.ClientID, start) {
+			continue
+		}
+		if found == nil || cand.CreatedAt.Before(found.CreatedAt) {
+			found = cand
+		}
+	}
+	if found == nil {
+		return nil, nil
+	}
+	adopted := cloneClient(*found)
+	c.claim(adopted.ClientID)
+	if adopted.ClientType == ClientTypePublic || (adopted.ClientType == "" && wantType == ClientTypePublic) {
+		return &IssuedSecret{Client: adopted, Adopted: true}, nil
+	}
+	// The secret was only in the lost answer: rotating issues one.
+	issued, err := s.rotate(ctx, adopted.ClientID)
+	if err != nil {
+		return nil, &LostSecretError{Client: adopted, Err: err}
+	}
+	issued.Adopted = true
+	return issued, nil
+}
+
+// adoptionThreshold is the earliest created_at of a client the create that
+// started at start may have made. With the answer's Date header it is on the
+// server's clock, so clock skew does not matter; without, it allows for some.
+func adoptionThreshold(start time.Time, r *listResult) time.Time {
+	if r.serverDate.IsZero() {
+		return start.Add(-clockSkewAllowance)
+	}
+	// The Date header is at most one second behind, plus the list's round trip,
+	// so this offset never exceeds the true one.
+	offset := r.serverDate.Sub(r.completed)
+	return start.Add(offset).Add(-createdAtMargin)
+}
+
+// matchesCreate reports whether a listed client is what req would have created.
+func matchesCreate(c *OAuth2Client, req CreateRequest, wantType string) bool {
+	return c.ApplicationName == req.ApplicationName &&
+		(c.ClientType == "" || c.ClientType == wantType) &&
+		c.Status != StatusRevoked &&
+		sameSet(c.RedirectURIs, req.RedirectURIs)
+}
+
+func sameSet(a, b []string) bool {
+	return slices.Equal(sortedSet(a), sortedSet(b))
+}
+
+func sortedSet(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// createFingerprint identifies the creates that could be mistaken for one another.
+func createFingerprint(req CreateRequest, wantType string) string {
+	return strings.Join(append([]string{req.ApplicationName, wantType}, sortedSet(req.RedirectURIs)...), "\x00")
+}

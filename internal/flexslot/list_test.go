@@ -1,0 +1,313 @@
+package flexslot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// fakeFetch is a list call under the test's control: each call blocks until
+// released, and then answers the next result.
+type fakeFetch struct {
+	calls   atomic.Int32
+	release chan error // one value per call: nil succeeds
+}
+
+func newFakeFetch() *fakeFetch { return &fakeFetch{release: make(chan error, 100)} }
+
+func (f *fakeFetch) fetch(ctx context.Context) (*listResult, error) {
+	n := f.calls.Add(1)
+	select {
+	case err := <-f.release:
+		if err != nil {
+			return nil, err
+		}
+		return &listResult{clients: []OAuth2Client{{ClientID: fmt.Sprintf("call-%d", n)}}}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func from(r *listResult) string {
+	if r == nil {
+		return "<nil>"
+	}
+	return r.clients[0].ClientID
+}
+
+func TestSharedListSingleFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		var wg sync.WaitGroup
+		got := make([]string, 10)
+		for i := range got {
+			wg.Go(func() {
+				r, err := l.get(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = from(r)
+			})
+		}
+		synctest.Wait() // every reader waits for the one list in flight
+		if n := f.calls.Load(); n != 1 {
+			t.Fatalf("%d list calls in flight, want 1", n)
+		}
+		f.release <- nil
+		wg.Wait()
+		for i, g := range got {
+			if g != "call-1" {
+				t.Errorf("reader %d got %s", i, g)
+			}
+		}
+	})
+}
+
+func TestSharedListReuseWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		ctx := context.Background()
+		f.release <- nil
+		r, _ := l.get(ctx)
+		time.Sleep(900 * time.Millisecond)
+		if r2, _ := l.get(ctx); from(r2) != from(r) {
+			t.Errorf("a read 0.9s after the list did not reuse it: %s", from(r2))
+		}
+		time.Sleep(200 * time.Millisecond) // 1.1s after completion
+		f.release <- nil
+		if r3, _ := l.get(ctx); from(r3) != "call-2" {
+			t.Errorf("a read 1.1s after the list reused it: %s", from(r3))
+		}
+		if n := f.calls.Load(); n != 2 {
+			t.Errorf("%d calls", n)
+		}
+	})
+}
+
+func TestSharedListWrites(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+
+		// A write after a list completed: the next read lists again.
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		f.release <- nil
+		l.get(ctx)
+		l.beginWrite()
+		f.release <- nil
+		if r, _ := l.get(ctx); from(r) != "call-2" {
+			t.Errorf("read after a write reused the earlier list: %s", from(r))
+		}
+
+		// A write while a list is in flight: readers that arrive after the
+		// write do not join it, and it is not kept for later readers.
+		f = newFakeFetch()
+		l = newSharedList(f.fetch)
+		var early string
+		done := make(chan struct{})
+		go func() {
+			r, _ := l.get(ctx)
+			early = from(r)
+			close(done)
+		}()
+		synctest.Wait()
+		l.beginWrite()
+		var late string
+		lateDone := make(chan struct{})
+		go func() {
+			r, _ := l.get(ctx)
+			late = from(r)
+			close(lateDone)
+		}()
+		synctest.Wait()
+		if n := f.calls.Load(); n != 2 {
+			t.Fatalf("%d calls, want a second list for the reader after the write", n)
+		}
+		f.release <- nil
+		f.release <- nil
+		<-done
+		<-lateDone
+		if early == late {
+			t.Errorf("the reader after the write got the list that overlapped it (%s)", late)
+		}
+		// The list that started after the write serves the next read; the
+		// one that overlapped it never does.
+		r, _ := l.get(ctx)
+		if from(r) != late || f.calls.Load() != 2 {
+			t.Errorf("next read got %s after %d calls, want %s", from(r), f.calls.Load(), late)
+		}
+	})
+}
+
+func TestSharedListFailuresAreNotKept(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		ctx := context.Background()
+		boom := errors.New("503")
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() {
+				if _, err := l.get(ctx); !errors.Is(err, boom) {
+					t.Errorf("err = %v", err)
+				}
+			})
+		}
+		synctest.Wait()
+		f.release <- boom
+		wg.Wait()
+		f.release <- nil
+		if r, err := l.get(ctx); err != nil || from(r) != "call-2" {
+			t.Errorf("after a failure: %s, %v", from(r), err)
+		}
+	})
+}
+
+func TestSharedListCancellation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+
+		// The first reader gives up; the list goes on for the second.
+		ctx1, cancel1 := context.WithCancel(context.Background())
+		err1 := make(chan error)
+		go func() { _, err := l.get(ctx1); err1 <- err }()
+		synctest.Wait()
+		got2 := make(chan string)
+		go func() {
+			r, err := l.get(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			got2 <- from(r)
+		}()
+		synctest.Wait()
+		cancel1()
+		if err := <-err1; !errors.Is(err, context.Canceled) {
+			t.Errorf("first reader: %v", err)
+		}
+		f.release <- nil
+		if g := <-got2; g != "call-1" {
+			t.Errorf("second reader got %s", g)
+		}
+
+		// When every reader gives up, the list is cancelled.
+		l.beginWrite()
+		ctx3, cancel3 := context.WithCancel(context.Background())
+		go func() { l.get(ctx3) }()
+		synctest.Wait()
+		cancel3()
+		synctest.Wait()
+		if n := f.calls.Load(); n != 2 {
+			t.Fatalf("%d calls", n)
+		}
+
+		// A list that failed on its first reader's deadline is started again
+		// for a reader with time left.
+		l.beginWrite()
+		short, cancelShort := context.WithTimeout(context.Background(), time.Second)
+		defer cancelShort()
+		go func() { l.get(short) }()
+		synctest.Wait()
+		got4 := make(chan string)
+		go func() {
+			r, err := l.get(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			got4 <- from(r)
+		}()
+		synctest.Wait()
+		time.Sleep(2 * time.Second) // the first reader's deadline ends the list
+		synctest.Wait()
+		f.release <- nil
+		if g := <-got4; g != "call-4" {
+			t.Errorf("reader with time left got %s", g)
+		}
+	})
+}
+
+func TestSharedListFresh(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		ctx := context.Background()
+		f.release <- nil
+		l.get(ctx)
+		// fresh never reuses a list, nor joins one in flight.
+		f.release <- nil
+		if r, _ := l.fresh(ctx); from(r) != "call-2" {
+			t.Errorf("fresh = %s", from(r))
+		}
+		// A later read may use it.
+		if r, _ := l.get(ctx); from(r) != "call-2" || f.calls.Load() != 2 {
+			t.Errorf("read after fresh = %s", from(r))
+		}
+	})
+}
+
+// TestRefreshCostsOneRequest checks that reading ten clients at once, as a
+// refresh does, costs one HTTP request, and that a write makes the next read
+// list again.
+func TestRefreshCostsOneRequest(t *testing.T) {
+	f := newFakeAPI(t)
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, f.add(fmt.Sprintf("App %d", i), ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID)
+	}
+	c := newTestClient(t, f.URL)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			if got, err := c.OAuth2Clients.Get(ctx, id); err != nil || got.ClientID != id {
+				t.Errorf("Get(%s) = %v, %v", id, got, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.count(http.MethodGet, basePath); n != 1 {
+		t.Errorf("%d list requests for ten reads, want 1", n)
+	}
+	if _, err := c.OAuth2Clients.RotateSecret(ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.OAuth2Clients.Get(ctx, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(http.MethodGet, basePath); n != 2 {
+		t.Errorf("%d list requests, want a new one after the write", n)
+	}
+}
+
+func TestRace(t *testing.T) {
+	// Reads and writes from many goroutines, for the race detector.
+	f := newFakeAPI(t)
+	id := f.add("App", ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID
+	c := newTestClient(t, f.URL)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			switch i % 4 {
+			case 0:
+				c.OAuth2Clients.List(ctx)
+			case 1:
+				c.OAuth2Clients.Get(ctx, id)
+			case 2:
+				c.OAuth2Clients.RotateSecret(ctx, id)
+			case 3:
+				c.OAuth2Clients.Create(ctx, CreateRequest{ApplicationName: fmt.Sprint("New ", i%8), RedirectURIs: []string{"https://a.example/cb"}})
+			}
+		})
+	}
+	wg.Wait()
+}
