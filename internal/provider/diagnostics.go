@@ -11,7 +11,39 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
+
+// operation names what the provider was doing when an API call failed. Whether
+// it writes decides the next step a hint suggests: after a failed read nothing
+// changed, after a failed write the change may or may not have been made.
+type operation struct {
+	action string
+	writes bool
+}
+
+var (
+	opRead   = operation{action: "read the OAuth2 client"}
+	opList   = operation{action: "list the partner's OAuth2 clients"}
+	opCreate = operation{action: "create the OAuth2 client", writes: true}
+	opUpdate = operation{action: "update the OAuth2 client", writes: true}
+	opRotate = operation{action: "rotate the client secret", writes: true}
+	opRevoke = operation{action: "revoke the OAuth2 client", writes: true}
+)
+
+// nextStep is the last sentence of every hint. Only a write whose outcome is
+// unknown (no answer, a timeout, a server error) needs a plan to find out.
+func (op operation) nextStep(err error) string {
+	var apiErr *flexslot.APIError
+	refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && fromAPI(apiErr)
+	switch {
+	case op.writes && !refused:
+		return "Then run plan: it shows whether the change was made, and apply finishes it."
+	case op.writes:
+		return "Flexslot refused the request, so nothing was changed; fix the cause and apply again."
+	}
+	return "Nothing was changed; run the same command again once this is fixed."
+}
 
 func unknownProviderValueDiagnostic(p path.Path, envVar string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(p, "Unknown Flexslot provider configuration value",
@@ -21,9 +53,9 @@ func unknownProviderValueDiagnostic(p path.Path, envVar string) diag.Diagnostic 
 }
 
 // apiErrorDiagnostic turns any error from the Flexslot client into one
-// diagnostic: what failed, what Flexslot said (with its request id), and what to do.
-func apiErrorDiagnostic(action, clientID string, err error) diag.Diagnostic {
-	summary := "Failed to " + action
+// diagnostic: what failed, what came back (with its request id), and what to do.
+func apiErrorDiagnostic(op operation, clientID string, err error) diag.Diagnostic {
+	summary := "Failed to " + op.action
 	if clientID != "" {
 		summary += " " + clientID
 	}
@@ -31,35 +63,57 @@ func apiErrorDiagnostic(action, clientID string, err error) diag.Diagnostic {
 	if hint := errorHint(err); hint != "" {
 		detail += "\n\n" + hint
 	}
-	return diag.NewErrorDiagnostic(summary, detail)
+	return diag.NewErrorDiagnostic(summary, detail+"\n\n"+op.nextStep(err))
 }
 
+const checkRoute = "Check base_url: it must be the origin of the Flexslot API, such as " + flexslot.DefaultBaseURL +
+	", without the /api/public/v1 path, which the provider adds itself; check any proxy in between, and that the " +
+	"token belongs to the partner that owns the client."
+
 func errorHint(err error) string {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return "The operation did not finish within its timeout. Raise the timeout in the resource's timeouts block, " +
-			"or try again when Flexslot answers faster. Run plan first: it shows whether the change was made."
+	var retryAfter *flexslot.RetryAfterError
+	var unconfirmed *flexslot.RevokeUnconfirmedError
+	switch {
+	case errors.As(err, &retryAfter):
+		return fmt.Sprintf("Flexslot asked to wait %s before trying again, longer than this operation had left. "+
+			"Wait, or raise the timeout in the timeouts block.", retryAfter.Wait.Round(time.Second))
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The operation did not finish within its timeout. Raise the timeout in the timeouts block, " +
+			"or try again when Flexslot answers faster."
+	case errors.As(err, &unconfirmed):
+		return "The client may still work, so it stays in state. " + checkRoute
+	case flexslot.IsRedirect(err):
+		return "Flexslot's API never redirects, so the provider does not follow redirects (the token must not be sent " +
+			"to another host). " + checkRoute
 	}
 	var apiErr *flexslot.APIError
 	if !errors.As(err, &apiErr) {
-		return "Check that base_url points at the Flexslot API and that it is reachable, then run apply again."
+		return "Check that base_url points at the Flexslot API and that it is reachable from here."
 	}
 	switch {
-	case apiErr.Code == flexslot.CodeClientLimitReached:
-		return "Each partner may hold 10 active or suspended clients. Revoke a client you no longer use (remove it " +
-			"from your configuration or revoke it in the dashboard), or contact Flexslot for a higher limit."
-	case apiErr.Code == flexslot.CodeInvalidScope:
-		return "Use only scopes from your partner scope catalog (Account → API access lists them)."
-	case apiErr.Code == flexslot.CodeInvalidRedirectURI:
-		return "Fix the redirect URI named above: HTTPS is required except for localhost, 127.0.0.1 and [::1]; " +
-			"no wildcards, fragments or custom schemes."
+	case flexslot.IsClientLimitReached(err):
+		return fmt.Sprintf("Each partner may hold %d active or suspended clients. Revoke a client you no longer use "+
+			"(remove it from your configuration or revoke it in the dashboard), or contact Flexslot for a higher limit.",
+			rules.MaxClients)
 	case apiErr.StatusCode == 401:
-		return "The Personal Access Token was refused. Check api_token or FLEXSLOT_PAT: it may be mistyped, expired or revoked."
+		return "The Personal Access Token was refused: check api_token or FLEXSLOT_PAT, which may be mistyped, expired " +
+			"or revoked. The token is the problem, not this client: every resource of this provider fails the same way " +
+			"until it is fixed."
 	case apiErr.StatusCode == 403:
-		return "The token is valid but may not manage OAuth2 clients. Check that the partner application is approved and " +
-			"that the token belongs to the partner."
-	case apiErr.StatusCode == 429 || apiErr.StatusCode >= 500:
-		return "Flexslot is throttling requests or temporarily unavailable, and retries did not succeed. Run apply again " +
-			"later; nothing is lost, and run plan first to see whether the change was made."
+		return "The token was recognised but may not manage these OAuth2 clients: check that the partner application is " +
+			"approved and that the token belongs to the partner. Every resource of this provider fails the same way " +
+			"until it is fixed."
+	case !fromAPI(apiErr):
+		return "The answer did not come from the Flexslot API. " + checkRoute
+	case apiErr.StatusCode == 429 || apiErr.StatusCode == 502 || apiErr.StatusCode == 503 || apiErr.StatusCode == 504:
+		return "Flexslot is throttling requests or temporarily unavailable, and retries did not succeed. Try again later."
+	case apiErr.StatusCode >= 500:
+		return "Flexslot failed to handle the request. Such errors are not retried automatically; if it persists, " +
+			"contact Flexslot with the request id."
+	case apiErr.StatusCode == 400:
+		return "Flexslot refused a value; the message above names it. Redirect URIs must use https (http only for " +
+			"localhost, 127.0.0.1 and [::1]) without wildcards, fragments or custom schemes; scopes must be granted " +
+			"to your partner application."
 	}
 	return ""
 }
@@ -71,9 +125,10 @@ func publicClientRotationDiagnostic() diag.Diagnostic {
 
 func deletionProtectedDiagnostic(clientID, action string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("deletion_protection"), "OAuth2 client is protected from deletion",
-		fmt.Sprintf("This plan would %s %s, which revokes it and signs out every user who authorized it, but "+
-			"deletion_protection is true. Nothing was revoked. If this is intended, set deletion_protection = false, "+
-			"apply, and then run this plan again.", action, clientID))
+		fmt.Sprintf("This run would %s %s, which revokes it and signs out every user who authorized it, but "+
+			"deletion_protection is true in state. Nothing was revoked. If this is intended, set deletion_protection = "+
+			"false, apply, and then run this again. To stop managing the client without revoking it, use a removed "+
+			"block with lifecycle { destroy = false }.", action, clientID))
 }
 
 func replacementRevokesDiagnostic(clientID string) diag.Diagnostic {
@@ -89,15 +144,64 @@ func clientLimitWarning(clients []flexslot.OAuth2Client) diag.Diagnostic {
 		ids = append(ids, c.ClientID)
 	}
 	return diag.NewWarningDiagnostic("Partner is at the client limit",
-		fmt.Sprintf("The partner already holds %d OAuth2 clients, the most Flexslot allows, so creating another will fail "+
+		fmt.Sprintf("The partner already holds %d OAuth2 clients, and Flexslot allows %d, so creating another will fail "+
 			"unless this plan revokes one first. Revoke an unused client or contact Flexslot. Clients holding the slots: %s.",
-			len(clients), strings.Join(ids, ", ")))
+			len(clients), rules.MaxClients, strings.Join(ids, ", ")))
+}
+
+func tokenRefusedAtPlanDiagnostic(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Flexslot refused the provider's token",
+		fmt.Sprintf("Listing the partner's clients before creating one failed: %s\n\nThe Personal Access Token (api_token "+
+			"or FLEXSLOT_PAT) was refused, so the apply of this plan would fail. The token is the problem, not a client: "+
+			"every resource of this provider fails the same way until the token is fixed.", err))
+}
+
+func planCheckSkippedWarning(err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Could not check the partner's clients before creating",
+		fmt.Sprintf("The plan lists the partner's clients to warn about the client limit and about an existing client "+
+			"this plan would duplicate, but the list failed: %s\n\nThe plan goes on without those checks; the apply will "+
+			"tell whether Flexslot is reachable.", err))
+}
+
+func duplicateClientWarning(c flexslot.OAuth2Client) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("A matching OAuth2 client already exists",
+		fmt.Sprintf("This plan creates a client, but the partner already holds %s with the same application_name, "+
+			"client_type and redirect_uris (created %s), which no state here knows. It may be left from an apply whose "+
+			"answer never arrived, or made in the dashboard. Applying creates a second client, which takes one of the "+
+			"partner's %d slots. To adopt the existing client instead, add an import block and plan again:\n\n"+
+			"import {\n  to = flexslot_oauth2_client.<name>\n  id = %q\n}",
+			c.ClientID, c.CreatedAt.UTC().Format(time.RFC3339), rules.MaxClients, c.ClientID))
+}
+
+func nonCatalogScopeWarning(p path.Path, scope string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(p, "Scope outside Flexslot's published catalog",
+		fmt.Sprintf("The scope %q is not in Flexslot's published scope catalog (%s). Flexslot can grant partners more "+
+			"scopes, so the provider lets Flexslot decide: the apply fails if your partner application was not granted it.",
+			scope, strings.Join(rules.ScopeCatalog(), ", ")))
+}
+
+func updateUnsupportedDiagnostic(clientID string, fields []string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Flexslot cannot change this client in place",
+		fmt.Sprintf("Changing %s of %s needs an update call, which Flexslot refused: %s\n\nFlexslot has not published an "+
+			"update endpoint for OAuth2 clients, and this API does not offer one. Nothing else was changed except what "+
+			"is shown in state. To apply the change, replace the client: terraform apply -replace=<address of this "+
+			"resource>. Replacing revokes %s, which invalidates its secret and tokens and signs out every user who "+
+			"authorized it, then creates a new client with a new client_id and secret. Or revert the change in the "+
+			"configuration.", strings.Join(fields, ", "), clientID, err, clientID))
+}
+
+func updateNotAppliedDiagnostic(clientID string, fields []string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Flexslot did not apply the update",
+		fmt.Sprintf("Flexslot accepted the update of %s, but its answer still shows the old value of %s. State keeps the "+
+			"values Flexslot reported. Run plan to see the difference, and contact Flexslot if it persists.",
+			clientID, strings.Join(fields, ", ")))
 }
 
 func clientGoneWarning(clientID string) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("OAuth2 client no longer exists",
-		fmt.Sprintf("%s was revoked or deleted outside Terraform (for example in the dashboard), so it was removed from "+
-			"state. The next apply creates a new client with a new client_id and secret.", clientID))
+		fmt.Sprintf("%s is not among the partner's active or suspended clients in Flexslot's list: it was revoked "+
+			"outside Terraform (for example in the dashboard), so it was removed from state. The next apply creates a new "+
+			"client with a new client_id and secret.", clientID))
 }
 
 func clientSuspendedWarning(clientID string) diag.Diagnostic {
@@ -116,6 +220,20 @@ func staleSecretWarning(clientID string, rotatedAt time.Time) diag.Diagnostic {
 func importedWithoutSecretWarning(clientID string) diag.Diagnostic {
 	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Imported client has no secret in state",
 		fmt.Sprintf("Flexslot shows a client secret only once, so importing %s cannot recover it: client_secret is null. "+
-			"For a confidential client, set or change rotation_triggers and apply to issue a new secret that Terraform holds "+
+			"Set or change rotation_triggers and apply to issue a new secret that Terraform holds "+
 			"(this invalidates the current secret).", clientID))
+}
+
+func clientNotFoundDiagnostic(clientID string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_id"), "OAuth2 client not found",
+		fmt.Sprintf("No active or suspended OAuth2 client %s is in the partner's list: it was revoked, it belongs to "+
+			"another partner, or the ID is mistyped. Check client_id against the dashboard, or use the "+
+			"flexslot_oauth2_clients data source to find the partner's clients.", clientID))
+}
+
+// fromAPI reports whether an error answer looks like the Flexslot API's own: a
+// JSON body that says something. A proxy's or CDN's page, or a wrong route on
+// another server, does not.
+func fromAPI(e *flexslot.APIError) bool {
+	return strings.Contains(e.ContentType, "json") && (e.Code != "" || e.Message != "")
 }

@@ -6,17 +6,15 @@ import (
 	"testing"
 )
 
-// crockford is the ULID alphabet: Crockford's base32, upper case.
-const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-// isClientID is an independent statement of the client ID format.
+// isClientID is an independent statement of what an import ID may be: client
+// IDs are opaque, so any non-empty run of URL-path-safe characters but the
+// path steps "." and "..".
 func isClientID(id string) bool {
-	rest, ok := strings.CutPrefix(id, "flx_client_")
-	if !ok || len(rest) != 26 {
+	if id == "" || id == "." || id == ".." {
 		return false
 	}
-	for i := 0; i < len(rest); i++ {
-		if strings.IndexByte(crockford, rest[i]) < 0 {
+	for i := 0; i < len(id); i++ {
+		if !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", rune(id[i])) {
 			return false
 		}
 	}
@@ -29,24 +27,20 @@ func isClientID(id string) bool {
 // import ID reaches the terminal.
 func FuzzParseClientID(f *testing.F) {
 	for _, seed := range []string{
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
 		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
-		"flx_client_7ZZZZZZZZZZZZZZZZZZZZZZZZZ",
-		"flx_client_00000000000000000000000000",
+		"opaque-id.v2~x",
 		"",
-		"flx_client_",
-		"flx_client_01hx2k5v7q9m3n4p6r8s0t2w4y",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4I",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4YZ",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y\n",
-		" flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y/rotate-secret",
-		"FLX_CLIENT_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
-		"flx_cs_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4\u0130",
-		"flx_client_０1HX2K5V7Q9M3N4P6R8S0T2W4Y",
-		"\x1b[31mflx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
+		".",
+		"..",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\n",
+		" cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y/rotate-secret",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4\u0130",
+		"cli_０1HX2K5V7Q9M3N4P6R8S0T2W4Y",
+		"\x1b[31mcli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",
 		"../../etc/passwd",
+		"a%2Fb",
 		"\xff\xfe",
 	} {
 		f.Add(seed)

@@ -21,7 +21,7 @@ const (
 )
 
 var (
-	clientIDRegexp = regexp.MustCompile(`^flx_client_[0-9A-HJKMNP-TV-Z]{26}$`)
+	clientIDRegexp = regexp.MustCompile(`^cli_[0-9A-HJKMNP-TV-Z]{26}$`)
 	secretRegexp   = regexp.MustCompile(`^flx_cs_[0-9A-Za-z]{58,}$`)
 )
 
@@ -64,24 +64,12 @@ func (e *testEmulator) checkNoClientsLeft(*terraform.State) error {
 	return nil
 }
 
-// writeCounts counts the partner API requests that change something since the
-// log was last cleared, keyed "METHOD kind" with kind one of create, rotate,
-// update, revoke; reads are counted under "GET".
-func (e *testEmulator) writeCounts() map[string]int {
+// requestCounts counts the partner API requests since the log was last cleared,
+// by operation: list, get, create, update, rotate, revoke.
+func (e *testEmulator) requestCounts() map[string]int {
 	counts := map[string]int{}
 	for _, r := range e.Server.Requests() {
-		switch {
-		case r.Method == "GET":
-			counts["GET"]++
-		case r.Method == "POST" && strings.HasSuffix(r.Path, "/rotate-secret"):
-			counts["rotate"]++
-		case r.Method == "POST":
-			counts["create"]++
-		case r.Method == "PATCH":
-			counts["update"]++
-		case r.Method == "DELETE":
-			counts["revoke"]++
-		}
+		counts[r.Operation]++
 	}
 	return counts
 }
@@ -89,8 +77,8 @@ func (e *testEmulator) writeCounts() map[string]int {
 // expectWrites checks that the step made exactly these writes (reads are not counted).
 func (e *testEmulator) expectWrites(want map[string]int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := e.writeCounts()
-		for _, kind := range []string{"create", "rotate", "update", "revoke"} {
+		got := e.requestCounts()
+		for _, kind := range []string{emulator.OperationCreate, emulator.OperationRotate, emulator.OperationUpdate, emulator.OperationRevoke} {
 			if got[kind] != want[kind] {
 				return fmt.Errorf("%s requests: got %d, want %d (all: %v)", kind, got[kind], want[kind], got)
 			}

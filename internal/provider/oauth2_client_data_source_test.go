@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 )
 
 const clientDataAddr = "data.flexslot_oauth2_client.this"
@@ -44,12 +46,12 @@ func TestAccOAuth2ClientDataSource_dashboardClient(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	confidential, secret, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard app", "confidential",
-		[]string{"https://app.example.com/cb", "http://127.0.0.1:8080/cb"}, []string{"openid", "decks:read"})
+		[]string{"https://app.example.com/cb", "http://127.0.0.1:8080/cb"}, []string{"cards:read", "decks:read"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	public, _, err := e.Server.CreateAsDashboard(testTokenA, "CLI", "public",
-		[]string{"http://localhost/cb"}, []string{"openid"})
+		[]string{"http://localhost/cb"}, []string{"cards:read"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +74,7 @@ func TestAccOAuth2ClientDataSource_dashboardClient(t *testing.T) {
 					knownvalue.StringExact("http://127.0.0.1:8080/cb"),
 				})),
 				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("allowed_scopes"), knownvalue.SetExact([]knownvalue.Check{
-					knownvalue.StringExact("openid"),
+					knownvalue.StringExact("cards:read"),
 					knownvalue.StringExact("decks:read"),
 				})),
 				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
@@ -121,26 +123,26 @@ data "flexslot_oauth2_client" "this" {
 func TestAccOAuth2ClientDataSource_notFound(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	other, _, err := e.Server.CreateAsDashboard(testTokenB, "Partner B", "public", []string{"http://localhost/cb"}, []string{"openid"})
+	other, _, err := e.Server.CreateAsDashboard(testTokenB, "Partner B", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const unknownID = "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"
+	const unknownID = "cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
 				Config:      clientDataConfig(unknownID),
-				ExpectError: expectError("OAuth2 client not found", "No OAuth2 client "+unknownID+" exists for this partner"),
+				ExpectError: expectError("OAuth2 client not found", "No active or suspended OAuth2 client "+unknownID+" is in the partner's list"),
 			},
 			{
 				// Another partner's client is indistinguishable from an unknown one.
 				Config:      clientDataConfig(other.ClientID),
-				ExpectError: expectError("OAuth2 client not found", "No OAuth2 client "+other.ClientID+" exists for this partner"),
+				ExpectError: expectError("OAuth2 client not found", "No active or suspended OAuth2 client "+other.ClientID+" is in the partner's list"),
 			},
 			{
-				Config:      clientDataConfig("flx_client_not-a-ulid"),
-				ExpectError: expectError("Invalid client ID", `"flx_client_not-a-ulid" is not a Flexslot client ID`),
+				Config:      clientDataConfig("cli_01HX/rotate-secret"),
+				ExpectError: expectError("Invalid client ID", `"cli_01HX/rotate-secret" must hold only letters, digits`),
 			},
 		},
 	})
@@ -149,7 +151,7 @@ func TestAccOAuth2ClientDataSource_notFound(t *testing.T) {
 func TestAccOAuth2ClientDataSource_revokedBetweenSteps(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Short-lived", "confidential", []string{"https://app.example.com/cb"}, []string{"openid"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Short-lived", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,18 +171,19 @@ func TestAccOAuth2ClientDataSource_revokedBetweenSteps(t *testing.T) {
 					}
 				},
 				Config:      clientDataConfig(c.ClientID),
-				ExpectError: expectError("OAuth2 client not found", "No OAuth2 client "+c.ClientID+" exists for this partner"),
+				ExpectError: expectError("OAuth2 client not found", "No active or suspended OAuth2 client "+c.ClientID+" is in the partner's list"),
 			},
 		},
 	})
 }
 
 // TestOAuth2ClientDataSource_oneRequestPerRead reads the data source over the
-// plugin protocol and checks that a read costs exactly one GET of the client.
+// plugin protocol and checks that a read costs exactly one list call, the only
+// published read.
 func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, []string{"openid"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,8 +198,8 @@ func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 	}
 	checkNoDiagnostics(t, "ReadDataSource", resp.Diagnostics)
 	requests := e.Server.Requests()
-	if len(requests) != 1 || requests[0].Method != "GET" || requests[0].Path != "/api/public/v1/me/partner/oauth2-clients/"+c.ClientID {
-		t.Errorf("requests = %+v, want one GET of the client", requests)
+	if len(requests) != 1 || requests[0].Operation != emulator.OperationList {
+		t.Errorf("requests = %+v, want one list", requests)
 	}
 	state, err := resp.State.Unmarshal(typ)
 	if err != nil {
@@ -212,4 +215,45 @@ func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 	if !attrs["application_name"].Equal(tftypes.NewValue(tftypes.String, "App")) {
 		t.Errorf("application_name = %v, want App", attrs["application_name"])
 	}
+}
+
+func TestAccOAuth2ClientDataSource_byApplicationName(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Unique", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var twins []string
+	for range 2 {
+		twin, _, err := e.Server.CreateAsDashboard(testTokenA, "Twin", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		twins = append(twins, twin.ClientID)
+	}
+	byName := func(name string) string {
+		return fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  application_name = %q\n  timeouts {\n    read = \"30s\"\n  }\n}\n", name)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: byName("Twin"), ExpectError: expectError("Several OAuth2 clients have this name", twins[0], twins[1])},
+			{Config: byName("Nobody"), ExpectError: expectError("No OAuth2 client has this name", `"Nobody"`)},
+			{
+				Config:      fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  client_id = %q\n  application_name = \"Unique\"\n}\n", c.ClientID),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				Config: byName("Unique"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(c.ClientID)),
+					statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("uuid"), knownvalue.StringExact(c.ID)),
+					statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("grant_types"), knownvalue.SetSizeExact(2)),
+					statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("require_pkce"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+				},
+			},
+		},
+	})
 }

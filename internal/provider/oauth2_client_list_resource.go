@@ -76,7 +76,7 @@ func (r *oauth2ClientListResource) List(ctx context.Context, req list.ListReques
 	all, err := r.data.client.OAuth2Clients.List(ctx)
 	if err != nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{
-			apiErrorDiagnostic("list the OAuth2 clients", "", err),
+			apiErrorDiagnostic(opList, "", err),
 		})
 		return
 	}
@@ -119,6 +119,7 @@ func setListedResource(ctx context.Context, res *tfsdk.Resource, c *flexslot.OAu
 	}
 
 	m := oauth2ClientModel{
+		GrantTypes:         types.SetNull(types.StringType),
 		RotationTriggers:   types.MapNull(types.StringType),
 		DeletionProtection: types.BoolValue(false),
 		ClientSecret:       types.StringNull(),

@@ -142,7 +142,7 @@ func dashboardClients(t *testing.T, e *testEmulator) (alpha, beta, gamma emulato
 	t.Helper()
 	create := func(token, name, clientType string) emulator.Client {
 		c, _, err := e.Server.CreateAsDashboard(token, name, clientType,
-			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, []string{"openid"})
+			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, []string{"cards:read"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestOAuth2ClientListResource_protocol(t *testing.T) {
 	if want := []string{alpha.ClientID, beta.ClientID, gamma.ClientID}; !slices.Equal(ids(all), want) {
 		t.Fatalf("identities = %v, want the partner's clients oldest first %v", ids(all), want)
 	}
-	if got := e.writeCounts(); got["GET"] != 1 || len(e.Server.Requests()) != 1 {
+	if got := e.requestCounts(); got[emulator.OperationList] != 1 || len(e.Server.Requests()) != 1 {
 		t.Errorf("requests for one list: %v, want a single GET", e.Server.Requests())
 	}
 	for i, name := range []string{"Alpha", "Beta", "Gamma"} {
@@ -269,7 +269,7 @@ func TestAccOAuth2ClientListResource_query(t *testing.T) {
   application_name = "Terraform"
   client_type      = "confidential"
   redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["openid"]
+  allowed_scopes   = ["cards:read"]
 `),
 			},
 			{

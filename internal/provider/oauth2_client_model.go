@@ -3,45 +3,107 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
-// clientLimit is how many active or suspended clients a partner may hold.
-const clientLimit = 10
-
-// clientIDPattern is flx_client_ followed by a 26-character ULID (Crockford base32).
-var clientIDPattern = regexp.MustCompile(`^flx_client_[0-9A-HJKMNP-TV-Z]{26}$`)
-
-// parseClientID checks an import ID or identity value.
-func parseClientID(id string) error {
-	if clientIDPattern.MatchString(id) {
-		return nil
-	}
-	return fmt.Errorf("%q is not a Flexslot client ID: expected flx_client_ followed by 26 characters "+
-		"(a ULID), such as flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y. Copy it from the dashboard or from "+
-		"the flexslot_oauth2_clients data source", id)
+// oauth2ClientModel is the flexslot_oauth2_client resource's state and plan.
+type oauth2ClientModel struct {
+	ID                    types.String   `tfsdk:"id"`
+	ClientID              types.String   `tfsdk:"client_id"`
+	ApplicationName       types.String   `tfsdk:"application_name"`
+	ClientType            types.String   `tfsdk:"client_type"`
+	RedirectURIs          types.Set      `tfsdk:"redirect_uris"`
+	AllowedScopes         types.Set      `tfsdk:"allowed_scopes"`
+	GrantTypes            types.Set      `tfsdk:"grant_types"`
+	ApplicationURL        types.String   `tfsdk:"application_url"`
+	ApplicationLogoURL    types.String   `tfsdk:"application_logo_url"`
+	PrivacyPolicyURL      types.String   `tfsdk:"privacy_policy_url"`
+	TosURL                types.String   `tfsdk:"tos_url"`
+	RequirePKCE           types.Bool     `tfsdk:"require_pkce"`
+	DPoPBoundAccessTokens types.Bool     `tfsdk:"dpop_bound_access_tokens"`
+	RotationTriggers      types.Map      `tfsdk:"rotation_triggers"`
+	DeletionProtection    types.Bool     `tfsdk:"deletion_protection"`
+	ClientSecret          types.String   `tfsdk:"client_secret"`
+	SecretRotatedAt       types.String   `tfsdk:"secret_rotated_at"`
+	Status                types.String   `tfsdk:"status"`
+	CreatedAt             types.String   `tfsdk:"created_at"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
-// setClient copies the server's view of the client into the model. The secret
-// and its timestamp are left alone: only create and rotate return them.
+type oauth2ClientIdentityModel struct {
+	ClientID types.String `tfsdk:"client_id"`
+}
+
+// parseClientID checks an import ID or identity value. Client IDs are opaque;
+// the error quotes id, so no control character from it reaches a terminal.
+func parseClientID(id string) error {
+	if problems := rules.ClientIDProblems(id); len(problems) > 0 {
+		return fmt.Errorf("the client ID %q %s. Copy it from the dashboard or from the flexslot_oauth2_clients "+
+			"data source", id, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// setClient copies the server's view of the client into the model, as a
+// refresh or an import does. The secret and its timestamp are left alone: only
+// create and rotate return them.
 func (m *oauth2ClientModel) setClient(ctx context.Context, c *flexslot.OAuth2Client) diag.Diagnostics {
 	var diags diag.Diagnostics
+	m.ID = types.StringValue(c.ClientID)
 	m.ClientID = types.StringValue(c.ClientID)
 	m.ApplicationName = types.StringValue(c.ApplicationName)
 	m.ClientType = types.StringValue(c.ClientType)
+	m.ApplicationURL = types.StringValue(c.ApplicationURL)
+	m.ApplicationLogoURL = types.StringValue(c.ApplicationLogoURL)
+	m.PrivacyPolicyURL = types.StringValue(c.PrivacyPolicyURL)
+	m.TosURL = types.StringValue(c.TosURL)
+	m.RequirePKCE = types.BoolValue(c.RequirePKCE)
+	m.DPoPBoundAccessTokens = types.BoolValue(c.DPoPBoundAccessTokens)
 	m.Status = types.StringValue(c.Status)
 	m.CreatedAt = timeValue(&c.CreatedAt)
 	m.RedirectURIs, diags = stringSet(ctx, c.RedirectURIs, diags)
 	m.AllowedScopes, diags = stringSet(ctx, c.AllowedScopes, diags)
+	m.GrantTypes, diags = stringSet(ctx, c.GrantTypes, diags)
 	return diags
+}
+
+// fillUnknown sets only the attributes a plan left unknown from the server's
+// answer. After create and update the new state must equal the plan for every
+// value the plan knew; whatever Flexslot changed on its own shows up as drift
+// at the next refresh.
+func (m *oauth2ClientModel) fillUnknown(ctx context.Context, c *flexslot.OAuth2Client) diag.Diagnostics {
+	var server oauth2ClientModel
+	diags := server.setClient(ctx, c)
+	fillString(&m.ID, server.ID)
+	fillString(&m.ClientID, server.ClientID)
+	fillString(&m.Status, server.Status)
+	fillString(&m.CreatedAt, server.CreatedAt)
+	if m.GrantTypes.IsUnknown() {
+		m.GrantTypes = server.GrantTypes
+	}
+	if m.RequirePKCE.IsUnknown() {
+		m.RequirePKCE = server.RequirePKCE
+	}
+	if m.DPoPBoundAccessTokens.IsUnknown() {
+		m.DPoPBoundAccessTokens = server.DPoPBoundAccessTokens
+	}
+	return diags
+}
+
+func fillString(planned *types.String, server types.String) {
+	if planned.IsUnknown() {
+		*planned = server
+	}
 }
 
 // setIssuedSecret stores a secret from a create or rotate response.
@@ -55,34 +117,111 @@ func (m *oauth2ClientModel) setIssuedSecret(issued *flexslot.IssuedSecret) {
 	m.SecretRotatedAt = timeValue(issued.SecretRotatedAt)
 }
 
+// isPublic reports whether the model describes a public client, which has no secret.
+func (m *oauth2ClientModel) isPublic() bool {
+	return m.ClientType.ValueString() == flexslot.ClientTypePublic
+}
+
+// secretRotationPlanned reports whether applying plan over state rotates the
+// secret: rotation_triggers is set, not empty, and differs from state. Removing
+// the triggers (null or {}) stops scheduled rotation without rotating.
+func secretRotationPlanned(state, plan oauth2ClientModel) bool {
+	return !plan.isPublic() &&
+		!plan.RotationTriggers.IsNull() &&
+		(plan.RotationTriggers.IsUnknown() || len(plan.RotationTriggers.Elements()) > 0) &&
+		!plan.RotationTriggers.Equal(state.RotationTriggers)
+}
+
+// secretIsStale reports whether the secret in state was replaced outside
+// Terraform, such as by "Rotate secret" in the dashboard.
+func secretIsStale(state oauth2ClientModel, client *flexslot.OAuth2Client) bool {
+	if state.ClientSecret.IsNull() || client.SecretRotatedAt == nil {
+		return false
+	}
+	held, err := time.Parse(time.RFC3339Nano, state.SecretRotatedAt.ValueString())
+	return err == nil && client.SecretRotatedAt.After(held)
+}
+
 func createRequestFromModel(ctx context.Context, m oauth2ClientModel) (flexslot.CreateRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	req := flexslot.CreateRequest{
-		ApplicationName: m.ApplicationName.ValueString(),
-		ClientType:      m.ClientType.ValueString(),
+		ApplicationName:    m.ApplicationName.ValueString(),
+		ClientType:         m.ClientType.ValueString(),
+		ApplicationURL:     m.ApplicationURL.ValueString(),
+		ApplicationLogoURL: m.ApplicationLogoURL.ValueString(),
+		PrivacyPolicyURL:   m.PrivacyPolicyURL.ValueString(),
+		TosURL:             m.TosURL.ValueString(),
 	}
 	req.RedirectURIs, diags = stringSlice(ctx, m.RedirectURIs, diags)
 	req.AllowedScopes, diags = stringSlice(ctx, m.AllowedScopes, diags)
+	if !m.GrantTypes.IsUnknown() {
+		req.GrantTypes, diags = stringSlice(ctx, m.GrantTypes, diags)
+	}
 	return req, diags
 }
 
 // updateRequestFromModels builds a PATCH carrying only the fields that differ
-// between state and plan; changed is false when there is nothing to send.
-func updateRequestFromModels(ctx context.Context, state, plan oauth2ClientModel) (req flexslot.UpdateRequest, changed bool, diags diag.Diagnostics) {
-	if !plan.ApplicationName.Equal(state.ApplicationName) {
-		name := plan.ApplicationName.ValueString()
-		req.ApplicationName = &name
-		changed = true
+// between state and plan, and names them; fields is empty when there is nothing to send.
+func updateRequestFromModels(ctx context.Context, state, plan oauth2ClientModel) (req flexslot.UpdateRequest, fields []string, diags diag.Diagnostics) {
+	str := func(name string, planned, prior types.String, dst **string) {
+		if !planned.Equal(prior) {
+			v := planned.ValueString()
+			*dst = &v
+			fields = append(fields, name)
+		}
 	}
-	if !plan.RedirectURIs.Equal(state.RedirectURIs) {
-		req.RedirectURIs, diags = stringSlice(ctx, plan.RedirectURIs, diags)
-		changed = true
+	set := func(name string, planned, prior types.Set, dst *[]string) {
+		if !planned.Equal(prior) {
+			*dst, diags = stringSlice(ctx, planned, diags)
+			if *dst == nil {
+				*dst = []string{}
+			}
+			fields = append(fields, name)
+		}
 	}
-	if !plan.AllowedScopes.Equal(state.AllowedScopes) {
-		req.AllowedScopes, diags = stringSlice(ctx, plan.AllowedScopes, diags)
-		changed = true
+	str("application_name", plan.ApplicationName, state.ApplicationName, &req.ApplicationName)
+	set("redirect_uris", plan.RedirectURIs, state.RedirectURIs, &req.RedirectURIs)
+	set("allowed_scopes", plan.AllowedScopes, state.AllowedScopes, &req.AllowedScopes)
+	set("grant_types", plan.GrantTypes, state.GrantTypes, &req.GrantTypes)
+	str("application_url", plan.ApplicationURL, state.ApplicationURL, &req.ApplicationURL)
+	str("application_logo_url", plan.ApplicationLogoURL, state.ApplicationLogoURL, &req.ApplicationLogoURL)
+	str("privacy_policy_url", plan.PrivacyPolicyURL, state.PrivacyPolicyURL, &req.PrivacyPolicyURL)
+	str("tos_url", plan.TosURL, state.TosURL, &req.TosURL)
+	return req, fields, diags
+}
+
+// updateNotApplied names the fields of req whose value in the server's answer
+// differs from what was sent: an update that did not take.
+func updateNotApplied(req flexslot.UpdateRequest, c *flexslot.OAuth2Client) []string {
+	var fields []string
+	str := func(name string, sent *string, got string) {
+		if sent != nil && *sent != got {
+			fields = append(fields, name)
+		}
 	}
-	return req, changed, diags
+	set := func(name string, sent, got []string) {
+		if sent != nil && !sameStrings(sent, got) {
+			fields = append(fields, name)
+		}
+	}
+	str("application_name", req.ApplicationName, c.ApplicationName)
+	set("redirect_uris", req.RedirectURIs, c.RedirectURIs)
+	set("allowed_scopes", req.AllowedScopes, c.AllowedScopes)
+	set("grant_types", req.GrantTypes, c.GrantTypes)
+	str("application_url", req.ApplicationURL, c.ApplicationURL)
+	str("application_logo_url", req.ApplicationLogoURL, c.ApplicationLogoURL)
+	str("privacy_policy_url", req.PrivacyPolicyURL, c.PrivacyPolicyURL)
+	str("tos_url", req.TosURL, c.TosURL)
+	return fields
+}
+
+// sameStrings reports whether a and b hold the same strings, in any order and
+// ignoring repeats, as a set attribute sees them.
+func sameStrings(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, clientID string) diag.Diagnostics {
@@ -101,6 +240,9 @@ func timeValue(t *time.Time) types.String {
 }
 
 func stringSet(ctx context.Context, values []string, diags diag.Diagnostics) (types.Set, diag.Diagnostics) {
+	if values == nil {
+		values = []string{}
+	}
 	set, d := types.SetValueFrom(ctx, types.StringType, values)
 	return set, append(diags, d...)
 }

@@ -28,7 +28,9 @@ func baseModel() oauth2ClientModel {
 		ApplicationName:  types.StringValue("Web"),
 		ClientType:       types.StringValue("confidential"),
 		RedirectURIs:     stringSetOf("https://b.example/cb", "https://a.example/cb"),
-		AllowedScopes:    stringSetOf("openid"),
+		AllowedScopes:    stringSetOf("cards:read"),
+		GrantTypes:       stringSetOf("authorization_code", "refresh_token"),
+		ApplicationURL:   types.StringValue(""),
 		RotationTriggers: types.MapNull(types.StringType),
 	}
 }
@@ -38,15 +40,15 @@ func TestUpdateRequestFromModels(t *testing.T) {
 	ctx := context.Background()
 	state := baseModel()
 
-	if _, changed, diags := updateRequestFromModels(ctx, state, baseModel()); changed || diags.HasError() {
-		t.Fatalf("identical models: changed = %t, diags = %v", changed, diags)
+	if _, fields, diags := updateRequestFromModels(ctx, state, baseModel()); len(fields) > 0 || diags.HasError() {
+		t.Fatalf("identical models: fields = %v, diags = %v", fields, diags)
 	}
 
 	plan := baseModel()
 	plan.RedirectURIs = stringSetOf("https://c.example/cb", "https://a.example/cb")
-	req, changed, diags := updateRequestFromModels(ctx, state, plan)
-	if !changed || diags.HasError() {
-		t.Fatalf("changed = %t, diags = %v", changed, diags)
+	req, fields, diags := updateRequestFromModels(ctx, state, plan)
+	if !slices.Equal(fields, []string{"redirect_uris"}) || diags.HasError() {
+		t.Fatalf("fields = %v, diags = %v", fields, diags)
 	}
 	if req.ApplicationName != nil || req.AllowedScopes != nil {
 		t.Errorf("unchanged fields sent: %+v", req)
@@ -60,6 +62,33 @@ func TestUpdateRequestFromModels(t *testing.T) {
 	req, _, _ = updateRequestFromModels(ctx, state, plan)
 	if req.ApplicationName == nil || *req.ApplicationName != "Renamed" || req.RedirectURIs != nil {
 		t.Errorf("rename: %+v", req)
+	}
+
+	// Emptied consent URLs and scopes are sent as "" and [], not left out.
+	state.TosURL = types.StringValue("https://a.example/tos")
+	plan = baseModel()
+	plan.TosURL = types.StringValue("")
+	plan.AllowedScopes = stringSetOf()
+	req, fields, _ = updateRequestFromModels(ctx, state, plan)
+	if req.TosURL == nil || *req.TosURL != "" || req.AllowedScopes == nil || len(req.AllowedScopes) != 0 {
+		t.Errorf("emptied fields: %+v", req)
+	}
+	if !slices.Equal(fields, []string{"allowed_scopes", "tos_url"}) {
+		t.Errorf("fields = %v", fields)
+	}
+}
+
+func TestUpdateNotApplied(t *testing.T) {
+	t.Parallel()
+	name := "Renamed"
+	req := flexslot.UpdateRequest{ApplicationName: &name, RedirectURIs: []string{"https://b.example/cb", "https://a.example/cb"}}
+	answer := &flexslot.OAuth2Client{ApplicationName: "Renamed", RedirectURIs: []string{"https://a.example/cb", "https://b.example/cb"}}
+	if got := updateNotApplied(req, answer); len(got) != 0 {
+		t.Errorf("an applied update reported as not applied: %v", got)
+	}
+	answer.ApplicationName = "Old"
+	if got := updateNotApplied(req, answer); !slices.Equal(got, []string{"application_name"}) {
+		t.Errorf("updateNotApplied = %v, want [application_name]", got)
 	}
 }
 
@@ -77,7 +106,8 @@ func TestSecretRotationPlanned(t *testing.T) {
 	}{
 		"unchanged":    {triggers("1"), "confidential", false},
 		"changed":      {triggers("2"), "confidential", true},
-		"removed":      {types.MapNull(types.StringType), "confidential", true},
+		"removed":      {types.MapNull(types.StringType), "confidential", false},
+		"emptied":      {types.MapValueMust(types.StringType, map[string]attr.Value{}), "confidential", false},
 		"unknown":      {types.MapUnknown(types.StringType), "confidential", true},
 		"public never": {triggers("2"), "public", false},
 	} {
@@ -125,13 +155,14 @@ func TestSecretIsStale(t *testing.T) {
 
 func TestParseClientID(t *testing.T) {
 	t.Parallel()
-	if err := parseClientID("flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"); err != nil {
-		t.Errorf("valid id refused: %v", err)
+	for _, id := range []string{"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "opaque.id-2~x"} {
+		if err := parseClientID(id); err != nil {
+			t.Errorf("valid id %q refused: %v", id, err)
+		}
 	}
-	for _, id := range []string{"", "flx_client_", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4YZ",
-		"flx_client_01hx2k5v7q9m3n4p6r8s0t2w4y", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4U", " flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"} {
+	for _, id := range []string{"", ".", "..", "cli_01HX/rotate-secret", " cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "cli_01HX\n"} {
 		err := parseClientID(id)
-		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q is not a Flexslot client ID", id)) {
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the client ID %q", id)) {
 			t.Errorf("parseClientID(%q) = %v", id, err)
 		}
 	}
@@ -143,15 +174,28 @@ func TestErrorHint(t *testing.T) {
 		err  error
 		want string
 	}{
-		"limit":    {&flexslot.APIError{StatusCode: 409, Code: flexslot.CodeClientLimitReached}, "Revoke a client you no longer use"},
-		"scope":    {&flexslot.APIError{StatusCode: 400, Code: flexslot.CodeInvalidScope}, "scope catalog"},
-		"token":    {&flexslot.APIError{StatusCode: 401, Code: "unauthorized"}, "api_token or FLEXSLOT_PAT"},
-		"throttle": {fmt.Errorf("giving up: %w", &flexslot.APIError{StatusCode: 429}), "Run apply again"},
+		"limit":    {&flexslot.APIError{StatusCode: 409, Code: "FLEXSLOT_CLIENT_LIMIT_REACHED", ContentType: "application/json"}, "Revoke a client you no longer use"},
+		"scope":    {&flexslot.APIError{StatusCode: 400, Code: "FLEXSLOT_INVALID_SCOPE", ContentType: "application/json"}, "granted"},
+		"token":    {&flexslot.APIError{StatusCode: 401, Code: "FLEXSLOT_UNAUTHORIZED", ContentType: "application/json"}, "not this client"},
+		"throttle": {fmt.Errorf("giving up: %w", &flexslot.APIError{StatusCode: 429, Code: "X", ContentType: "application/json"}), "retries did not succeed"},
+		"500":      {&flexslot.APIError{StatusCode: 500, Code: "X", ContentType: "application/json"}, "not retried"},
+		"proxy":    {&flexslot.APIError{StatusCode: 404, ContentType: "text/html"}, "did not come from the Flexslot API"},
 		"timeout":  {fmt.Errorf("stopped: %w", context.DeadlineExceeded), "timeouts block"},
 		"network":  {errors.New("connection refused"), "base_url"},
 	} {
 		if got := errorHint(tc.err); !strings.Contains(got, tc.want) {
 			t.Errorf("%s: errorHint = %q, want it to contain %q", name, got, tc.want)
 		}
+	}
+}
+
+func TestAPIErrorDiagnosticNextStep(t *testing.T) {
+	t.Parallel()
+	err := &flexslot.APIError{StatusCode: 503, Code: "X", ContentType: "application/json"}
+	if d := apiErrorDiagnostic(opRead, "cli_1", err).Detail(); strings.Contains(d, "apply") {
+		t.Errorf("a failed read suggests apply: %s", d)
+	}
+	if d := apiErrorDiagnostic(opCreate, "", err).Detail(); !strings.Contains(d, "run plan") {
+		t.Errorf("a failed write does not suggest plan: %s", d)
 	}
 }

@@ -2,23 +2,29 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 const (
@@ -26,6 +32,14 @@ const (
 	defaultReadTimeout   = 2 * time.Minute
 	defaultUpdateTimeout = 5 * time.Minute
 	defaultDeleteTimeout = 5 * time.Minute
+
+	// planCheckBudget bounds the list call a plan makes only to warn, retries
+	// included: a warning must never hold a plan hostage.
+	planCheckBudget = 5 * time.Second
+
+	// privateImported marks a state that import has just created, so the read
+	// that follows can warn that a confidential client has no secret in state.
+	privateImported = "imported"
 )
 
 var (
@@ -44,80 +58,103 @@ type oauth2ClientResource struct {
 	data *providerData
 }
 
-type oauth2ClientModel struct {
-	ClientID           types.String   `tfsdk:"client_id"`
-	ApplicationName    types.String   `tfsdk:"application_name"`
-	ClientType         types.String   `tfsdk:"client_type"`
-	RedirectURIs       types.Set      `tfsdk:"redirect_uris"`
-	AllowedScopes      types.Set      `tfsdk:"allowed_scopes"`
-	RotationTriggers   types.Map      `tfsdk:"rotation_triggers"`
-	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
-	ClientSecret       types.String   `tfsdk:"client_secret"`
-	SecretRotatedAt    types.String   `tfsdk:"secret_rotated_at"`
-	Status             types.String   `tfsdk:"status"`
-	CreatedAt          types.String   `tfsdk:"created_at"`
-	Timeouts           timeouts.Value `tfsdk:"timeouts"`
-}
-
-type oauth2ClientIdentityModel struct {
-	ClientID types.String `tfsdk:"client_id"`
-}
-
 func (r *oauth2ClientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_oauth2_client"
 }
 
 func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := func() []planmodifier.String { return []planmodifier.String{stringplanmodifier.UseStateForUnknown()} }
+	consentURL := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{
+			Description: description + " Shown to users on the consent screen. An absolute https URL, or empty " +
+				"(the default) for none.",
+			Optional:   true,
+			Computed:   true,
+			Default:    stringdefault.StaticString(""),
+			Validators: []validator.String{consentURLRule()},
+		}
+	}
+	defaultGrantTypes := make([]attr.Value, 0, len(rules.DefaultGrantTypes()))
+	for _, g := range rules.DefaultGrantTypes() {
+		defaultGrantTypes = append(defaultGrantTypes, types.StringValue(g))
+	}
+
 	resp.Schema = schema.Schema{
 		Description: "An OAuth2 client of your Flexslot partner application. Destroying or replacing it revokes the client " +
 			"and signs out every user who authorized it.",
 		Attributes: map[string]schema.Attribute{
-			"client_id": schema.StringAttribute{
-				Description:   "The client identifier (`flx_client_...`). Stable across updates and secret rotations.",
+			"id": schema.StringAttribute{
+				Description:   "The same value as `client_id`.",
 				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: keep(),
+			},
+			"client_id": schema.StringAttribute{
+				Description:   "The client identifier, an opaque string such as `cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y`. Stable across updates and secret rotations.",
+				Computed:      true,
+				PlanModifiers: keep(),
 			},
 			"application_name": schema.StringAttribute{
-				Description: "Name shown to users on the consent screen: 1 to 100 characters, no control characters.",
+				Description: "Name shown to users on the consent screen: 1 to 255 characters.",
 				Required:    true,
-				Validators:  applicationNameValidators(),
+				Validators:  []validator.String{applicationNameRule()},
 			},
 			"client_type": schema.StringAttribute{
 				Description: "`confidential` (a server you control; gets a secret) or `public` (CLI, native app or SPA; " +
 					"no secret, PKCE only). Changing it replaces the client.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(flexslot.ClientTypeConfidential, flexslot.ClientTypePublic)},
+				Validators:    []validator.String{stringvalidator.OneOf(rules.ClientTypes()...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"redirect_uris": schema.SetAttribute{
-				Description: "1 to 20 redirect URIs, matched byte for byte at /authorize. HTTPS is required except for the " +
-					"loopback hosts `localhost`, `127.0.0.1` and `[::1]`; no wildcards, fragments or custom schemes.",
+				Description: "Redirect URIs, matched byte for byte at /authorize; each at most 512 characters. HTTPS is " +
+					"required except for the loopback hosts `localhost`, `127.0.0.1` and `[::1]`; no wildcards, fragments " +
+					"or custom schemes.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeBetween(1, 20),
-					setvalidator.ValueStringsAre(redirectURIRule()),
-				},
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(redirectURIRule())},
 			},
 			"allowed_scopes": schema.SetAttribute{
-				Description: "1 to 50 scopes the client may request, such as `openid` or `decks:read`. Flexslot refuses " +
-					"scopes outside your partner scope catalog.",
+				Description: "Scopes the client may request, such as `decks:read`. Flexslot publishes the catalog `cards:read`, " +
+					"`decks:read`, `decks:write`, `exports:read`, `guides:read`, `guides:write`, `sideboards:read` and " +
+					"`sideboards:write`; a scope outside it gets a warning, since Flexslot can grant partners more.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeBetween(1, 50),
-					setvalidator.ValueStringsAre(scopeRule()),
-				},
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(scopeRule())},
+			},
+			"grant_types": schema.SetAttribute{
+				Description: "Grant types the client may use: `authorization_code` and `refresh_token`. Defaults to both, " +
+					"as Flexslot does.",
+				Optional:    true,
+				Computed:    true,
+				ElementType: types.StringType,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, defaultGrantTypes)),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(grantTypeRule())},
+			},
+			"application_url":      consentURL("The application's home page."),
+			"application_logo_url": consentURL("The application's logo."),
+			"privacy_policy_url":   consentURL("The application's privacy policy."),
+			"tos_url":              consentURL("The application's terms of service."),
+			"require_pkce": schema.BoolAttribute{
+				Description:   "Whether the client must use PKCE; always true at Flexslot today.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"dpop_bound_access_tokens": schema.BoolAttribute{
+				Description:   "Whether access tokens issued to the client are DPoP-bound. Set in Flexslot's partner admin.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"rotation_triggers": schema.MapAttribute{
-				Description: "Arbitrary values; any change to them (adding them included) rotates the client secret in " +
-					"place, keeping the client_id. Confidential clients only.",
+				Description: "Arbitrary values. When the map is not empty and differs from the last apply (setting it " +
+					"included), the client secret is rotated in place, keeping the client_id. Removing it or setting it to " +
+					"`{}` stops scheduled rotation without rotating. Confidential clients only.",
 				Optional:    true,
 				ElementType: types.StringType,
 			},
 			"deletion_protection": schema.BoolAttribute{
-				Description: "When true, a plan that would destroy or replace the client fails and nothing is revoked. " +
-					"Defaults to false.",
+				Description: "When true in state, nothing revokes the client: destroy, removal from the configuration, " +
+					"a client_type change, `-replace` and `replace_triggered_by` all fail, at plan where the plan shows " +
+					"the revocation and otherwise at apply before any call to Flexslot. Defaults to false.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -135,12 +172,12 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"status": schema.StringAttribute{
 				Description:   "`active`, or `suspended` when Flexslot has suspended the client.",
 				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: keep(),
 			},
 			"created_at": schema.StringAttribute{
 				Description:   "When the client was created (RFC 3339).",
 				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: keep(),
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -153,7 +190,7 @@ func (r *oauth2ClientResource) IdentitySchema(_ context.Context, _ resource.Iden
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"client_id": identityschema.StringAttribute{
-				Description:       "The client identifier (`flx_client_...`).",
+				Description:       "The client identifier, such as `cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y`.",
 				RequiredForImport: true,
 			},
 		},
@@ -172,9 +209,26 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.ClientType.ValueString() == flexslot.ClientTypePublic && !config.RotationTriggers.IsNull() {
+	if config.isPublic() && !config.RotationTriggers.IsNull() {
 		resp.Diagnostics.Append(publicClientRotationDiagnostic())
 	}
+	resp.Diagnostics.Append(nonCatalogScopeWarnings(config.AllowedScopes)...)
+}
+
+// nonCatalogScopeWarnings warns about each known scope outside the published catalog.
+func nonCatalogScopeWarnings(scopes types.Set) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if scopes.IsNull() || scopes.IsUnknown() {
+		return diags
+	}
+	for _, v := range scopes.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() || rules.InCatalog(s.ValueString()) || !rules.ValidScope(s.ValueString()) {
+			continue
+		}
+		diags.Append(nonCatalogScopeWarning(path.Root("allowed_scopes").AtSetValue(s), s.ValueString()))
+	}
+	return diags
 }
 
 func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -194,12 +248,12 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	if req.State.Raw.IsNull() {
-		if plan.ClientType.ValueString() == flexslot.ClientTypePublic {
+		if plan.isPublic() {
 			plan.ClientSecret = types.StringNull()
 			plan.SecretRotatedAt = types.StringNull()
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		r.warnIfAtClientLimit(ctx, resp)
+		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
 		return
 	}
 
@@ -229,24 +283,61 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// secretRotationPlanned reports whether applying plan over state rotates the secret.
-func secretRotationPlanned(state, plan oauth2ClientModel) bool {
-	return plan.ClientType.ValueString() == flexslot.ClientTypeConfidential &&
-		!plan.RotationTriggers.Equal(state.RotationTriggers)
+// checkBeforeCreate lists the partner's clients once within a short budget to
+// warn before a create: when the partner is at the client limit, and when a
+// client this plan would duplicate already exists. A refused token fails the
+// plan, since the apply would fail the same way; any other failure only warns.
+func (r *oauth2ClientResource) checkBeforeCreate(ctx context.Context, plan oauth2ClientModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if r.data == nil {
+		return diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, planCheckBudget)
+	defer cancel()
+	clients, err := r.data.client.OAuth2Clients.List(ctx)
+	switch {
+	case flexslot.IsUnauthorized(err):
+		return append(diags, tokenRefusedAtPlanDiagnostic(err))
+	case err != nil:
+		if r.data.listWarned.CompareAndSwap(false, true) {
+			diags.Append(planCheckSkippedWarning(err))
+		}
+		return diags
+	}
+	live := liveClients(clients)
+	if len(live) >= rules.MaxClients && r.data.limitWarned.CompareAndSwap(false, true) {
+		diags.Append(clientLimitWarning(live))
+	}
+	for _, c := range live {
+		if sameClient(ctx, plan, c) {
+			diags.Append(duplicateClientWarning(c))
+		}
+	}
+	return diags
 }
 
-// warnIfAtClientLimit warns, once per plan, when the partner already holds the
-// maximum number of clients. It is only a warning because the same plan may
-// revoke another client first; if the list fails, apply decides.
-func (r *oauth2ClientResource) warnIfAtClientLimit(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || !r.data.claimLimitCheck() {
-		return
+// liveClients returns the clients that count toward the limit, in order.
+func liveClients(clients []flexslot.OAuth2Client) []flexslot.OAuth2Client {
+	var live []flexslot.OAuth2Client
+	for _, c := range clients {
+		if rules.CountsTowardLimit(c.Status) {
+			live = append(live, c)
+		}
 	}
-	clients, err := r.data.client.OAuth2Clients.List(ctx)
-	if err != nil || len(clients) < clientLimit {
-		return
+	return live
+}
+
+// sameClient reports whether c has the application name, type and redirect
+// URIs that plan would create; unknown planned values never match.
+func sameClient(ctx context.Context, plan oauth2ClientModel, c flexslot.OAuth2Client) bool {
+	if plan.ApplicationName.IsUnknown() || plan.ClientType.IsUnknown() || plan.RedirectURIs.IsUnknown() {
+		return false
 	}
-	resp.Diagnostics.Append(clientLimitWarning(clients))
+	uris, diags := stringSlice(ctx, plan.RedirectURIs, nil)
+	return !diags.HasError() &&
+		plan.ApplicationName.ValueString() == c.ApplicationName &&
+		plan.ClientType.ValueString() == c.ClientType &&
+		sameStrings(uris, c.RedirectURIs)
 }
 
 func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -268,12 +359,18 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	issued, err := r.data.client.OAuth2Clients.Create(ctx, createReq)
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("create the OAuth2 client", "", err))
+	var lostSecret *flexslot.LostSecretError
+	if errors.As(err, &lostSecret) {
+		// The client exists without a secret anyone holds: keep it in state
+		// (the CLI marks it tainted) rather than orphan it.
+		issued = &flexslot.IssuedSecret{Client: lostSecret.Client}
+		resp.Diagnostics.Append(apiErrorDiagnostic(opCreate, lostSecret.Client.ClientID, err))
+	} else if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic(opCreate, "", err))
 		return
 	}
 
-	resp.Diagnostics.Append(plan.setClient(ctx, &issued.Client)...)
+	resp.Diagnostics.Append(plan.fillUnknown(ctx, &issued.Client)...)
 	plan.setIssuedSecret(issued)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, issued.Client.ClientID)...)
@@ -294,7 +391,7 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 
 	clientID := state.ClientID.ValueString()
 	client, err := r.data.client.OAuth2Clients.Get(ctx, clientID)
-	if flexslot.IsNotFound(err) {
+	if errors.Is(err, flexslot.ErrNotFound) {
 		resp.Diagnostics.Append(clientGoneWarning(clientID))
 		resp.State.RemoveResource(ctx)
 		// The framework requires an identity even for a removed resource.
@@ -302,7 +399,7 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("read the OAuth2 client", clientID, err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(opRead, clientID, err))
 		return
 	}
 
@@ -312,22 +409,20 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	if secretIsStale(state, client) {
 		resp.Diagnostics.Append(staleSecretWarning(clientID, *client.SecretRotatedAt))
 	}
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
+	if imported != nil {
+		if client.ClientType == flexslot.ClientTypeConfidential {
+			resp.Diagnostics.Append(importedWithoutSecretWarning(clientID))
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	}
 	if state.DeletionProtection.IsNull() {
 		state.DeletionProtection = types.BoolValue(false)
 	}
 	resp.Diagnostics.Append(state.setClient(ctx, client)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
-}
-
-// secretIsStale reports whether the secret in state was replaced outside
-// Terraform, such as by "Rotate secret" in the dashboard.
-func secretIsStale(state oauth2ClientModel, client *flexslot.OAuth2Client) bool {
-	if state.ClientSecret.IsNull() || client.SecretRotatedAt == nil {
-		return false
-	}
-	held, err := time.Parse(time.RFC3339Nano, state.SecretRotatedAt.ValueString())
-	return err == nil && client.SecretRotatedAt.After(held)
 }
 
 func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -345,44 +440,69 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	defer cancel()
 
 	clientID := state.ClientID.ValueString()
-	// Whatever fails below, the state written holds every change already made,
-	// so a new secret is never lost.
-	result := state
-	result.DeletionProtection = plan.DeletionProtection
-	result.Timeouts = plan.Timeouts
+	// Until every call succeeded, the state written is the prior state plus
+	// each change already made, so a new secret is never lost.
+	partial := state
+	partial.DeletionProtection = plan.DeletionProtection
+	partial.Timeouts = plan.Timeouts
+	result := &partial
 	defer func() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &result)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, result)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 	}()
 
+	var answer *flexslot.OAuth2Client
 	if secretRotationPlanned(state, plan) {
 		issued, err := r.data.client.OAuth2Clients.RotateSecret(ctx, clientID)
 		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiagnostic("rotate the client secret", clientID, err))
+			resp.Diagnostics.Append(apiErrorDiagnostic(opRotate, clientID, err))
 			return
 		}
-		result.setIssuedSecret(issued)
-		resp.Diagnostics.Append(result.setClient(ctx, &issued.Client)...)
+		partial.setIssuedSecret(issued)
+		plan.setIssuedSecret(issued)
+		answer = &issued.Client
 	}
-	result.RotationTriggers = plan.RotationTriggers
+	partial.RotationTriggers = plan.RotationTriggers
 
-	updateReq, changed, diags := updateRequestFromModels(ctx, state, plan)
+	updateReq, fields, diags := updateRequestFromModels(ctx, state, plan)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !changed {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, err := r.data.client.OAuth2Clients.Update(ctx, clientID, updateReq)
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("update the OAuth2 client", clientID, err))
-		return
+	if len(fields) > 0 {
+		client, err := r.data.client.OAuth2Clients.Update(ctx, clientID, updateReq)
+		switch {
+		case errors.Is(err, flexslot.ErrUpdateUnsupported):
+			resp.Diagnostics.Append(updateUnsupportedDiagnostic(clientID, fields, err))
+			return
+		case err != nil:
+			resp.Diagnostics.Append(apiErrorDiagnostic(opUpdate, clientID, err))
+			return
+		}
+		if stale := updateNotApplied(updateReq, client); len(stale) > 0 {
+			resp.Diagnostics.Append(partial.setClient(ctx, client)...)
+			resp.Diagnostics.Append(updateNotAppliedDiagnostic(clientID, stale))
+			return
+		}
+		answer = client
 	}
-	resp.Diagnostics.Append(result.setClient(ctx, client)...)
+	if answer != nil {
+		resp.Diagnostics.Append(plan.fillUnknown(ctx, answer)...)
+	}
+	result = &plan
 }
 
 func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state oauth2ClientModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	clientID := state.ClientID.ValueString()
+	// The last line of defence: -replace and replace_triggered_by reach Delete
+	// without a plan that shows the revocation.
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.Append(deletionProtectedDiagnostic(clientID, "revoke"))
 		return
 	}
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout)
@@ -392,10 +512,8 @@ func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	defer cancel()
 
-	clientID := state.ClientID.ValueString()
-	err := r.data.client.OAuth2Clients.Revoke(ctx, clientID)
-	if err != nil && !flexslot.IsNotFound(err) {
-		resp.Diagnostics.Append(apiErrorDiagnostic("revoke the OAuth2 client", clientID, err))
+	if err := r.data.client.OAuth2Clients.Revoke(ctx, clientID); err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic(opRevoke, clientID, err))
 	}
 }
 
@@ -408,13 +526,14 @@ func (r *oauth2ClientResource) ImportState(ctx context.Context, req resource.Imp
 		clientID = identity.ClientID.ValueString()
 	}
 	if err := parseClientID(clientID); err != nil {
-		resp.Diagnostics.AddAttributeError(attrPath, "Invalid import ID", err.Error())
+		resp.Diagnostics.AddAttributeError(attrPath, "Invalid import ID", "The import ID is not valid: "+err.Error()+".")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, attrPath, clientID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), clientID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
-	resp.Diagnostics.Append(importedWithoutSecretWarning(clientID))
 }
 
 // withTimeout bounds an operation, and with it every retry, by its configured timeout.

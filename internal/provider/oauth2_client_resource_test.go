@@ -71,7 +71,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 				PreConfig: e.Server.ClearRequests,
 				Config: webClientConfig("Web (renamed)",
 					`["https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"]`,
-					`["decks:read", "decks:write", "openid"]`, ""),
+					`["decks:read", "decks:write", "cards:read"]`, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("client_secret"), knownvalue.StringRegexp(secretRegexp)),
@@ -97,7 +97,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 				PreConfig: e.Server.ClearRequests,
 				Config: webClientConfig("Web (renamed)",
 					`["https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"]`,
-					`["decks:read", "decks:write", "openid"]`, `  rotation_triggers = { rotated = "1" }`),
+					`["decks:read", "decks:write", "cards:read"]`, `  rotation_triggers = { rotated = "1" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(webAddr, tfjsonpath.New("client_secret")),
@@ -126,7 +126,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 				PreConfig: e.Server.ClearRequests,
 				Config: webClientConfig("Web",
 					`["https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"]`,
-					`["decks:read", "decks:write", "openid"]`, `  rotation_triggers = { rotated = "2" }`),
+					`["decks:read", "decks:write", "cards:read"]`, `  rotation_triggers = { rotated = "2" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(webAddr, tfjsonpath.New("client_id")),
 					rotated.AddStateValue(webAddr, tfjsonpath.New("client_secret")),
@@ -148,7 +148,7 @@ func TestAccOAuth2Client_public(t *testing.T) {
   application_name = "CLI"
   client_type      = "public"
   redirect_uris    = ["http://127.0.0.1:53682/callback", "http://[::1]:53682/callback", "http://localhost/cb"]
-  allowed_scopes   = ["openid", "decks:read"]
+  allowed_scopes   = ["cards:read", "decks:read"]
 `)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -182,7 +182,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{
 			{
-				Config:            webClientConfig("App", `["https://app.example.com/cb"]`, `["openid"]`, ""),
+				Config:            webClientConfig("App", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
 				ConfigStateChecks: []statecheck.StateCheck{replaced.AddStateValue(webAddr, tfjsonpath.New("client_id"))},
 				Check: func(s *terraform.State) error {
 					oldID = s.RootModule().Resources[webAddr].Primary.Attributes["client_id"]
@@ -197,7 +197,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
   application_name = "App"
   client_type      = "public"
   redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["openid"]
+  allowed_scopes   = ["cards:read"]
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionDestroyBeforeCreate),
@@ -324,8 +324,8 @@ func TestAccOAuth2Client_import(t *testing.T) {
 			{
 				ResourceName:  webAddr,
 				ImportState:   true,
-				ImportStateId: "flx_client_not-a-ulid",
-				ExpectError:   expectError("Invalid import ID", `"flx_client_not-a-ulid" is not a Flexslot client ID`),
+				ImportStateId: "cli_01HX/rotate-secret",
+				ExpectError:   expectError("Invalid import ID", `"cli_01HX/rotate-secret" must hold only letters, digits`),
 			},
 		},
 	})
@@ -361,15 +361,15 @@ func TestAccOAuth2Client_clientLimit(t *testing.T) {
 	e := newTestEmulator(t)
 	for i := range 10 {
 		if _, _, err := e.Server.CreateAsDashboard(testTokenA, fmt.Sprintf("Dashboard %d", i), "public",
-			[]string{"https://app.example.com/cb"}, []string{"openid"}); err != nil {
+			[]string{"https://app.example.com/cb"}, []string{"cards:read"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config:      webClientConfig("Eleventh", `["https://app.example.com/cb"]`, `["openid"]`, ""),
-			ExpectError: expectError("Failed to create the OAuth2 client", "client_limit_reached", "(request id req_", "Revoke a client you no longer use"),
+			Config:      webClientConfig("Eleventh", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			ExpectError: expectError("Failed to create the OAuth2 client", "FLEXSLOT_CLIENT_LIMIT_REACHED", "(request id req_", "Revoke a client you no longer use"),
 		}},
 	})
 	if got := len(e.Server.Clients(testTokenA)); got != 10 {
@@ -380,7 +380,7 @@ func TestAccOAuth2Client_clientLimit(t *testing.T) {
 func TestAccOAuth2Client_deletionProtection(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	protected := webClientConfig("Protected", `["https://app.example.com/cb"]`, `["openid"]`, "  deletion_protection = true")
+	protected := webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`, "  deletion_protection = true")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
@@ -395,7 +395,7 @@ func TestAccOAuth2Client_deletionProtection(t *testing.T) {
   application_name    = "Protected"
   client_type         = "public"
   redirect_uris       = ["https://app.example.com/cb"]
-  allowed_scopes      = ["openid"]
+  allowed_scopes      = ["cards:read"]
   deletion_protection = true
 `),
 				ExpectError: expectError("OAuth2 client is protected from deletion", "would replace"),
@@ -413,7 +413,7 @@ func TestAccOAuth2Client_deletionProtection(t *testing.T) {
 					},
 				),
 			},
-			{Config: webClientConfig("Protected", `["https://app.example.com/cb"]`, `["openid"]`, "  deletion_protection = false")},
+			{Config: webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`, "  deletion_protection = false")},
 		},
 	})
 }
@@ -426,7 +426,7 @@ func TestAccOAuth2Client_unknownScopeFailsAtApply(t *testing.T) {
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{{
 			Config:      webClientConfig("Web", `["https://app.example.com/cb"]`, `["decks:read", "billing:admin"]`, ""),
-			ExpectError: expectError("Failed to create the OAuth2 client", "invalid_scope", `"billing:admin"`, "scope catalog"),
+			ExpectError: expectError("Failed to create the OAuth2 client", "FLEXSLOT_INVALID_SCOPE", `"billing:admin"`, "granted"),
 		}},
 	})
 }
@@ -434,7 +434,7 @@ func TestAccOAuth2Client_unknownScopeFailsAtApply(t *testing.T) {
 func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	const uris, scopes = `["https://app.example.com/cb"]`, `["openid"]`
+	const uris, scopes = `["https://app.example.com/cb"]`, `["cards:read"]`
 	cases := map[string]struct {
 		config string
 		want   []string
@@ -459,45 +459,48 @@ func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
 			webClientConfig("Web", `["/callback"]`, scopes, ""),
 			[]string{`"/callback" must be an absolute URI with a scheme and a host`},
 		},
-		"no redirect URIs": {
-			webClientConfig("Web", `[]`, scopes, ""),
-			[]string{"redirect_uris set must contain at least 1 elements and at most 20 elements, got: 0"},
-		},
-		"too many redirect URIs": {
-			webClientConfig("Web", `[for i in range(21) : "https://app.example.com/cb/${i}"]`, scopes, ""),
-			[]string{"redirect_uris set must contain at least 1 elements and at most 20 elements, got: 21"},
-		},
-		"no scopes": {
-			webClientConfig("Web", uris, `[]`, ""),
-			[]string{"allowed_scopes set must contain at least 1 elements and at most 50 elements, got: 0"},
-		},
 		"scope syntax": {
-			webClientConfig("Web", uris, `["Decks:Read"]`, ""),
-			[]string{"Invalid scope", `"Decks:Read" is not a valid scope name`},
+			webClientConfig("Web", uris, `["Decks Read"]`, ""),
+			[]string{"Invalid scope", `"Decks Read" must be colon-separated words`},
+		},
+		"oversize scope": {
+			webClientConfig("Web", uris, `["decks:`+strings.Repeat("r", 59)+`"]`, ""),
+			[]string{"Invalid scope", "must be at most 64 characters long"},
+		},
+		"oversize redirect URI": {
+			webClientConfig("Web", `["https://app.example.com/`+strings.Repeat("c", 489)+`"]`, scopes, ""),
+			[]string{"Invalid redirect URI", "must be at most 512 characters long"},
+		},
+		"port out of range": {
+			webClientConfig("Web", `["http://localhost:70000/cb"]`, scopes, ""),
+			[]string{"Invalid redirect URI", "must use a port from 1 to 65535"},
+		},
+		"empty port": {
+			webClientConfig("Web", `["https://app.example.com:/cb"]`, scopes, ""),
+			[]string{"Invalid redirect URI", "must not end its host with a colon"},
+		},
+		"unknown grant type": {
+			webClientConfig("Web", uris, scopes, `  grant_types = ["client_credentials"]`),
+			[]string{"Invalid grant type", `"client_credentials" must be "authorization_code" or "refresh_token"`},
+		},
+		"consent URL over http": {
+			webClientConfig("Web", uris, scopes, `  privacy_policy_url = "http://app.example.com/privacy"`),
+			[]string{"Invalid URL", `"http://app.example.com/privacy" must be empty or an absolute https URL`},
 		},
 		"empty name": {
 			webClientConfig("", uris, scopes, ""),
-			[]string{"application_name UTF-8 character count must be between 1 and 100, got: 0"},
+			[]string{"Invalid application name", `"" must not be empty`},
 		},
 		"oversize name": {
-			webClientConfig(strings.Repeat("n", 101), uris, scopes, ""),
-			[]string{"application_name UTF-8 character count must be between 1 and 100, got: 101"},
-		},
-		"control character in name": {
-			clientConfig("web", `
-  application_name = "Web\u0007"
-  client_type      = "confidential"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["openid"]
-`),
-			[]string{"application_name", "must not contain control characters"},
+			webClientConfig(strings.Repeat("ń", 256), uris, scopes, ""),
+			[]string{"Invalid application name", "must be at most 255 characters long"},
 		},
 		"unknown client_type": {
 			clientConfig("web", `
   application_name = "Web"
   client_type      = "private"
   redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["openid"]
+  allowed_scopes   = ["cards:read"]
 `),
 			[]string{"client_type value must be one of:", `["confidential" "public"], got: "private"`},
 		},
@@ -506,7 +509,7 @@ func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
   application_name  = "Web"
   client_type       = "public"
   redirect_uris     = ["https://app.example.com/cb"]
-  allowed_scopes    = ["openid"]
+  allowed_scopes    = ["cards:read"]
   rotation_triggers = { v = "1" }
 `),
 			[]string{"rotation_triggers set on a public client", "has no client secret, so there is nothing to rotate"},

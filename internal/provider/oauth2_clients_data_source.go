@@ -3,14 +3,11 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 )
 
 var (
@@ -25,65 +22,25 @@ type oauth2ClientsDataSource struct {
 	data *providerData
 }
 
-// clientFilter holds the optional filters shared by the plural data source and
-// the list resource. A null filter matches every client.
-type clientFilter struct {
-	ClientType      types.String `tfsdk:"client_type"`
-	Status          types.String `tfsdk:"status"`
-	ApplicationName types.String `tfsdk:"application_name"`
-}
-
-// matches reports whether c passes every filter that is set.
-func (f clientFilter) matches(c flexslot.OAuth2Client) bool {
-	return filterMatches(f.ClientType, c.ClientType) &&
-		filterMatches(f.Status, c.Status) &&
-		filterMatches(f.ApplicationName, c.ApplicationName)
-}
-
-func filterMatches(filter types.String, value string) bool {
-	return filter.IsNull() || filter.IsUnknown() || filter.ValueString() == value
-}
-
-// filterClients returns the clients f matches, in their original order.
-func filterClients(clients []flexslot.OAuth2Client, f clientFilter) []flexslot.OAuth2Client {
-	var out []flexslot.OAuth2Client
-	for _, c := range clients {
-		if f.matches(c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// clientFilterDescriptions describe the filters, for both schemas that offer them.
-var clientFilterDescriptions = struct{ clientType, status, applicationName string }{
-	clientType:      "Only clients of this type: `confidential` or `public`.",
-	status:          "Only clients with this status: `active` or `suspended`. Revoked clients are never listed.",
-	applicationName: "Only clients whose application_name is exactly this value (case-sensitive).",
-}
-
-func clientTypeFilterValidators() []validator.String {
-	return []validator.String{stringvalidator.OneOf(flexslot.ClientTypeConfidential, flexslot.ClientTypePublic)}
-}
-
-func statusFilterValidators() []validator.String {
-	return []validator.String{stringvalidator.OneOf(flexslot.StatusActive, flexslot.StatusSuspended)}
-}
-
 type oauth2ClientsDataSourceModel struct {
 	clientFilter
-	Clients   []oauth2ClientDataModel `tfsdk:"clients"`
-	ClientIDs []string                `tfsdk:"client_ids"`
+	Clients   []oauth2ClientView `tfsdk:"clients"`
+	ClientIDs []string           `tfsdk:"client_ids"`
+	Timeouts  timeouts.Value     `tfsdk:"timeouts"`
 }
 
 func (d *oauth2ClientsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_oauth2_clients"
 }
 
-func (d *oauth2ClientsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	element := clientDataAttributes()
+func (d *oauth2ClientsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	element := clientViewAttributes()
 	element["client_id"] = schema.StringAttribute{
-		Description: "The client identifier (`flx_client_...`).",
+		Description: "The client identifier, such as `cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y`.",
+		Computed:    true,
+	}
+	element["application_name"] = schema.StringAttribute{
+		Description: "Name shown to users on the consent screen.",
 		Computed:    true,
 	}
 	resp.Schema = schema.Schema{
@@ -117,6 +74,9 @@ func (d *oauth2ClientsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				ElementType: types.StringType,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
 	}
 }
 
@@ -133,29 +93,20 @@ func (d *oauth2ClientsDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 
+	ctx, cancel, diags := withTimeout(ctx, model.Timeouts.Read, defaultDataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer cancel()
+
 	clients, err := d.data.client.OAuth2Clients.List(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("list the OAuth2 clients", "", err))
+		resp.Diagnostics.Append(apiErrorDiagnostic(opList, "", err))
 		return
 	}
 
-	var diags diag.Diagnostics
-	model.Clients, model.ClientIDs, diags = clientsDataModels(ctx, filterClients(clients, model.clientFilter))
+	model.Clients, model.ClientIDs, diags = clientViews(ctx, filterClients(clients, model.clientFilter))
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// clientsDataModels converts clients, keeping their order, and collects their IDs.
-// Both results are empty, not nil, when there are no clients.
-func clientsDataModels(ctx context.Context, clients []flexslot.OAuth2Client) ([]oauth2ClientDataModel, []string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	models := make([]oauth2ClientDataModel, 0, len(clients))
-	ids := make([]string, 0, len(clients))
-	for i := range clients {
-		m, d := clientDataModel(ctx, &clients[i])
-		diags.Append(d...)
-		models = append(models, m)
-		ids = append(ids, clients[i].ClientID)
-	}
-	return models, ids, diags
 }

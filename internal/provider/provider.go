@@ -4,9 +4,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
-	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
 )
 
 const (
@@ -86,7 +85,7 @@ func (p *flexslotProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					flexslot.DefaultBaseURL + "`. Must be `https://`; plain `http://` is accepted only for the loopback hosts " +
 					"`localhost`, `127.0.0.1` and `[::1]`, so the token never travels in plaintext.",
 				Optional:   true,
-				Validators: []validator.String{baseURLRule()},
+				Validators: []validator.String{baseURLRule{}},
 			},
 		},
 	}
@@ -116,10 +115,15 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Flexslot API token",
 			"The provider needs a Flexslot Personal Access Token to call the partner API. Set api_token in the provider "+
 				"configuration or the "+envToken+" environment variable. Mint a token under Settings → Personal Access Tokens.")
+	} else if malformedToken(token) {
+		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Malformed Flexslot API token",
+			"The Personal Access Token (from "+tokenSource(config.APIToken)+") contains spaces or control characters, "+
+				"such as a trailing newline from the file or command it was read from. Flexslot tokens never do: remove them "+
+				"(for example with trimspace()).")
 	}
 	if err := checkBaseURL(baseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Flexslot base URL",
-			fmt.Sprintf("The base URL %q (from %s) %s.", baseURL, baseURLSource(config.BaseURL), err))
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), invalidBaseURLSummary,
+			fmt.Sprintf("The base URL %s (from %s) %s.", displayURL(baseURL), baseURLSource(config.BaseURL), err))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -134,7 +138,7 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 		},
 	})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Flexslot base URL", err.Error())
+		resp.Diagnostics.AddError("Cannot configure the Flexslot API client", err.Error())
 		return
 	}
 	data := &providerData{client: client}
@@ -159,32 +163,28 @@ func (p *flexslotProvider) ListResources(context.Context) []func() list.ListReso
 	return []func() list.ListResource{NewOAuth2ClientListResource}
 }
 
+// userAgent names the provider and the CLI version the plugin protocol reports.
+// The protocol does not say which CLI (Terraform or OpenTofu) is running, so
+// the header names none.
 func userAgent(providerVersion, cliVersion string) string {
-	ua := fmt.Sprintf("terraform-provider-flexslot/%s (+https://registry.terraform.io/providers/flexslot/flexslot)", providerVersion)
+	ua := fmt.Sprintf("terraform-provider-flexslot/%s (+https://registry.terraform.io/providers/flexslot/flexslot", providerVersion)
 	if cliVersion != "" {
-		ua += " Terraform/" + cliVersion
+		ua += "; cli " + cliVersion
 	}
-	return ua
+	return ua + ")"
 }
 
-// checkBaseURL returns why raw cannot be used as the API base URL, or nil.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("is not an absolute http(s) URL such as %s", flexslot.DefaultBaseURL)
+// malformedToken reports whether token holds characters no token has and no
+// HTTP header may carry.
+func malformedToken(token string) bool {
+	return strings.IndexFunc(token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
+}
+
+func tokenSource(configured types.String) string {
+	if configured.ValueString() != "" {
+		return "api_token"
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return nil
-	case "http":
-		if redirecturi.IsLoopbackHost(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("uses plain http to %s: a personal access token must never travel in plaintext, so use https "+
-			"(http is accepted only for localhost, 127.0.0.1 and [::1])", u.Hostname())
-	default:
-		return fmt.Errorf("uses the scheme %q: use an https URL such as %s", u.Scheme, flexslot.DefaultBaseURL)
-	}
+	return "the " + envToken + " environment variable"
 }
 
 func baseURLSource(configured types.String) string {

@@ -13,16 +13,9 @@ import (
 type providerData struct {
 	client *flexslot.Client
 
-	// limitChecked makes the plan-time client limit check run once per
+	// limitWarned and listWarned make each plan-time warning appear once per
 	// provider process, however many clients the plan creates.
-	limitChecked atomic.Bool
-}
-
-// claimLimitCheck reports whether the caller is the first to ask. The others
-// go on at once instead of waiting for the list: waiting would hold the CLI's
-// parallelism slots for a round trip per provider alias.
-func (d *providerData) claimLimitCheck() bool {
-	return d.limitChecked.CompareAndSwap(false, true)
+	limitWarned, listWarned atomic.Bool
 }
 
 // configuredData extracts providerData from a Configure request's ProviderData.

@@ -94,7 +94,8 @@ func TestAccProvider_configuresAgainstLocalServer(t *testing.T) {
 		if got := h.Get("Authorization"); got != "Bearer flx_pat_from_env" {
 			t.Errorf("Authorization = %q, want the token from FLEXSLOT_PAT", got)
 		}
-		if ua := h.Get("User-Agent"); !strings.HasPrefix(ua, "terraform-provider-flexslot/test (+https://registry.terraform.io/providers/flexslot/flexslot) Terraform/") {
+		if ua := h.Get("User-Agent"); !strings.HasPrefix(ua, "terraform-provider-flexslot/test (+https://registry.terraform.io/providers/flexslot/flexslot; cli ") ||
+			strings.Contains(ua, "Terraform/") {
 			t.Errorf("User-Agent = %q", ua)
 		}
 	}
@@ -116,7 +117,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 		"base_url not absolute": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
 			config: "provider \"flexslot\" {\n  base_url = \"api.flexslot.gg\"\n}\n" + providerTestResource,
-			want:   []string{"Invalid Flexslot base URL", `The base URL "api.flexslot.gg" is not an absolute http(s) URL`},
+			want:   []string{"Invalid Flexslot base URL", `The base URL "api.flexslot.gg" is not an absolute https URL`},
 		},
 		"base_url plaintext to a remote host": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
@@ -154,5 +155,17 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	t.Parallel()
+	const base = "terraform-provider-flexslot/1.2.3 (+https://registry.terraform.io/providers/flexslot/flexslot"
+	if got := userAgent("1.2.3", ""); got != base+")" {
+		t.Errorf("userAgent without CLI = %q", got)
+	}
+	got := userAgent("1.2.3", "1.5.7")
+	if got != base+"; cli 1.5.7)" || strings.Contains(got, "Terraform/") {
+		t.Errorf("userAgent with CLI = %q", got)
 	}
 }

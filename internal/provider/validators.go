@@ -3,21 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"net/url"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
-	"github.com/flexslot/terraform-provider-flexslot/internal/scope"
+	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
-
-func applicationNameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.UTF8LengthBetween(1, 100),
-		stringvalidator.RegexMatches(regexp.MustCompile(`^\P{Cc}*$`), "must not contain control characters"),
-	}
-}
 
 // stringRule is a plan-time check of one string attribute. Unknown values
 // (module inputs not known yet) pass; every problem becomes an attribute error.
@@ -43,61 +36,123 @@ func (r stringRule) ValidateString(_ context.Context, req validator.StringReques
 	}
 }
 
-// redirectURIRule applies Flexslot's redirect URI rules, the same package the
-// API uses, so plan-time validation and the server can never disagree.
-func redirectURIRule() stringRule {
+// ruleOf turns one of the rules package's checks into a stringRule whose
+// messages quote the value, so that plan-time validation and the API can never disagree.
+func ruleOf(what, description string, check func(string) []string) stringRule {
 	return stringRule{
-		description: "must be a valid Flexslot redirect URI: https (http only for localhost, 127.0.0.1 and [::1]), no wildcards, no fragment, no custom scheme",
-		summary:     "Invalid redirect URI",
-		problems: func(uri string) []string {
+		description: description,
+		summary:     "Invalid " + what,
+		problems: func(v string) []string {
 			var out []string
-			for _, problem := range redirecturi.Problems(uri) {
-				out = append(out, fmt.Sprintf("The redirect URI %q %s.", uri, problem))
+			for _, problem := range check(v) {
+				out = append(out, fmt.Sprintf("The %s %q %s.", what, v, problem))
 			}
 			return out
 		},
 	}
 }
 
+func applicationNameRule() stringRule {
+	return ruleOf("application name", fmt.Sprintf("must be %d to %d characters long",
+		rules.ApplicationNameMinLength, rules.ApplicationNameMaxLength), rules.ApplicationNameProblems)
+}
+
+func redirectURIRule() stringRule {
+	return ruleOf("redirect URI", "must be a valid Flexslot redirect URI: https (http only for localhost, 127.0.0.1 "+
+		"and [::1]), no wildcards, no fragment, no custom scheme", rules.RedirectURIProblems)
+}
+
 func scopeRule() stringRule {
-	return stringRule{
-		description: "must be " + scope.Syntax,
-		summary:     "Invalid scope",
-		problems: func(s string) []string {
-			if scope.Valid(s) {
-				return nil
-			}
-			return []string{fmt.Sprintf("The scope %q is not a valid scope name: it must be %s.", s, scope.Syntax)}
-		},
-	}
+	return ruleOf("scope", fmt.Sprintf("must be at most %d characters of %s", rules.ScopeMaxLength, rules.ScopeSyntax),
+		rules.ScopeProblems)
+}
+
+func grantTypeRule() stringRule {
+	return ruleOf("grant type", "must be authorization_code or refresh_token", rules.GrantTypeProblems)
+}
+
+func consentURLRule() stringRule {
+	return ruleOf("URL", "must be empty or an absolute https URL", rules.ConsentURLProblems)
 }
 
 func clientIDRule() stringRule {
-	return stringRule{
-		description: "must be flx_client_ followed by a 26-character ULID",
-		summary:     "Invalid client ID",
-		problems:    func(id string) []string { return errorSentence(parseClientID(id)) },
-	}
+	return ruleOf("client ID", "must be a Flexslot client ID such as cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", rules.ClientIDProblems)
 }
 
 // baseURLRule refuses a literal base_url at validate time; values from the
 // environment are checked in Configure by the same function.
-func baseURLRule() stringRule {
-	return stringRule{
-		description: "must be an absolute https URL (http only for loopback hosts)",
-		summary:     "Invalid Flexslot base URL",
-		problems: func(raw string) []string {
-			if err := checkBaseURL(raw); err != nil {
-				return []string{fmt.Sprintf("The base URL %q %s.", raw, err)}
-			}
-			return nil
-		},
+type baseURLRule struct{}
+
+var _ validator.String = baseURLRule{}
+
+func (baseURLRule) Description(context.Context) string {
+	return "must be the https origin of the Flexslot API (http only for loopback hosts), without the API path"
+}
+
+func (r baseURLRule) MarkdownDescription(ctx context.Context) string { return r.Description(ctx) }
+
+func (baseURLRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	err := checkBaseURL(raw)
+	switch {
+	case err == nil:
+	case hasCredentials(raw):
+		// Not tied to the attribute: the CLI would print its source line, password included.
+		resp.Diagnostics.AddError(invalidBaseURLSummary, fmt.Sprintf("The base_url %s %s.", displayURL(raw), err))
+	default:
+		resp.Diagnostics.AddAttributeError(req.Path, invalidBaseURLSummary, fmt.Sprintf("The base URL %s %s.", displayURL(raw), err))
 	}
 }
 
-func errorSentence(err error) []string {
-	if err == nil {
-		return nil
+const invalidBaseURLSummary = "Invalid Flexslot base URL"
+
+func hasCredentials(raw string) bool {
+	u, err := url.Parse(raw)
+	return err != nil && strings.Contains(raw, "@") || err == nil && u.User != nil
+}
+
+// checkBaseURL returns why raw cannot be used as the API base URL, or nil. Its
+// messages never repeat credentials that raw may hold.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("is not an absolute https URL such as %s", flexslot.DefaultBaseURL)
 	}
-	return []string{err.Error() + "."}
+	if u.User != nil {
+		return fmt.Errorf("holds credentials: the provider authenticates with api_token (or FLEXSLOT_PAT) only; remove " +
+			"the user name and password from the URL")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("has a query or a fragment: give only the scheme, host and optional path prefix, such as %s",
+			flexslot.DefaultBaseURL)
+	}
+	if strings.HasPrefix(strings.ToLower(u.EscapedPath()), "/api/public") {
+		return fmt.Errorf("already holds the API path %s, which the provider adds itself: write %s",
+			u.EscapedPath(), (&url.URL{Scheme: u.Scheme, Host: u.Host}).String())
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if rules.IsLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("uses plain http to %s: a personal access token must never travel in plaintext, so use https "+
+			"(http is accepted only for localhost, 127.0.0.1 and [::1])", u.Hostname())
+	default:
+		return fmt.Errorf("uses the scheme %q: use an https URL such as %s", u.Scheme, flexslot.DefaultBaseURL)
+	}
+}
+
+// displayURL quotes a base URL for a message with any password masked; a URL
+// that does not parse is not repeated at all, since it may hold one.
+func displayURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(which does not parse as a URL)"
+	}
+	return fmt.Sprintf("%q", u.Redacted())
 }

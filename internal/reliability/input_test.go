@@ -95,7 +95,7 @@ func TestAccHostileInput_validate(t *testing.T) {
 	}
 	dup := confidential("duplicates")
 	dup.uris = []string{"https://app.example.com/cb", "https://app.example.com/cb"}
-	dup.scopes = []string{"openid", "openid"}
+	dup.scopes = []string{"cards:read", "cards:read"}
 	specs = append(specs, dup)
 	config := render("", specs...)
 	h.w.WriteConfig(config)

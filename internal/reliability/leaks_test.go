@@ -121,13 +121,13 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 
 	// Import a client created in the dashboard, whose secret Terraform never sees.
 	dash, dashSecret, err := h.srv.CreateAsDashboard(h.tokenA, "Dashboard app", "confidential",
-		[]string{"https://dash.example.com/cb"}, []string{"openid"})
+		[]string{"https://dash.example.com/cb"}, []string{"cards:read"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	l.secret("the dashboard client's secret", dashSecret)
 	imported := confidential("imported")
-	imported.app, imported.uris, imported.scopes = "Dashboard app", []string{"https://dash.example.com/cb"}, []string{"openid"}
+	imported.app, imported.uris, imported.scopes = "Dashboard app", []string{"https://dash.example.com/cb"}, []string{"cards:read"}
 	h.w.WriteConfig(render("", conf, pub, imported))
 	l.result(h.w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.imported", dash.ClientID)).RequireSuccess(t)
 	// Rotating the imported client gives Terraform a secret of its own.
@@ -139,7 +139,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	// Error paths: a refused scope from the API, and a server error in the
 	// middle of a rotation followed by a failing PATCH.
 	bad := conf
-	bad.scopes = []string{"openid", "tournaments:admin"}
+	bad.scopes = []string{"cards:read", "tournaments:admin"}
 	h.w.WriteConfig(render("", bad, pub, imported))
 	if r := l.result(h.w.Apply()); r.ExitCode == 0 || !strings.Contains(diagText(r.Errors()), "invalid_scope") {
 		t.Errorf("an unknown scope was not refused by the API: %s", diagText(r.Errors()))

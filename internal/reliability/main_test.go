@@ -1,28 +1,29 @@
 package reliability
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 )
 
-// figures collects what the suite exercised; TestMain writes it when ReportEnv is set.
+// figures collects what the suite exercised; TestMain writes it when FiguresEnv is set.
 var figures Recorder
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if path := os.Getenv(ReportEnv); path != "" && code == 0 && os.Getenv("TF_ACC") != "" {
+	if path := os.Getenv(FiguresEnv); path != "" && code == 0 && os.Getenv("TF_ACC") != "" {
 		figures.Update(func(f *Figures) {
 			f.CLI = cliVersion()
 			f.Date = time.Now().UTC().Format("2006-01-02")
@@ -38,12 +39,11 @@ func TestMain(m *testing.M) {
 // cliVersion is the first line of the CLI's version output, such as "OpenTofu v1.12.6".
 func cliVersion() string {
 	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	out, err := exec.Command(path, "version").Output()
+	version, err := devcli.CLIVersion(context.Background(), path)
 	if err != nil {
 		return path
 	}
-	line, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSpace(line)
+	return version
 }
 
 const providerHeader = `terraform {
@@ -101,7 +101,7 @@ func confidential(name string) spec {
 		app:    "Reliability " + name,
 		typ:    "confidential",
 		uris:   []string{"https://app.example.com/" + name + "/callback"},
-		scopes: []string{"openid", "decks:read"},
+		scopes: []string{"cards:read", "decks:read"},
 	}
 }
 
