@@ -11,12 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 )
 
@@ -32,7 +33,7 @@ type bench struct {
 	root     string // temporary directory removed at the end
 	home     string // HOME of every process the bench starts
 	cliConf  string // TF_CLI_CONFIG_FILE with dev_overrides
-	binDir   string // directory holding the provider binary
+	provider *devcli.Build
 	baseURL  string
 	tokens   []string
 	emu      *emulator.Server
@@ -103,65 +104,56 @@ func (b *bench) startEmulator() (func(), error) {
 	}, nil
 }
 
-// buildProvider builds the provider from the module at root, and the no-op
-// reference provider, into b.binDir.
+// buildProvider builds the provider from the module at root, or takes the
+// prebuilt binary, and builds the no-op reference provider beside it.
 func (b *bench) buildProvider(root, prebuilt string) error {
-	b.binDir = filepath.Join(b.root, "provider")
-	if err := os.MkdirAll(b.binDir, 0o755); err != nil {
-		return err
-	}
-	build := func(binary, pkg string) error {
-		cmd := exec.CommandContext(b.ctx, "go", "build", "-o", filepath.Join(b.binDir, binary), pkg)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s in %s: %w\n%s", pkg, root, err, out)
-		}
-		return nil
-	}
-	if err := build("terraform-provider-noop", "./internal/cmd/flexslot-bench/noopprovider"); err != nil {
-		return err
-	}
+	dir := filepath.Join(b.root, "provider")
+	var err error
 	if prebuilt == "" {
-		return build("terraform-provider-flexslot", ".")
+		b.provider, err = devcli.BuildProvider(b.ctx, root, dir)
+	} else {
+		b.provider, err = devcli.UseProvider(prebuilt, dir)
 	}
-	data, err := os.ReadFile(prebuilt)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(b.binDir, "terraform-provider-flexslot"), data, 0o755)
+	cmd := exec.CommandContext(b.ctx, "go", "build", "-o", filepath.Join(b.provider.Dir, noopExecutable()), noopPackage)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s in %s: %w\n%s", noopPackage, root, err, out)
+	}
+	return nil
 }
 
-// writeCLIConfig points both CLIs' provider addresses at the build, and never
-// lets them reach a registry.
+const noopPackage = "./tools/bench/noopprovider"
+
+func noopExecutable() string {
+	if runtime.GOOS == "windows" {
+		return "terraform-provider-noop.exe"
+	}
+	return "terraform-provider-noop"
+}
+
+// writeCLIConfig points both CLIs' provider addresses, and those of the
+// no-op provider, at the builds.
 func (b *bench) writeCLIConfig() error {
 	b.cliConf = filepath.Join(b.root, "cli.tfrc")
-	conf := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/flexslot/flexslot" = %[1]s
-    "registry.opentofu.org/flexslot/flexslot" = %[1]s
-    "registry.terraform.io/bench/noop"        = %[1]s
-    "registry.opentofu.org/bench/noop"        = %[1]s
-  }
-  direct {
-    exclude = ["registry.terraform.io/*/*", "registry.opentofu.org/*/*"]
-  }
-}
-`, strconv.Quote(b.binDir))
-	return os.WriteFile(b.cliConf, []byte(conf), 0o600)
+	conf := b.provider.Config()
+	conf.Overrides = map[string]string{
+		"registry.terraform.io/bench/noop": b.provider.Dir,
+		"registry.opentofu.org/bench/noop": b.provider.Dir,
+	}
+	return conf.Write(b.cliConf)
 }
 
 // environ is the whole environment of every CLI run: nothing of the caller's
 // environment leaks in.
 func (b *bench) environ() []string {
-	return []string{
+	return append([]string{
 		"PATH=/usr/local/bin:/usr/bin:/bin",
 		"HOME=" + b.home,
 		"TMPDIR=" + b.root,
-		"TF_CLI_CONFIG_FILE=" + b.cliConf,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-	}
+	}, devcli.Environ(b.cliConf)...)
 }
 
 // workspace is a directory holding one configuration and its state.
@@ -218,8 +210,7 @@ func (w *workspace) run(watch bool, args ...string) (runResult, error) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// The CLI and the provider processes it starts share a process group of
 	// their own, so killing the group leaves nothing behind.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	devcli.OwnProcessGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
 
 	start := time.Now()
@@ -232,7 +223,7 @@ func (w *workspace) run(watch bool, args ...string) (runResult, error) {
 	}
 	err := cmd.Wait()
 	wall := time.Since(start)
-	_ = killGroup(cmd.Process.Pid)
+	_ = devcli.KillProcessGroup(cmd.Process.Pid)
 	res := runResult{wall: wall, stdout: stdout.String(), stderr: stderr.String()}
 	if watcher != nil {
 		res.provider = watcher.stop()
@@ -250,13 +241,6 @@ func tail(s string) string {
 		return "..." + s[len(s)-keep:]
 	}
 	return s
-}
-
-func killGroup(pid int) error {
-	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return err
-	}
-	return nil
 }
 
 // procWatcher samples /proc for provider processes in one process group.

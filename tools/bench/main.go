@@ -1,4 +1,4 @@
-// Command flexslot-bench measures what the provider costs a plan or an apply
+// Command bench measures what the provider costs a plan or an apply
 // against the CLI's own floor, and how many partner API calls it spends, using
 // a real OpenTofu or Terraform CLI and the emulator on 127.0.0.1. It prints a
 // markdown table and can write it into the README's Performance section.
@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 )
 
 type options struct {
@@ -32,16 +33,16 @@ type options struct {
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "flexslot-bench:", err)
+		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	var opts options
-	flags := flag.NewFlagSet("flexslot-bench", flag.ContinueOnError)
+	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	flags.StringVar(&opts.cli, "cli", "", "path of the tofu or terraform binary to measure (required)")
+	flags.StringVar(&opts.cli, "cli", "", "path of the tofu or terraform binary to measure (default: the tofu tools/install.sh builds)")
 	flags.IntVar(&opts.parallelism, "parallelism", 10, "the CLI's -parallelism")
 	flags.BoolVar(&opts.quick, "quick", false, "fewer runs and at most 10 clients, for iterating")
 	flags.IntVar(&opts.runs, "runs", 0, "runs per timed figure (default 7, or 3 with -quick)")
@@ -49,9 +50,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	flags.StringVar(&opts.provider, "provider", "", "measure this prebuilt provider binary instead of building the module")
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if opts.cli == "" {
-		return errors.New("-cli is required")
 	}
 	if opts.runs <= 0 {
 		opts.runs = 7
@@ -63,15 +61,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	moduleRoot, err := devcli.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	if opts.cli == "" {
+		if opts.cli, err = devcli.ToolPath(moduleRoot, "tofu"); err != nil {
+			return err
+		}
+	}
 	cli, err := exec.LookPath(opts.cli)
 	if err != nil {
 		return err
 	}
 	if cli, err = filepath.Abs(cli); err != nil {
-		return err
-	}
-	moduleRoot, err := findModuleRoot()
-	if err != nil {
 		return err
 	}
 	root, err := os.MkdirTemp("", "flexslot-bench-*")
@@ -116,23 +119,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		progress("wrote the table into %s", opts.readme)
 	}
 	return nil
-}
-
-func findModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory: run the bench from the repository")
-		}
-		dir = parent
-	}
 }
 
 const (

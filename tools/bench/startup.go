@@ -5,13 +5,13 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 )
 
 // The go-plugin handshake a CLI performs with a protocol 6 provider.
@@ -35,14 +35,13 @@ type startup struct {
 func (b *bench) measureStartup() (startup, error) {
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(b.binDir, "terraform-provider-flexslot"))
+	cmd := exec.CommandContext(ctx, b.provider.Binary)
 	cmd.Env = append(b.environ(),
 		magicCookieKey+"="+magicCookieValue,
 		"PLUGIN_PROTOCOL_VERSIONS=6",
 		"PLUGIN_UNIX_SOCKET_DIR="+b.root,
 	)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	devcli.OwnProcessGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -55,7 +54,7 @@ func (b *bench) measureStartup() (startup, error) {
 		return st, err
 	}
 	defer func() {
-		_ = killGroup(cmd.Process.Pid)
+		_ = devcli.KillProcessGroup(cmd.Process.Pid)
 		_ = cmd.Wait()
 	}()
 

@@ -1,15 +1,6 @@
-// Package reliability holds the provider's reliability and security suite:
-// acceptance tests that drive the real CLI against the emulator while it
-// injects faults, exhausts the client limit, watches for leaked secrets and
-// receives hostile input.
-//
-// When the environment variable named by ReportEnv is set, the tests record
-// what they exercised into that JSON file; Markdown renders it as the table
-// published in docs/guides/reliability.md.
 package reliability
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -17,44 +8,45 @@ import (
 	"sync"
 )
 
-// ReportEnv names the environment variable holding the path of the figures file.
-const ReportEnv = "FLEXSLOT_RELIABILITY_REPORT"
+// FiguresEnv names the environment variable holding the path TestMain writes
+// the figures table to, after a successful acceptance run.
+const FiguresEnv = "FLEXSLOT_RELIABILITY_FIGURES"
 
 // Operations in the order the table lists them.
 var Operations = []string{"create", "rotate", "update", "read", "delete"}
 
 // FaultCase is one fault injected into one operation and what came of it.
 type FaultCase struct {
-	Operation string `json:"operation"`
-	Fault     string `json:"fault"`
+	Operation string
+	Fault     string
 	// Injected is how many answers the emulator broke.
-	Injected int `json:"injected"`
+	Injected int
 	// Retries is how many times the provider repeated the request within the
 	// apply that met the fault, counted in the emulator's request log.
-	Retries int `json:"retries"`
+	Retries int
 	// Outcome is "converged" when the first apply succeeded, or
 	// "failed clearly, converged on next apply".
-	Outcome string `json:"outcome"`
+	Outcome string
 }
 
 // Figures is everything a run of the suite exercised.
 type Figures struct {
-	CLI  string `json:"cli"`
-	Date string `json:"date"`
+	CLI  string
+	Date string
 
-	Faults []FaultCase `json:"faults"`
+	Faults []FaultCase
 
-	ConcurrentCreates int `json:"concurrent_creates"`
-	CreatedAtLimit    int `json:"created_at_limit"`
-	RefusedAtLimit    int `json:"refused_at_limit"`
-	IsolatedPartners  int `json:"isolated_partners"`
+	ConcurrentCreates int
+	CreatedAtLimit    int
+	RefusedAtLimit    int
+	IsolatedPartners  int
 
-	InputsRefused   int `json:"inputs_refused"`
-	TransportChecks int `json:"transport_checks"`
+	InputsRefused   int
+	TransportChecks int
 
-	LeakScans   int `json:"leak_scans"`
-	LeakSecrets int `json:"leak_secrets"`
-	LeaksFound  int `json:"leaks_found"`
+	LeakScans   int
+	LeakSecrets int
+	LeaksFound  int
 }
 
 // Recorder collects figures from parallel tests.
@@ -70,28 +62,11 @@ func (r *Recorder) Update(fn func(*Figures)) {
 	fn(&r.f)
 }
 
-// Write stores the figures as JSON at path.
+// Write writes the figures table to path.
 func (r *Recorder) Write(path string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	b, err := json.MarshalIndent(r.f, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o600)
-}
-
-// Load reads a figures file written by Recorder.Write.
-func Load(path string) (*Figures, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var f Figures
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &f, nil
+	return os.WriteFile(path, []byte(r.f.Markdown()), 0o600)
 }
 
 // Markdown renders the figures as the tables of the reliability guide.
