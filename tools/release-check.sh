@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks a goreleaser dist/ directory against the names and contents that the
-# Terraform Registry and the OpenTofu Registry require of a provider release:
+# Checks the files of a provider release against the names and contents that the
+# Terraform Registry and the OpenTofu Registry require:
 #
 #   terraform-provider-flexslot_<version>_<os>_<arch>.zip
 #       holding terraform-provider-flexslot_v<version> (.exe on Windows), executable,
@@ -14,14 +14,23 @@
 # and, with --handshake, starts the binary built for this machine the way
 # Terraform and OpenTofu do and reads its go-plugin handshake line.
 #
-# Usage: tools/release-check.sh [options] DIST
-#   --version V          the version every name must carry (default: DIST/metadata.json)
+# Usage: tools/release-check.sh [options] DIR
+#   DIR holds a release's files as uploaded (the release workflow downloads them)
+#   --goreleaser-dist    DIR is goreleaser's dist/: check what a release of it
+#                        uploads (its zips, checksums and signature, and the
+#                        release.extra_files of DIR/config.yaml, renamed)
+#   --version V          the version every name must carry (default: DIR/metadata.json)
 #   --target OS_ARCH     a zip that must be there, e.g. linux_amd64 (repeatable)
 #   --all-targets        every release target must be there
 #   --signed             the .sig must be there and verify with gpg
 #   --handshake          run the plugin handshake with this machine's binary
 #   --manifest FILE      the manifest the release must carry
-#                        (default: terraform-registry-manifest.json beside tools/)
+#                        (default: terraform-registry-manifest.json of this checkout)
+#        tools/release-check.sh snapshot [--all-targets]
+#   goreleaser check, then an unsigned snapshot release of linux_amd64 (of every
+#   target with --all-targets) into dist/, then the checks above on it, with the
+#   handshake when this machine's binary was built. $GORELEASER is the goreleaser
+#   to run (default: goreleaser on PATH).
 #        tools/release-check.sh changelog [-f FILE] [VERSION]
 #   checks FILE (default CHANGELOG.md) against the format its top describes and,
 #   given VERSION, prints that version's section: the release notes
@@ -30,6 +39,8 @@
 set -euo pipefail
 
 project=terraform-provider-flexslot
+repository=flexslot/terraform-provider-flexslot
+root=$(cd "$(dirname "$0")/.." && pwd)
 # Every <os>_<arch> of .goreleaser.yml, as goreleaser names them.
 all_targets=(
 	darwin_amd64 darwin_arm64
@@ -42,9 +53,12 @@ magic_cookie=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
 handshake_timeout=30
 
 usage() {
-	sed -n "17,29{s/^# \{0,1\}//;p;}" "$0" >&2
+	sed -n "17,38{s/^# \{0,1\}//;p;}" "$0" >&2
 	exit 2
 }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/release-check.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 
 # --- changelog mode ----------------------------------------------------------
 # HashiCorp's provider changelog format: "## X.Y.Z (Unreleased)" or
@@ -134,7 +148,7 @@ changelog_notes() { # file, version: prints the version's section
 
 if [ "${1:-}" = changelog ]; then
 	shift
-	file="$(cd "$(dirname "$0")/.." && pwd)/CHANGELOG.md"
+	file="$root/CHANGELOG.md"
 	if [ "${1:-}" = -f ]; then file=${2:?}; shift 2; fi
 	[ $# -le 1 ] || usage
 	version=${1:-}
@@ -147,14 +161,52 @@ if [ "${1:-}" = changelog ]; then
 	exit
 fi
 
+# --- snapshot mode -----------------------------------------------------------
+snapshot() { # [--all-targets]
+	local all=false cfg
+	[ "${1:-}" != --all-targets ] || { all=true; shift; }
+	[ $# -eq 0 ] || usage
+	local goreleaser=${GORELEASER:-goreleaser}
+	cd "$root"
+	"$goreleaser" check
+	cfg="$work/goreleaser.yml"
+	if $all; then
+		cp .goreleaser.yml "$cfg"
+	else
+		# The same configuration, built for linux_amd64 only.
+		awk '{ print } /^builds:/ { b = 1 } b && /^  - id: provider$/ { print "    targets: [linux_amd64_v1]"; b = 0 }' \
+			.goreleaser.yml >"$cfg"
+		grep -q '^    targets: \[linux_amd64_v1\]$' "$cfg" ||
+			{ echo "release-check: no '  - id: provider' build in .goreleaser.yml" >&2; exit 2; }
+	fi
+	# Without a git remote goreleaser leaves the commit out of the snapshot's
+	# version; name the repository for it then, whatever this clone is.
+	if [ -z "$(git remote)" ]; then
+		export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url \
+			GIT_CONFIG_VALUE_0="https://github.com/$repository.git"
+	fi
+	"$goreleaser" release --config "$cfg" --snapshot --clean --skip=sign
+}
+
 # --- release files mode ------------------------------------------------------
 version=
 targets=()
 signed=false
 handshake=false
-manifest_src="$(cd "$(dirname "$0")/.." && pwd)/terraform-registry-manifest.json"
+handshake_if_built=false
+from_goreleaser=false
+manifest_src="$root/terraform-registry-manifest.json"
+if [ "${1:-}" = snapshot ]; then
+	shift
+	snapshot "$@"
+	from_goreleaser=true
+	handshake_if_built=true
+	if [ "${1:-}" = --all-targets ]; then targets=("${all_targets[@]}"); else targets=(linux_amd64); fi
+	set -- "$root/dist"
+fi
 while [ $# -gt 0 ]; do
 	case $1 in
+	--goreleaser-dist) from_goreleaser=true; shift ;;
 	--version) version=${2:?}; shift 2 ;;
 	--target) targets+=("${2:?}"); shift 2 ;;
 	--all-targets) targets+=("${all_targets[@]}"); shift ;;
@@ -186,7 +238,7 @@ if [ -z "$version" ]; then
 	[ -n "$version" ] || { echo "release-check: no version in $dist/metadata.json" >&2; exit 2; }
 fi
 # A registry version is semver without a leading v.
-if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$ ]]; then
+if ! [[ $version =~ ^$semver_re(\+[0-9A-Za-z.-]+)?$ ]]; then
 	fail "version '$version' is not a semantic version without a leading v"
 fi
 echo "release-check: $dist, version $version"
@@ -194,6 +246,57 @@ echo "release-check: $dist, version $version"
 prefix="${project}_${version}"
 sums="${prefix}_SHA256SUMS"
 manifest="${prefix}_manifest.json"
+
+# --- what a release of goreleaser's dist/ uploads ----------------------------
+# goreleaser uploads the archives, the checksums and their signature from dist/,
+# and each release.extra_files entry under its name_template; the manifest is
+# one of those and is not in dist/ itself. Gather the same set in one folder.
+extra_files() { # config.yaml: prints "glob<TAB>name_template" for each release.extra_files entry
+	awk '
+		function emit() { if (glob != "") print glob "\t" tpl; glob = ""; tpl = "" }
+		function unquote(v) { if (v ~ /^'"'"'.*'"'"'$/ || v ~ /^".*"$/) v = substr(v, 2, length(v) - 2); return v }
+		/^[^ #]/ { emit(); release = ($0 == "release:"); extra = 0; next }
+		release && /^  [a-z_]+:/ { emit(); extra = ($0 ~ /^  extra_files:/); next }
+		release && extra && /^    - glob: / { emit(); v = $0; sub(/^    - glob: /, "", v); glob = unquote(v); next }
+		release && extra && /^      name_template: / { v = $0; sub(/^      name_template: /, "", v); tpl = unquote(v); next }
+		END { emit() }
+	' "$1"
+}
+if $from_goreleaser; then
+	[ -f "$dist/config.yaml" ] || { echo "release-check: $dist/config.yaml missing: not a goreleaser dist/" >&2; exit 2; }
+	project_name=$(sed -n 's/.*"project_name": *"\([^"]*\)".*/\1/p' "$dist/metadata.json" 2>/dev/null | head -n 1)
+	staged="$work/upload"
+	mkdir -p "$staged"
+	for path in "$dist"/*.zip "$dist"/*SHA256SUMS*; do
+		[ ! -f "$path" ] || cp "$path" "$staged/"
+	done
+	while IFS=$'\t' read -r glob tpl; do
+		[ -n "$glob" ] || continue
+		name=${tpl:-$(basename "$glob")}
+		for field in "{{ .ProjectName }}" "{{.ProjectName}}"; do name=${name//"$field"/$project_name}; done
+		for field in "{{ .Version }}" "{{.Version}}"; do name=${name//"$field"/$version}; done
+		if [[ $name == *"{{"* ]]; then
+			fail "release.extra_files: cannot tell the name '$tpl' gives $glob"
+			continue
+		fi
+		matches=()
+		for path in "$root"/$glob; do [ ! -f "$path" ] || matches+=("$path"); done
+		if [ ${#matches[@]} -ne 1 ]; then
+			fail "release.extra_files: $glob matches ${#matches[@]} files, not 1"
+			continue
+		fi
+		cp "${matches[0]}" "$staged/$name"
+		echo "release-check: uploaded as $name: $glob (release.extra_files)"
+	done < <(extra_files "$dist/config.yaml")
+	dist=$staged
+fi
+if $handshake_if_built; then
+	if [ -f "$dist/${prefix}_$(go env GOOS)_$(go env GOARCH).zip" ]; then
+		handshake=true
+	else
+		echo "release-check: no handshake: no binary for $(go env GOOS)_$(go env GOARCH) in this snapshot"
+	fi
+fi
 
 # --- the files at the top of dist/ -------------------------------------------
 zips=()

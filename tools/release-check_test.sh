@@ -47,11 +47,15 @@ good_line="1|6|unix|/tmp/plugin000|grpc|"
 #   manifest=none|other
 #   sig=yes
 #   version=V          the version in the file names
+#   goreleaser=yes     lay out goreleaser's dist/: no manifest file, but a config.yaml
+#                      whose release.extra_files uploads it under extra_tpl=TEMPLATE
+#                      (extra_tpl=none: no release.extra_files)
 layout() {
 	local dir=$1
 	shift
 	local p=$project v=$version binary="" subdir="" license=yes line=$good_line mode=755
-	local targets="linux_amd64 $host" sums=good manifest=good sig=no
+	local targets="linux_amd64 $host" sums=good manifest=good sig=no goreleaser=no
+	local extra_tpl="{{ .ProjectName }}_{{ .Version }}_manifest.json"
 	local kv
 	for kv in "$@"; do
 		case ${kv%%=*} in
@@ -66,6 +70,8 @@ layout() {
 		sums) sums=${kv#*=} ;;
 		manifest) manifest=${kv#*=} ;;
 		sig) sig=${kv#*=} ;;
+		goreleaser) goreleaser=${kv#*=} ;;
+		extra_tpl) extra_tpl=${kv#*=} ;;
 		*) echo "layout: unknown $kv" >&2; exit 2 ;;
 		esac
 	done
@@ -102,6 +108,26 @@ layout() {
 		[ "$sig" != yes ] || echo "not a signature" >"${p}_${v}_SHA256SUMS.sig"
 	)
 	printf '{"project_name":"%s","tag":"v%s","version":"%s"}\n' "$p" "$v" "$v" >"$dir/metadata.json"
+	if [ "$goreleaser" = yes ]; then
+		# goreleaser lists the manifest in the checksums but leaves it out of dist/.
+		rm -f "$dir/${p}_${v}_manifest.json"
+		{
+			echo "project_name: $p"
+			echo "release:"
+			echo "  github:"
+			echo "    owner: flexslot"
+			if [ "$extra_tpl" != none ]; then
+				echo "  extra_files:"
+				echo "    - glob: terraform-registry-manifest.json"
+				echo "      name_template: '$extra_tpl'"
+			fi
+			echo "  draft: true"
+			echo "checksum:"
+			echo "  extra_files:"
+			echo "    - glob: terraform-registry-manifest.json"
+			echo "      name_template: '{{ .ProjectName }}_{{ .Version }}_manifest.json'"
+		} >"$dir/config.yaml"
+	fi
 }
 
 n=0
@@ -134,6 +160,17 @@ expect pass "a snapshot version" "ok: ${project}_0.0.0-SNAPSHOT-abc1234_linux_am
 	version=0.0.0-SNAPSHOT-abc1234 --
 expect pass "a Windows zip holds the .exe" "holds ${project}_v${version}.exe" \
 	targets="linux_amd64 windows_amd64" -- --target windows_amd64
+
+expect pass "goreleaser's dist/, the manifest uploaded from release.extra_files" "uploaded as ${project}_${version}_manifest.json" \
+	goreleaser=yes -- --goreleaser-dist --handshake
+expect fail "goreleaser's dist/ checked as uploaded files" "missing ${project}_${version}_manifest.json" \
+	goreleaser=yes --
+expect fail "release.extra_files uploads the manifest under another name" "${project}_manifest.json: the manifest must be named ${project}_${version}_manifest.json" \
+	goreleaser=yes extra_tpl="{{ .ProjectName }}_manifest.json" -- --goreleaser-dist
+expect fail "release.extra_files name the check cannot tell" "cannot tell the name '{{ .Tag }}_manifest.json'" \
+	goreleaser=yes extra_tpl="{{ .Tag }}_manifest.json" -- --goreleaser-dist
+expect fail "no release.extra_files: the manifest is not uploaded" "missing ${project}_${version}_manifest.json" \
+	goreleaser=yes extra_tpl=none -- --goreleaser-dist
 
 # The issue: goreleaser named everything after the clone's directory, main.
 expect fail "project named after the clone (main_...)" "main_${version}_linux_amd64.zip: must be named ${project}_${version}_<os>_<arch>.zip" \
