@@ -20,6 +20,7 @@ provider "flexslot" {
   # Optional: falls back to the FLEXSLOT_PAT environment variable.
   api_token = var.flexslot_pat
 
-  # Optional: falls back to FLEXSLOT_BASE_URL, then to this default.
+  # Optional: falls back to FLEXSLOT_BASE_URL, then to this default. The
+  # origin of the API only: the provider adds /api/public/v1/... itself.
   base_url = "https://api.flexslot.gg"
 }

@@ -40,7 +40,12 @@ resource "flexslot_oauth2_client" "web" {
     "https://quickstart.example.com/oauth/callback",
     "http://localhost:3000/oauth/callback",
   ]
-  allowed_scopes = ["openid", "profile", "decks:read"]
+  allowed_scopes = ["cards:read", "decks:read"]
+
+  # Shown to users on Flexslot's consent screen.
+  application_url    = "https://quickstart.example.com"
+  privacy_policy_url = "https://quickstart.example.com/privacy"
+  tos_url            = "https://quickstart.example.com/terms"
 
   rotation_triggers = {
     rotated_at = time_rotating.web_secret.id
@@ -53,7 +58,7 @@ resource "flexslot_oauth2_client" "cli" {
   application_name = "Quickstart CLI"
   client_type      = "public"
   redirect_uris    = ["http://127.0.0.1:8765/callback"]
-  allowed_scopes   = ["openid", "decks:read"]
+  allowed_scopes   = ["decks:read"]
 }
 
 # Every client of the partner, including any made in the dashboard.

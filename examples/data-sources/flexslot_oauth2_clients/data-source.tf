@@ -24,6 +24,11 @@ output "suspended_clients" {
   value = { for c in data.flexslot_oauth2_clients.suspended.clients : c.client_id => c.application_name }
 }
 
+# Clients that were never used: candidates for revocation.
+output "never_used_clients" {
+  value = [for c in data.flexslot_oauth2_clients.all.clients : c.client_id if c.last_used_at == null]
+}
+
 # Each partner may hold 10 active or suspended clients.
 output "free_client_slots" {
   value = 10 - length(data.flexslot_oauth2_clients.all.client_ids)

@@ -12,15 +12,22 @@ resource "flexslot_oauth2_client" "web" {
     "https://decks.example.com/oauth/callback",
     "http://localhost:3000/oauth/callback",
   ]
-  allowed_scopes = ["openid", "profile", "decks:read", "decks:write"]
+  # From Flexslot's published scope catalog; decks:write implies decks:read.
+  allowed_scopes = ["cards:read", "decks:read", "decks:write"]
 
-  # Any change to these values issues a new secret; the client_id stays.
+  # Shown to users on Flexslot's consent screen.
+  application_url      = "https://decks.example.com"
+  application_logo_url = "https://decks.example.com/logo.png"
+  privacy_policy_url   = "https://decks.example.com/privacy"
+  tos_url              = "https://decks.example.com/terms"
+
+  # A new, non-empty value issues a new secret; the client_id stays.
   rotation_triggers = {
     rotated_at = time_rotating.web_secret.id
   }
 
-  # Destroying or replacing this client would sign out every user who
-  # authorized it: refuse any plan that does.
+  # Revoking this client would sign out every user who authorized it:
+  # refuse destroy and replacement while this is true.
   deletion_protection = true
 }
 
@@ -30,7 +37,13 @@ resource "flexslot_oauth2_client" "cli" {
   application_name = "Deck Builder CLI"
   client_type      = "public"
   redirect_uris    = ["http://127.0.0.1:8765/callback"]
-  allowed_scopes   = ["openid", "decks:read"]
+  allowed_scopes   = ["decks:read", "exports:read"]
+
+  # No refresh tokens: the CLI signs the user in again when its access token
+  # expires. Defaults to both authorization_code and refresh_token.
+  grant_types = ["authorization_code"]
+
+  application_url = "https://decks.example.com/cli"
 }
 
 output "web_client_id" {
