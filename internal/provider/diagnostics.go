@@ -118,9 +118,30 @@ func errorHint(err error) string {
 	return ""
 }
 
-func publicClientRotationDiagnostic() diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("rotation_triggers"), "rotation_triggers set on a public client",
-		`A public client has no client secret, so there is nothing to rotate. Remove rotation_triggers, or use client_type = "confidential".`)
+func publicClientSecretSettingDiagnostic(attribute string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root(attribute), attribute+" set on a public client",
+		fmt.Sprintf(`A public client has no client secret, so there is nothing to rotate or encrypt. Remove %s, or use `+
+			`client_type = "confidential".`, attribute))
+}
+
+func rotationWarning(clientID, why string, sealed bool) diag.Diagnostic {
+	deliver := "reference client_secret from the resource that hands it to the app (a secret store, a Kubernetes " +
+		"secret, a CI variable) in this same configuration, so the apply updates both"
+	if sealed {
+		deliver = "ship client_secret_encrypted to the app, or to whatever decrypts it for the app, in this same apply"
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Applying this plan rotates the client secret",
+		fmt.Sprintf("The secret of %s is rotated because %s. Flexslot invalidates the current secret the moment it "+
+			"issues the new one, with no overlap: every app still using the current secret fails to authenticate until "+
+			"it has the new one. To keep that window short, deliver the new secret in the same apply: %s.",
+			clientID, why, deliver))
+}
+
+func sealingFailedDiagnostic(clientID string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("secret_recipients"), "Could not encrypt the client secret",
+		fmt.Sprintf("Flexslot issued a new secret for %s, but encrypting it to secret_recipients failed: %s. The "+
+			"plaintext was not stored, so state holds no secret and secret_current is false. Fix secret_recipients and "+
+			"apply again: the change rotates the secret once more.", clientID, err))
 }
 
 func deletionProtectedDiagnostic(clientID, action string) diag.Diagnostic {
@@ -213,7 +234,8 @@ func clientSuspendedWarning(clientID string) diag.Diagnostic {
 func staleSecretWarning(clientID string, rotatedAt time.Time) diag.Diagnostic {
 	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Client secret in state is stale",
 		fmt.Sprintf("The secret of %s was rotated outside Terraform at %s, so the client_secret in state no longer works. "+
-			"Change a value in rotation_triggers and apply to issue a new secret that Terraform holds.",
+			"Change a value in rotation_triggers, or set rotate_when_stale = true, and apply to issue a new secret that "+
+			"Terraform holds.",
 			clientID, rotatedAt.UTC().Format(time.RFC3339)))
 }
 

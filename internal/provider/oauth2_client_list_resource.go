@@ -119,14 +119,17 @@ func setListedResource(ctx context.Context, res *tfsdk.Resource, c *flexslot.OAu
 	}
 
 	m := oauth2ClientModel{
-		GrantTypes:         types.SetNull(types.StringType),
-		RotationTriggers:   types.MapNull(types.StringType),
-		DeletionProtection: types.BoolValue(false),
-		ClientSecret:       types.StringNull(),
-		SecretRotatedAt:    types.StringNull(),
-		Timeouts:           timeouts.Value{Object: types.ObjectNull(t.AttrTypes)},
+		RotationTriggers:      types.MapNull(types.StringType),
+		SecretRecipients:      types.SetNull(types.StringType),
+		RotateWhenStale:       types.BoolValue(false),
+		DeletionProtection:    types.BoolValue(false),
+		ClientSecret:          types.StringNull(),
+		ClientSecretEncrypted: types.StringNull(),
+		SecretRotatedAt:       types.StringNull(),
+		Timeouts:              timeouts.Value{Object: types.ObjectNull(t.AttrTypes)},
 	}
 	diags.Append(m.setClient(ctx, c)...)
+	m.SecretCurrent = secretCurrent(m, c)
 	if diags.HasError() {
 		return diags
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
 
 // oauth2ClientModel is the flexslot_oauth2_client resource's state and plan.
@@ -33,8 +34,12 @@ type oauth2ClientModel struct {
 	DPoPBoundAccessTokens types.Bool     `tfsdk:"dpop_bound_access_tokens"`
 	RotationTriggers      types.Map      `tfsdk:"rotation_triggers"`
 	DeletionProtection    types.Bool     `tfsdk:"deletion_protection"`
+	SecretRecipients      types.Set      `tfsdk:"secret_recipients"`
+	RotateWhenStale       types.Bool     `tfsdk:"rotate_when_stale"`
 	ClientSecret          types.String   `tfsdk:"client_secret"`
+	ClientSecretEncrypted types.String   `tfsdk:"client_secret_encrypted"`
 	SecretRotatedAt       types.String   `tfsdk:"secret_rotated_at"`
+	SecretCurrent         types.Bool     `tfsdk:"secret_current"`
 	Status                types.String   `tfsdk:"status"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
@@ -106,15 +111,45 @@ func fillString(planned *types.String, server types.String) {
 	}
 }
 
-// setIssuedSecret stores a secret from a create or rotate response.
-func (m *oauth2ClientModel) setIssuedSecret(issued *flexslot.IssuedSecret) {
+// setIssuedSecret stores a secret from a create or rotate response: in
+// client_secret, or sealed to secret_recipients in client_secret_encrypted so
+// that the plaintext is never written. If sealing fails, no secret is stored
+// and the error says so; the client keeps a secret nobody holds.
+func (m *oauth2ClientModel) setIssuedSecret(ctx context.Context, issued *flexslot.IssuedSecret) (diags diag.Diagnostics) {
+	m.ClientSecret, m.ClientSecretEncrypted = types.StringNull(), types.StringNull()
 	if issued.Secret == "" {
-		m.ClientSecret = types.StringNull()
-		m.SecretRotatedAt = types.StringNull()
-		return
+		m.SecretRotatedAt, m.SecretCurrent = types.StringNull(), types.BoolNull()
+		return nil
 	}
-	m.ClientSecret = types.StringValue(issued.Secret)
 	m.SecretRotatedAt = timeValue(issued.SecretRotatedAt)
+	m.SecretCurrent = types.BoolValue(true)
+	if !m.sealsSecret() {
+		m.ClientSecret = types.StringValue(issued.Secret)
+		return nil
+	}
+	var recipients []string
+	if diags = m.SecretRecipients.ElementsAs(ctx, &recipients, false); diags.HasError() {
+		m.SecretCurrent = types.BoolValue(false)
+		return diags
+	}
+	sealed, err := sealedsecret.Seal(issued.Secret, recipients)
+	if err != nil {
+		m.SecretCurrent = types.BoolValue(false)
+		diags.Append(sealingFailedDiagnostic(issued.Client.ClientID, err))
+		return diags
+	}
+	m.ClientSecretEncrypted = types.StringValue(sealed)
+	return nil
+}
+
+// sealsSecret reports whether the secret is to be kept only encrypted.
+func (m *oauth2ClientModel) sealsSecret() bool {
+	return !m.SecretRecipients.IsNull() && (m.SecretRecipients.IsUnknown() || len(m.SecretRecipients.Elements()) > 0)
+}
+
+// holdsSecret reports whether state holds the client's secret in either form.
+func (m *oauth2ClientModel) holdsSecret() bool {
+	return !m.ClientSecret.IsNull() || !m.ClientSecretEncrypted.IsNull()
 }
 
 // isPublic reports whether the model describes a public client, which has no secret.
@@ -123,23 +158,54 @@ func (m *oauth2ClientModel) isPublic() bool {
 }
 
 // secretRotationPlanned reports whether applying plan over state rotates the
-// secret: rotation_triggers is set, not empty, and differs from state. Removing
-// the triggers (null or {}) stops scheduled rotation without rotating.
-func secretRotationPlanned(state, plan oauth2ClientModel) bool {
-	return !plan.isPublic() &&
-		!plan.RotationTriggers.IsNull() &&
+// secret, and why. A confidential client rotates when rotation_triggers is set,
+// not empty, and differs from state (removing the triggers, or setting {}, stops
+// scheduled rotation without rotating); when secret_recipients changes, since a
+// secret once held in one form must not stay valid in another; and, with
+// rotate_when_stale, when state holds no current secret.
+func secretRotationPlanned(state, plan oauth2ClientModel) (bool, string) {
+	if plan.isPublic() {
+		return false, ""
+	}
+	switch {
+	case !plan.RotationTriggers.IsNull() &&
 		(plan.RotationTriggers.IsUnknown() || len(plan.RotationTriggers.Elements()) > 0) &&
-		!plan.RotationTriggers.Equal(state.RotationTriggers)
+		!plan.RotationTriggers.Equal(state.RotationTriggers):
+		return true, "rotation_triggers changed"
+	case !sameRecipients(state.SecretRecipients, plan.SecretRecipients):
+		return true, "secret_recipients changed"
+	case plan.RotateWhenStale.ValueBool() && state.SecretCurrent.Equal(types.BoolValue(false)):
+		return true, "the secret in state is not current and rotate_when_stale is true"
+	}
+	return false, ""
+}
+
+// sameRecipients compares two secret_recipients values, null and empty alike.
+func sameRecipients(a, b types.Set) bool {
+	empty := func(s types.Set) bool { return s.IsNull() || (!s.IsUnknown() && len(s.Elements()) == 0) }
+	if empty(a) || empty(b) {
+		return empty(a) == empty(b)
+	}
+	return a.Equal(b)
 }
 
 // secretIsStale reports whether the secret in state was replaced outside
 // Terraform, such as by "Rotate secret" in the dashboard.
 func secretIsStale(state oauth2ClientModel, client *flexslot.OAuth2Client) bool {
-	if state.ClientSecret.IsNull() || client.SecretRotatedAt == nil {
+	if !state.holdsSecret() || client.SecretRotatedAt == nil {
 		return false
 	}
 	held, err := time.Parse(time.RFC3339Nano, state.SecretRotatedAt.ValueString())
 	return err == nil && client.SecretRotatedAt.After(held)
+}
+
+// secretCurrent is secret_current after a refresh: null for a public client,
+// false when state holds no secret or one that was rotated outside Terraform.
+func secretCurrent(state oauth2ClientModel, client *flexslot.OAuth2Client) types.Bool {
+	if client.ClientType == flexslot.ClientTypePublic {
+		return types.BoolNull()
+	}
+	return types.BoolValue(state.holdsSecret() && !secretIsStale(state, client))
 }
 
 func createRequestFromModel(ctx context.Context, m oauth2ClientModel) (flexslot.CreateRequest, diag.Diagnostics) {

@@ -32,6 +32,8 @@ func baseModel() oauth2ClientModel {
 		GrantTypes:       stringSetOf("authorization_code", "refresh_token"),
 		ApplicationURL:   types.StringValue(""),
 		RotationTriggers: types.MapNull(types.StringType),
+		SecretRecipients: types.SetNull(types.StringType),
+		SecretCurrent:    types.BoolValue(true),
 	}
 }
 
@@ -114,14 +116,44 @@ func TestSecretRotationPlanned(t *testing.T) {
 		plan := baseModel()
 		plan.RotationTriggers = tc.plan
 		plan.ClientType = types.StringValue(tc.typ)
-		if got := secretRotationPlanned(state, plan); got != tc.want {
+		if got, _ := secretRotationPlanned(state, plan); got != tc.want {
 			t.Errorf("%s: secretRotationPlanned = %t, want %t", name, got, tc.want)
 		}
 	}
 	added := baseModel()
 	added.RotationTriggers = triggers("1")
-	if !secretRotationPlanned(baseModel(), added) {
+	if got, _ := secretRotationPlanned(baseModel(), added); !got {
 		t.Error("adding rotation_triggers must rotate")
+	}
+
+	recipients := func(r ...string) types.Set { return stringSetOf(r...) }
+	for name, tc := range map[string]struct {
+		state, plan types.Set
+		want        bool
+	}{
+		"off to off":        {types.SetNull(types.StringType), recipients(), false},
+		"turned on":         {types.SetNull(types.StringType), recipients("age1a"), true},
+		"turned off":        {recipients("age1a"), types.SetNull(types.StringType), true},
+		"recipient added":   {recipients("age1a"), recipients("age1a", "age1b"), true},
+		"recipient removed": {recipients("age1a", "age1b"), recipients("age1b"), true},
+		"unchanged":         {recipients("age1a"), recipients("age1a"), false},
+	} {
+		st, pl := baseModel(), baseModel()
+		st.SecretRecipients, pl.SecretRecipients = tc.state, tc.plan
+		if got, why := secretRotationPlanned(st, pl); got != tc.want {
+			t.Errorf("recipients %s: secretRotationPlanned = %t (%s), want %t", name, got, why, tc.want)
+		}
+	}
+
+	stale := baseModel()
+	stale.SecretCurrent = types.BoolValue(false)
+	whenStale := baseModel()
+	whenStale.RotateWhenStale = types.BoolValue(true)
+	if got, _ := secretRotationPlanned(stale, whenStale); !got {
+		t.Error("rotate_when_stale with a stale secret must rotate")
+	}
+	if got, _ := secretRotationPlanned(stale, baseModel()); got {
+		t.Error("a stale secret rotated without rotate_when_stale")
 	}
 }
 

@@ -151,6 +151,23 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional:    true,
 				ElementType: types.StringType,
 			},
+			"secret_recipients": schema.SetAttribute{
+				Description: "age recipients (`age1...`) and SSH public keys (`ssh-ed25519 ...`, `ssh-rsa ...`) to encrypt " +
+					"the client secret to. When set, the plaintext secret is never written to state or plan: " +
+					"`client_secret` is null and `client_secret_encrypted` holds the secret encrypted to every recipient. " +
+					"Any change to it (turning it on or off included) rotates the secret. Confidential clients only.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(secretRecipientRule())},
+			},
+			"rotate_when_stale": schema.BoolAttribute{
+				Description: "When true, a plan rotates the secret whenever `secret_current` is false (rotated outside " +
+					"Terraform, or never held, as after import), so the apply puts a working secret in state. Defaults " +
+					"to false, since a rotation in the dashboard may be deliberate.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
 			"deletion_protection": schema.BoolAttribute{
 				Description: "When true in state, nothing revokes the client: destroy, removal from the configuration, " +
 					"a client_type change, `-replace` and `replace_triggered_by` all fail, at plan where the plan shows " +
@@ -165,9 +182,20 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed:  true,
 				Sensitive: true,
 			},
+			"client_secret_encrypted": schema.StringAttribute{
+				Description: "With `secret_recipients` set: the client secret, ASCII-armored age ciphertext encrypted to " +
+					"every recipient; decrypt it with `age -d -i key.txt`. Null otherwise.",
+				Computed: true,
+			},
 			"secret_rotated_at": schema.StringAttribute{
-				Description: "When the secret held in `client_secret` was issued (RFC 3339).",
+				Description: "When the secret held in state was issued (RFC 3339).",
 				Computed:    true,
+			},
+			"secret_current": schema.BoolAttribute{
+				Description: "Whether state holds the client's current secret: false after a rotation outside Terraform " +
+					"(such as in the dashboard) and when state holds no secret (after import). Null for public clients. " +
+					"Use it in a check block or postcondition to catch a stale secret in CI.",
+				Computed: true,
 			},
 			"status": schema.StringAttribute{
 				Description:   "`active`, or `suspended` when Flexslot has suspended the client.",
@@ -209,8 +237,16 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.isPublic() && !config.RotationTriggers.IsNull() {
-		resp.Diagnostics.Append(publicClientRotationDiagnostic())
+	if config.isPublic() {
+		if !config.RotationTriggers.IsNull() {
+			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("rotation_triggers"))
+		}
+		if config.sealsSecret() {
+			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("secret_recipients"))
+		}
+		if config.RotateWhenStale.ValueBool() {
+			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("rotate_when_stale"))
+		}
 	}
 	resp.Diagnostics.Append(nonCatalogScopeWarnings(config.AllowedScopes)...)
 }
@@ -249,8 +285,10 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 
 	if req.State.Raw.IsNull() {
 		if plan.isPublic() {
-			plan.ClientSecret = types.StringNull()
-			plan.SecretRotatedAt = types.StringNull()
+			plan.ClientSecret, plan.ClientSecretEncrypted = types.StringNull(), types.StringNull()
+			plan.SecretRotatedAt, plan.SecretCurrent = types.StringNull(), types.BoolNull()
+		} else {
+			plan.planIssuedSecret()
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
@@ -273,14 +311,24 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 
-	if secretRotationPlanned(state, plan) {
-		plan.ClientSecret = types.StringUnknown()
-		plan.SecretRotatedAt = types.StringUnknown()
+	if rotate, why := secretRotationPlanned(state, plan); rotate {
+		plan.planIssuedSecret()
+		resp.Diagnostics.Append(rotationWarning(state.ClientID.ValueString(), why, plan.sealsSecret()))
 	} else {
-		plan.ClientSecret = state.ClientSecret
-		plan.SecretRotatedAt = state.SecretRotatedAt
+		plan.ClientSecret, plan.ClientSecretEncrypted = state.ClientSecret, state.ClientSecretEncrypted
+		plan.SecretRotatedAt, plan.SecretCurrent = state.SecretRotatedAt, state.SecretCurrent
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planIssuedSecret marks the values a create or rotation of a confidential
+// client issues: the secret, in the one form secret_recipients asks for.
+func (m *oauth2ClientModel) planIssuedSecret() {
+	m.ClientSecret, m.ClientSecretEncrypted = types.StringUnknown(), types.StringNull()
+	if m.sealsSecret() {
+		m.ClientSecret, m.ClientSecretEncrypted = types.StringNull(), types.StringUnknown()
+	}
+	m.SecretRotatedAt, m.SecretCurrent = types.StringUnknown(), types.BoolValue(true)
 }
 
 // checkBeforeCreate lists the partner's clients once within a short budget to
@@ -371,7 +419,7 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 	}
 
 	resp.Diagnostics.Append(plan.fillUnknown(ctx, &issued.Client)...)
-	plan.setIssuedSecret(issued)
+	resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, issued.Client.ClientID)...)
 }
@@ -420,6 +468,10 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	if state.DeletionProtection.IsNull() {
 		state.DeletionProtection = types.BoolValue(false)
 	}
+	if state.RotateWhenStale.IsNull() {
+		state.RotateWhenStale = types.BoolValue(false)
+	}
+	state.SecretCurrent = secretCurrent(state, client)
 	resp.Diagnostics.Append(state.setClient(ctx, client)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
@@ -452,17 +504,23 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	}()
 
 	var answer *flexslot.OAuth2Client
-	if secretRotationPlanned(state, plan) {
+	if rotate, _ := secretRotationPlanned(state, plan); rotate {
 		issued, err := r.data.client.OAuth2Clients.RotateSecret(ctx, clientID)
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiagnostic(opRotate, clientID, err))
 			return
 		}
-		partial.setIssuedSecret(issued)
-		plan.setIssuedSecret(issued)
+		partial.SecretRecipients = plan.SecretRecipients
+		resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
+		partial.ClientSecret, partial.ClientSecretEncrypted = plan.ClientSecret, plan.ClientSecretEncrypted
+		partial.SecretRotatedAt, partial.SecretCurrent = plan.SecretRotatedAt, plan.SecretCurrent
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		answer = &issued.Client
 	}
 	partial.RotationTriggers = plan.RotationTriggers
+	partial.RotateWhenStale = plan.RotateWhenStale
 
 	updateReq, fields, diags := updateRequestFromModels(ctx, state, plan)
 	resp.Diagnostics.Append(diags...)
@@ -532,6 +590,7 @@ func (r *oauth2ClientResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, attrPath, clientID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), clientID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rotate_when_stale"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 }

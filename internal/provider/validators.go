@@ -10,6 +10,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
 
 // stringRule is a plan-time check of one string attribute. Unknown values
@@ -77,6 +78,19 @@ func consentURLRule() stringRule {
 
 func clientIDRule() stringRule {
 	return ruleOf("client ID", "must be a Flexslot client ID such as cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", rules.ClientIDProblems)
+}
+
+func secretRecipientRule() stringRule {
+	return stringRule{
+		description: "must be an age X25519 recipient (age1...) or an ssh-ed25519 or ssh-rsa public key",
+		summary:     "Invalid secret recipient",
+		problems: func(v string) []string {
+			if _, err := sealedsecret.ParseRecipient(v); err != nil {
+				return []string{fmt.Sprintf("The secret recipient %q %s.", v, err)}
+			}
+			return nil
+		},
+	}
 }
 
 // baseURLRule refuses a literal base_url at validate time; values from the
