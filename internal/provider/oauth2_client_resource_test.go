@@ -202,6 +202,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("client_secret"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("secret_current"), knownvalue.Bool(false)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{replaced.AddStateValue(webAddr, tfjsonpath.New("client_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -297,7 +298,8 @@ func TestAccOAuth2Client_import(t *testing.T) {
 	importID := func(s *terraform.State) (string, error) {
 		return s.RootModule().Resources[webAddr].Primary.Attributes["client_id"], nil
 	}
-	ignore := []string{"client_secret", "secret_rotated_at"}
+	// Import cannot recover the secret, so state holds none and secret_current is false.
+	ignore := []string{"client_secret", "secret_rotated_at", "secret_current"}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
@@ -319,6 +321,7 @@ func TestAccOAuth2Client_import(t *testing.T) {
 				ImportStateIdFunc: importID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("client_secret"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("secret_current"), knownvalue.Bool(false)),
 				}},
 			},
 			{
