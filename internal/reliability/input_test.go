@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 )
 
 // invalidInput is a configuration the provider must refuse before calling the API.
@@ -213,7 +214,7 @@ func TestAccHostileInput_importIDs(t *testing.T) {
 	}
 	if got := h.srv.Requests(); len(got) != 0 {
 		for _, req := range got {
-			if req.Method != http.MethodGet || req.Path != "/api/public/v1/me/partner/oauth2-clients" {
+			if req.Operation != emulator.OperationList {
 				t.Errorf("a malformed import id reached the API: %s %s", req.Method, req.Path)
 			}
 		}

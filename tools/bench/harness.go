@@ -50,7 +50,7 @@ type inflight struct {
 
 func (f *inflight) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, emulator.BasePath) {
+		if emulator.OperationOf(r.Method, r.URL.Path) == emulator.OperationUnknown {
 			next.ServeHTTP(w, r)
 			return
 		}

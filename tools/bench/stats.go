@@ -67,7 +67,7 @@ func ratioString(r []float64) string {
 	return fmt.Sprintf("%.2f× (%.2f–%.2f)", medianFloat(c), c[0], c[len(c)-1])
 }
 
-// Request kinds as the request log shows them.
+// Request kinds as the tables show them.
 const (
 	reqList   = "GET list"
 	reqCreate = "POST create"
@@ -79,15 +79,19 @@ const (
 
 var requestKinds = []string{reqCreate, reqList, reqGet, reqPatch, reqRotate, reqDelete}
 
+// kindOf is the request kind of each operation of the emulator's request log.
+var kindOf = map[string]string{
+	emulator.OperationList:   reqList,
+	emulator.OperationCreate: reqCreate,
+	emulator.OperationGet:    reqGet,
+	emulator.OperationUpdate: reqPatch,
+	emulator.OperationRotate: reqRotate,
+	emulator.OperationRevoke: reqDelete,
+}
+
 func classify(r emulator.RequestRecord) string {
-	rest := strings.TrimPrefix(r.Path, emulator.BasePath)
-	switch {
-	case rest == "" && r.Method == "GET":
-		return reqList
-	case rest == "" && r.Method == "POST":
-		return reqCreate
-	case strings.HasSuffix(rest, "/rotate-secret"):
-		return reqRotate
+	if kind, ok := kindOf[r.Operation]; ok {
+		return kind
 	}
 	return r.Method
 }
