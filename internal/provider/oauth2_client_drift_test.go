@@ -46,6 +46,11 @@ func TestAccOAuth2Client_driftDetection(t *testing.T) {
 		drift func(t *testing.T, e *testEmulator, w *acctest.Workspace, clientID string)
 		want  driftOutcome
 	}{
+		// The time_rotating schedule the docs recommend, with no drift.
+		"none, beside time_rotating": {
+			func(*testing.T, *testEmulator, *acctest.Workspace, string) {},
+			driftOutcome{0, 0, "", ""},
+		},
 		"none": {
 			func(*testing.T, *testEmulator, *acctest.Workspace, string) {},
 			driftOutcome{0, 0, "", ""},
@@ -100,7 +105,14 @@ func TestAccOAuth2Client_driftDetection(t *testing.T) {
 			t.Parallel()
 			e := newTestEmulator(t)
 			w := newWarningWorkspace(t, e)
-			w.WriteConfig(requiredFlexslot + webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+			if strings.Contains(name, "time_rotating") {
+				w.WriteConfig(requiredFlexslot + "resource \"time_rotating\" \"secret\" {\n  rotation_days = 90\n}\n" +
+					webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`,
+						"  rotation_triggers = { rotated = time_rotating.secret.id }"))
+				w.Init().RequireSuccess(t)
+			} else {
+				w.WriteConfig(requiredFlexslot + webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+			}
 			w.Apply().RequireSuccess(t)
 			tc.drift(t, e, w, stateClientID(t, w))
 
