@@ -7,14 +7,12 @@
 #   DEMO_CLI=tofu (default) or DEMO_CLI=terraform
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=tools/dev-cli-config.sh
-. tools/dev-cli-config.sh
+# shellcheck source=tools/versions.env
+. tools/versions.env
 
 cli_name=${DEMO_CLI:-tofu}
-tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
 case $cli_name in
-tofu) cli="$tools_dir/bin/tofu-1.12.6" ;;
-terraform) cli="$tools_dir/bin/terraform-1.5.7" ;;
+tofu | terraform) ;;
 *)
 	echo "demo: DEMO_CLI must be tofu or terraform, not $cli_name" >&2
 	exit 2
@@ -58,9 +56,13 @@ trap 'exit 130' INT TERM
 # ---------------------------------------------------------------------------
 step "Building what is missing"
 ./tools/install.sh "$cli_name" time
-say "$(TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>/dev/null | head -n 1), hashicorp/time v0.14.2 in the local mirror"
-dev_cli_config "$work" "$tools_dir"
-go build -o "$work/flexslot-emulator" ./internal/cmd/flexslot-emulator
+cli=$(go run ./tools/devcli path "$cli_name")
+# The provider in $work/bin and a CLI configuration that serves it, and
+# hashicorp/time from the local mirror: nothing comes from a registry.
+cli_env=$(go run ./tools/devcli cli-config "$work")
+eval "$cli_env"
+say "$("$cli" version 2>/dev/null | head -n 1), hashicorp/time v$TIME_PROVIDER_VERSION in the local mirror"
+go build -o "$work/flexslot-emulator" ./tools/emulator
 say "provider and emulator built from this checkout"
 
 # ---------------------------------------------------------------------------
@@ -159,7 +161,7 @@ step "$cli_name destroy: revoke both clients"
 logged destroy destroy -input=false -auto-approve
 grep -E '(Destroying|Destruction complete|Destroy complete|Warning)' "$work/destroy.log" | sed 's/^/   /' || true
 remaining=$(api "" | tr -d ' \n')
-[ "$remaining" = '{"clients":[]}' ] || die "the emulator still lists clients: $remaining"
+[ "$remaining" = '[]' ] || die "the emulator still lists clients: $remaining"
 say "the emulator lists no clients: both are revoked"
 
 step "Done in $((SECONDS - start))s"

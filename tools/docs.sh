@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates docs/ from templates/ and examples/ with tfplugindocs, which cannot
-# download a CLI here, so it is fed a schema: the provider is built into a
-# plugin directory, OpenTofu installs it from there and exports its schema.
+# download a CLI here, so it is fed a schema: OpenTofu, pointed at a build of
+# the provider (go run ./tools/devcli cli-config), exports it.
 #
 #   tools/docs.sh          regenerate docs/ and validate it
 #   tools/docs.sh check    the same, then fail if regenerating changed docs/
@@ -17,22 +17,20 @@ case $mode in generate | check) ;; *)
 	;;
 esac
 
-tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
 ./tools/install.sh tofu tfplugindocs
-tofu="$tools_dir/bin/tofu-1.12.6"
-tfplugindocs="$tools_dir/bin/tfplugindocs"
+tofu=$(go run ./tools/devcli path tofu)
+tfplugindocs=$(go run ./tools/devcli path tfplugindocs)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-docs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# tfplugindocs looks the schema up as registry.terraform.io/hashicorp/<name>.
-address=registry.terraform.io/hashicorp/flexslot
-version=0.0.1
-os_arch="$(go env GOOS)_$(go env GOARCH)"
-plugin="$work/plugins/$address/$version/$os_arch/terraform-provider-flexslot_v$version"
 echo "docs: building the provider"
-go build -o "$plugin" .
+cli_env=$(go run ./tools/devcli cli-config "$work")
+eval "$cli_env"
 
+# tfplugindocs looks the schema up as registry.terraform.io/hashicorp/<name>;
+# the CLI configuration serves the build under that address too.
+address=registry.terraform.io/hashicorp/flexslot
 mkdir -p "$work/config"
 cat >"$work/config/main.tf" <<EOF
 terraform {
@@ -43,15 +41,9 @@ terraform {
   }
 }
 EOF
-# Our own CLI config: the caller's TF_CLI_CONFIG_FILE may not exist, or may
-# redirect providers elsewhere.
-: >"$work/cli.tfrc"
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-unset TF_PLUGIN_CACHE_DIR
 
 echo "docs: exporting the provider schema with $("$tofu" version | head -n 1)"
-"$tofu" -chdir="$work/config" init -input=false -backend=false -plugin-dir="$work/plugins" >"$work/init.log" 2>&1 ||
+"$tofu" -chdir="$work/config" init -input=false -backend=false >"$work/init.log" 2>&1 ||
 	{ cat "$work/init.log" >&2; exit 1; }
 "$tofu" -chdir="$work/config" providers schema -json >"$work/schema.json"
 # OpenTofu does not export list resource schemas yet; add them from the provider.

@@ -10,18 +10,16 @@
 # source examples usually do not) gets that declaration added in its temporary copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=tools/dev-cli-config.sh
-. tools/dev-cli-config.sh
 
-tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
 ./tools/install.sh tofu time
-tofu="$tools_dir/bin/tofu-1.12.6"
+tofu=$(go run ./tools/devcli path tofu)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "examples: building the provider"
-dev_cli_config "$work" "$tools_dir"
+cli_env=$(go run ./tools/devcli cli-config "$work")
+eval "$cli_env"
 
 echo "examples: $("$tofu" version | head -n 1) fmt -check -recursive examples"
 if ! "$tofu" fmt -check -recursive -diff examples; then
