@@ -2,13 +2,19 @@
 # Builds the test CLIs and build-time tools into $FLEXSLOT_TOOLS_DIR/bin, each only
 # when missing or at the wrong version. Every binary is built into a temporary
 # file and renamed into place, so a half-written binary is never used.
+#
+# Usage: tools/install.sh [TOOL...]   (default: all)
+#   all            tofu, terraform, golangci-lint, tfplugindocs and time: what the
+#                  tests, lint, docs and examples need
+#   release        goreleaser and actionlint: what `make release-check` and
+#                  `make actionlint` need
+#   tofu, terraform, golangci-lint, tfplugindocs, time, goreleaser, actionlint
+#
+# Every version comes from tools/versions.env.
 set -euo pipefail
 
-TOFU_VERSION=1.12.6
-TERRAFORM_VERSION=1.5.7
-GOLANGCI_LINT_VERSION=2.15.0
-TFPLUGINDOCS_VERSION=0.25.0
-TIME_PROVIDER_VERSION=0.14.2
+# shellcheck source=tools/versions.env
+. "$(dirname "$0")/versions.env"
 
 tools_dir="${FLEXSLOT_TOOLS_DIR:-$HOME/.cache/terraform-provider-flexslot}"
 bin="$tools_dir/bin"
@@ -43,7 +49,7 @@ build_tofu() {
 	src=$(go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 	[ -n "$src" ] || { log "could not download github.com/opentofu/opentofu@v$TOFU_VERSION"; exit 1; }
 	work=$(mktemp -d "$tools_dir/tofu-src.XXXXXX")
-	trap 'rm -rf "$work"' RETURN
+	trap 'rm -rf "$work"; trap - RETURN' RETURN
 	cp -r "$src/." "$work/"
 	chmod -R u+w "$work"
 	(cd "$work" && CGO_ENABLED=0 go build -trimpath \
@@ -58,7 +64,7 @@ build_terraform() {
 	log "building Terraform v$TERRAFORM_VERSION"
 	local gobin
 	gobin=$(mktemp -d "$tools_dir/gobin.XXXXXX")
-	trap 'rm -rf "$gobin"' RETURN
+	trap 'rm -rf "$gobin"; trap - RETURN' RETURN
 	CGO_ENABLED=0 GOBIN="$gobin" go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
 	install_built "$gobin/terraform" "$target"
 }
@@ -78,11 +84,28 @@ go_install() { # name, module@version, expected version substring, version args.
 	local target="$bin/$name"
 	if has_version "$target" "$want" "$@" || built_from "$target" "$pkg"; then return; fi
 	log "installing $pkg"
-	local gobin
+	local gobin exe
 	gobin=$(mktemp -d "$tools_dir/gobin.XXXXXX")
-	trap 'rm -rf "$gobin"' RETURN
+	trap 'rm -rf "$gobin"; trap - RETURN' RETURN
 	GOBIN="$gobin" go install -trimpath "$pkg"
-	install_built "$gobin/$(basename "${pkg%@*}")" "$target"
+	# go install names the binary after the package path's last element, or the
+	# one before it for a major version suffix (.../goreleaser/v2 -> goreleaser).
+	exe=$(basename "${pkg%@*}")
+	if [[ $exe =~ ^v[0-9]+$ ]]; then exe=$(basename "$(dirname "${pkg%@*}")"); fi
+	install_built "$gobin/$exe" "$target"
+}
+
+install_golangci_lint() {
+	go_install golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION" "$GOLANGCI_LINT_VERSION" version
+}
+install_tfplugindocs() {
+	go_install tfplugindocs "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION" "$TFPLUGINDOCS_VERSION" --version
+}
+install_goreleaser() {
+	go_install goreleaser "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION" "v$GORELEASER_VERSION" --version
+}
+install_actionlint() {
+	go_install actionlint "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION" "v$ACTIONLINT_VERSION" -version
 }
 
 # The hashicorp/time provider, laid out as a filesystem mirror for the examples.
@@ -96,7 +119,7 @@ build_time_provider() {
 	mkdir -p "$dir"
 	local gobin
 	gobin=$(mktemp -d "$tools_dir/gobin.XXXXXX")
-	trap 'rm -rf "$gobin"' RETURN
+	trap 'rm -rf "$gobin"; trap - RETURN' RETURN
 	GOBIN="$gobin" go install -trimpath \
 		-ldflags "-X main.version=$TIME_PROVIDER_VERSION" \
 		"github.com/hashicorp/terraform-provider-time@v$TIME_PROVIDER_VERSION"
@@ -112,16 +135,22 @@ for tool in $want; do
 	case $tool in
 	all)
 		build_terraform
-		go_install golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION" "$GOLANGCI_LINT_VERSION" version
-		go_install tfplugindocs "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION" "$TFPLUGINDOCS_VERSION" --version
+		install_golangci_lint
+		install_tfplugindocs
 		build_time_provider
 		build_tofu
 		;;
+	release)
+		install_goreleaser
+		install_actionlint
+		;;
 	tofu) build_tofu ;;
 	terraform) build_terraform ;;
-	golangci-lint) go_install golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION" "$GOLANGCI_LINT_VERSION" version ;;
-	tfplugindocs) go_install tfplugindocs "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION" "$TFPLUGINDOCS_VERSION" --version ;;
+	golangci-lint) install_golangci_lint ;;
+	tfplugindocs) install_tfplugindocs ;;
 	time) build_time_provider ;;
+	goreleaser) install_goreleaser ;;
+	actionlint) install_actionlint ;;
 	*) log "unknown tool $tool"; exit 2 ;;
 	esac
 done
