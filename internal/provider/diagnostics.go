@@ -147,7 +147,7 @@ func sealingFailedDiagnostic(clientID string, err error) diag.Diagnostic {
 func deletionProtectedDiagnostic(clientID, action string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("deletion_protection"), "OAuth2 client is protected from deletion",
 		fmt.Sprintf("This run would %s %s, which revokes it and signs out every user who authorized it, but "+
-			"deletion_protection is true in state. Nothing was revoked. If this is intended, set deletion_protection = "+
+			"deletion_protection is true. Nothing was revoked. If this is intended, set deletion_protection = "+
 			"false, apply, and then run this again. To stop managing the client without revoking it, use a removed "+
 			"block with lifecycle { destroy = false }.", action, clientID))
 }
@@ -187,9 +187,11 @@ func planCheckSkippedWarning(err error) diag.Diagnostic {
 func duplicateClientWarning(c flexslot.OAuth2Client) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("A matching OAuth2 client already exists",
 		fmt.Sprintf("This plan creates a client, but the partner already holds %s with the same application_name, "+
-			"client_type and redirect_uris (created %s), which no state here knows. It may be left from an apply whose "+
+			"client_type and redirect_uris (created %s). It may be left from an apply whose "+
 			"answer never arrived, or made in the dashboard. Applying creates a second client, which takes one of the "+
-			"partner's %d slots. To adopt the existing client instead, add an import block and plan again:\n\n"+
+			"partner's %d slots. If this plan replaces that very client (-replace, replace_triggered_by), the old one is "+
+			"revoked and this warning does not apply. To adopt the existing client instead, add an import block and plan "+
+			"again:\n\n"+
 			"import {\n  to = flexslot_oauth2_client.<name>\n  id = %q\n}",
 			c.ClientID, c.CreatedAt.UTC().Format(time.RFC3339), rules.MaxClients, c.ClientID))
 }

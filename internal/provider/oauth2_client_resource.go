@@ -177,8 +177,8 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Default:  booldefault.StaticBool(false),
 			},
 			"client_secret": schema.StringAttribute{
-				Description: "The client secret, shown by Flexslot only once, when it is issued. Null for public clients " +
-					"and after import.",
+				Description: "The client secret, shown by Flexslot only once, when it is issued. Null for public clients, " +
+					"after import, and while `secret_recipients` is set (see `client_secret_encrypted`).",
 				Computed:  true,
 				Sensitive: true,
 			},
@@ -302,8 +302,9 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	if !plan.ClientType.Equal(state.ClientType) {
-		// client_type is immutable: this plan replaces the client.
-		if state.DeletionProtection.ValueBool() {
+		// client_type is immutable: this plan replaces the client. The
+		// configuration protects too: after an import, state starts at false.
+		if state.DeletionProtection.ValueBool() || plan.DeletionProtection.ValueBool() {
 			resp.Diagnostics.Append(deletionProtectedDiagnostic(state.ClientID.ValueString(), "replace"))
 			return
 		}

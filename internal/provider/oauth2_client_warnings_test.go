@@ -513,3 +513,25 @@ resource "flexslot_oauth2_client" "many" {
 		t.Fatalf("a no-change plan of 10 clients sent %d requests, want one list: %+v", len(got), got)
 	}
 }
+
+func TestAccOAuth2Client_protectedFromTheFirstImport(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWarningWorkspace(t, e)
+	// The configuration gets client_type wrong: the plan would replace the client it imports.
+	w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, c.ClientID) + clientConfig("web", `
+  application_name    = "Dashboard"
+  client_type         = "public"
+  redirect_uris       = ["https://app.example.com/cb"]
+  allowed_scopes      = ["cards:read"]
+  deletion_protection = true
+`))
+	requireFailure(t, w.Plan(), "OAuth2 client is protected from deletion", c.ClientID)
+	if !e.clientListed(c.ClientID) {
+		t.Fatalf("%s was revoked", c.ClientID)
+	}
+}
