@@ -24,22 +24,26 @@
 #   --all-targets        every release target must be there
 #   --signed             the .sig must be there and verify with gpg
 #   --handshake          run the plugin handshake with this machine's binary
+#   --build-info         every binary was built from this module for its zip's
+#                        OS and architecture, without cgo, with main.version=V
 #   --manifest FILE      the manifest the release must carry
 #                        (default: terraform-registry-manifest.json of this checkout)
 #        tools/release-check.sh snapshot [--all-targets]
 #   goreleaser check, then an unsigned snapshot release of linux_amd64 (of every
-#   target with --all-targets) into dist/, then the checks above on it, with the
-#   handshake when this machine's binary was built. $GORELEASER is the goreleaser
+#   target with --all-targets) into dist/, then the checks above on it, with
+#   --build-info, and the handshake when this machine's binary was built. $GORELEASER is the goreleaser
 #   to run (default: goreleaser on PATH).
 #        tools/release-check.sh changelog [-f FILE] [VERSION]
 #   checks FILE (default CHANGELOG.md) against the format its top describes and,
 #   given VERSION, prints that version's section: the release notes
 #
-# Needs unzip and sha256sum. Prints every problem it finds and exits 1 if any.
+# Needs unzip and sha256sum, and go for --build-info and --handshake. Prints
+# every problem it finds and exits 1 if any.
 set -euo pipefail
 
 project=terraform-provider-flexslot
 repository=flexslot/terraform-provider-flexslot
+module=github.com/$repository
 root=$(cd "$(dirname "$0")/.." && pwd)
 # Every <os>_<arch> of .goreleaser.yml, as goreleaser names them.
 all_targets=(
@@ -53,7 +57,7 @@ magic_cookie=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
 handshake_timeout=30
 
 usage() {
-	sed -n "17,38{s/^# \{0,1\}//;p;}" "$0" >&2
+	sed -n "17,41{s/^# \{0,1\}//;p;}" "$0" >&2
 	exit 2
 }
 
@@ -194,6 +198,7 @@ targets=()
 signed=false
 handshake=false
 handshake_if_built=false
+build_info=false
 from_goreleaser=false
 manifest_src="$root/terraform-registry-manifest.json"
 if [ "${1:-}" = snapshot ]; then
@@ -201,6 +206,7 @@ if [ "${1:-}" = snapshot ]; then
 	snapshot "$@"
 	from_goreleaser=true
 	handshake_if_built=true
+	build_info=true
 	if [ "${1:-}" = --all-targets ]; then targets=("${all_targets[@]}"); else targets=(linux_amd64); fi
 	set -- "$root/dist"
 fi
@@ -212,6 +218,7 @@ while [ $# -gt 0 ]; do
 	--all-targets) targets+=("${all_targets[@]}"); shift ;;
 	--signed) signed=true; shift ;;
 	--handshake) handshake=true; shift ;;
+	--build-info) build_info=true; shift ;;
 	--manifest) manifest_src=${2:?}; shift 2 ;;
 	-h | --help) usage ;;
 	-*) echo "release-check: unknown option $1" >&2; usage ;;
@@ -331,6 +338,32 @@ else
 fi
 
 # --- each zip ----------------------------------------------------------------
+# The Go build information of a zip's binary: built from this module for the
+# zip's OS and architecture, without cgo; and main.version set to the release's
+# version (what the provider reports).
+check_build_info() { # zip name, binary name, os, arch
+	local name=$1 binary=$2 os=$3 arch=$4 dir info problem=""
+	dir="$work/build-info/$name"
+	mkdir -p "$dir"
+	unzip -q -o "$dist/$name" "$binary" -d "$dir"
+	if ! info=$(go version -m "$dir/$binary" 2>&1); then
+		fail "$name: $binary is not a Go binary: $info"
+		return
+	fi
+	grep -qE "^[[:space:]]path[[:space:]]$module\$" <<<"$info" || problem="not built from $module"
+	grep -qE "^[[:space:]]build[[:space:]]GOOS=$os\$" <<<"$info" || problem="${problem:+$problem; }not built for GOOS=$os"
+	grep -qE "^[[:space:]]build[[:space:]]GOARCH=$arch\$" <<<"$info" || problem="${problem:+$problem; }not built for GOARCH=$arch"
+	grep -qE "^[[:space:]]build[[:space:]]CGO_ENABLED=0\$" <<<"$info" || problem="${problem:+$problem; }built with cgo"
+	# -trimpath keeps -ldflags out of the build information: look for the string
+	# that -X main.version=V stores instead.
+	grep -qaF -- "$version" "$dir/$binary" || problem="${problem:+$problem; }main.version is not set to $version"
+	if [ -n "$problem" ]; then
+		fail "$name: $binary: $problem"
+	else
+		ok "$name: $binary built for ${os}/${arch} with main.version=$version"
+	fi
+	rm -rf "$dir"
+}
 binary_for() { # os
 	if [ "$1" = windows ]; then echo "${project}_v${version}.exe"; else echo "${project}_v${version}"; fi
 }
@@ -371,6 +404,7 @@ check_zip() { # name
 		fi
 	fi
 	ok "$name holds $want"
+	if $build_info; then check_build_info "$name" "$want" "$os" "$arch"; fi
 }
 for z in "${zips[@]}"; do check_zip "$z"; done
 

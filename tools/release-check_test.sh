@@ -47,6 +47,7 @@ good_line="1|6|unix|/tmp/plugin000|grpc|"
 #   manifest=none|other
 #   sig=yes
 #   version=V          the version in the file names
+#   gobinary=PATH      put PATH in the zips instead of a fake binary
 #   goreleaser=yes     lay out goreleaser's dist/: no manifest file, but a config.yaml
 #                      whose release.extra_files uploads it under extra_tpl=TEMPLATE
 #                      (extra_tpl=none: no release.extra_files)
@@ -54,7 +55,7 @@ layout() {
 	local dir=$1
 	shift
 	local p=$project v=$version binary="" subdir="" license=yes line=$good_line mode=755
-	local targets="linux_amd64 $host" sums=good manifest=good sig=no goreleaser=no
+	local targets="linux_amd64 $host" sums=good manifest=good sig=no goreleaser=no gobinary=""
 	local extra_tpl="{{ .ProjectName }}_{{ .Version }}_manifest.json"
 	local kv
 	for kv in "$@"; do
@@ -71,6 +72,7 @@ layout() {
 		manifest) manifest=${kv#*=} ;;
 		sig) sig=${kv#*=} ;;
 		goreleaser) goreleaser=${kv#*=} ;;
+		gobinary) gobinary=${kv#*=} ;;
 		extra_tpl) extra_tpl=${kv#*=} ;;
 		*) echo "layout: unknown $kv" >&2; exit 2 ;;
 		esac
@@ -83,7 +85,7 @@ layout() {
 		name=${binary:-${p}_v${v}}
 		[ "${t%%_*}" != windows ] || [ -n "$binary" ] || name="$name.exe"
 		bin="$stage/${subdir:+$subdir/}$name"
-		fake_binary "$bin" "$line"
+		if [ -n "$gobinary" ]; then cp "$gobinary" "$bin"; else fake_binary "$bin" "$line"; fi
 		chmod "$mode" "$bin"
 		[ "$license" = no ] || cp LICENSE "$stage/LICENSE"
 		(cd "$stage" && zip -qr "../${p}_${v}_${t}.zip" .)
@@ -101,7 +103,7 @@ layout() {
 		nomanifest) sha256sum -- *.zip >"${p}_${v}_SHA256SUMS" ;;
 		badhash)
 			sha256sum -- *.zip *_manifest.json >"${p}_${v}_SHA256SUMS"
-			sed -i '1s/^./0/; 1s/^00/11/' "${p}_${v}_SHA256SUMS"
+			sed -i '1s/^0/x/; 1s/^[1-9a-f]/0/; 1s/^x/1/' "${p}_${v}_SHA256SUMS"
 			;;
 		none) ;;
 		esac
@@ -171,6 +173,28 @@ expect fail "release.extra_files name the check cannot tell" "cannot tell the na
 	goreleaser=yes extra_tpl="{{ .Tag }}_manifest.json" -- --goreleaser-dist
 expect fail "no release.extra_files: the manifest is not uploaded" "missing ${project}_${version}_manifest.json" \
 	goreleaser=yes extra_tpl=none -- --goreleaser-dist
+
+# --build-info: real Go binaries of a module with the provider's path.
+gomod="$work/gomod"
+mkdir -p "$gomod"
+printf 'module github.com/flexslot/terraform-provider-flexslot\n\ngo 1.21\n' >"$gomod/go.mod"
+printf 'package main\n\nvar version = "dev"\n\nfunc main() { println(version) }\n' >"$gomod/main.go"
+gobuild() { # output, GOOS/GOARCH, go build args...
+	local out=$1 target=$2
+	shift 2
+	(cd "$gomod" && GOFLAGS= GOWORK=off CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -trimpath -o "$out" "$@" .)
+}
+gobuild "$work/good" linux/amd64 -ldflags "-s -w -X main.version=$version"
+gobuild "$work/noversion" linux/amd64 -ldflags "-s -w"
+gobuild "$work/arm64" linux/arm64 -ldflags "-s -w -X main.version=$version"
+expect pass "--build-info: built for the zip's target with main.version" "built for linux/amd64 with main.version=$version" \
+	targets=linux_amd64 gobinary="$work/good" -- --build-info
+expect fail "--build-info: main.version not set" "main.version is not set to $version" \
+	targets=linux_amd64 gobinary="$work/noversion" -- --build-info
+expect fail "--build-info: the arm64 binary in the amd64 zip" "not built for GOARCH=amd64" \
+	targets=linux_amd64 gobinary="$work/arm64" -- --build-info
+expect fail "--build-info: not a Go binary" "is not a Go binary" \
+	targets=linux_amd64 -- --build-info
 
 # The issue: goreleaser named everything after the clone's directory, main.
 expect fail "project named after the clone (main_...)" "main_${version}_linux_amd64.zip: must be named ${project}_${version}_<os>_<arch>.zip" \
