@@ -79,7 +79,9 @@ layout() {
 	done
 	mkdir -p "$dir"
 	local t stage name bin
-	for t in $(printf '%s\n' $targets | sort -u); do
+	local target_list
+	read -r -a target_list <<<"$targets"
+	for t in $(printf '%s\n' "${target_list[@]}" | sort -u); do
 		stage="$dir/.stage-$t"
 		mkdir -p "$stage/${subdir:-.}"
 		name=${binary:-${p}_v${v}}
@@ -182,7 +184,7 @@ printf 'package main\n\nvar version = "dev"\n\nfunc main() { println(version) }\
 gobuild() { # output, GOOS/GOARCH, go build args...
 	local out=$1 target=$2
 	shift 2
-	(cd "$gomod" && GOFLAGS= GOWORK=off CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -trimpath -o "$out" "$@" .)
+	(cd "$gomod" && GOFLAGS='' GOWORK=off CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -trimpath -o "$out" "$@" .)
 }
 gobuild "$work/good" linux/amd64 -ldflags "-s -w -X main.version=$version"
 gobuild "$work/noversion" linux/amd64 -ldflags "-s -w"
@@ -257,6 +259,7 @@ expect_changelog() {
 		pass "$desc"
 	fi
 }
+# shellcheck disable=SC2016 # backquotes are Markdown here
 good_changelog='# Changelog
 
 Follows the format.
