@@ -261,3 +261,63 @@ func clientNotFoundDiagnostic(clientID string) diag.Diagnostic {
 func fromAPI(e *flexslot.APIError) bool {
 	return strings.Contains(e.ContentType, "json") && (e.Code != "" || e.Message != "")
 }
+
+func applicationNameMatchDiagnostic(name string, matches []flexslot.OAuth2Client) diag.Diagnostic {
+	if len(matches) == 0 {
+		return diag.NewAttributeErrorDiagnostic(path.Root("application_name"), "No OAuth2 client has this name",
+			fmt.Sprintf("No active or suspended OAuth2 client of this partner is named %q (names match exactly, case "+
+				"included). Check the name against the dashboard, or use the flexslot_oauth2_clients data source.", name))
+	}
+	ids := make([]string, 0, len(matches))
+	for _, c := range matches {
+		ids = append(ids, c.ClientID)
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("application_name"), "Several OAuth2 clients have this name",
+		fmt.Sprintf("%d active or suspended clients are named %q: %s. Look the client up by client_id instead.",
+			len(matches), name, strings.Join(ids, ", ")))
+}
+
+func unconfiguredListDiagnostic() diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Flexslot provider not configured",
+		"The OAuth2 clients cannot be listed because the provider was not configured before the query. "+
+			"Check the provider block of the query configuration, then run the query again.")
+}
+
+func missingTokenDiagnostic() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("api_token"), "Missing Flexslot API token",
+		"The provider needs a Flexslot Personal Access Token to call the partner API. Set api_token in the provider "+
+			"configuration or the "+envToken+" environment variable. Mint a token under Settings → Personal Access Tokens.")
+}
+
+func malformedTokenDiagnostic(source string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("api_token"), "Malformed Flexslot API token",
+		"The Personal Access Token (from "+source+") contains spaces or control characters, such as a trailing newline "+
+			"from the file or command it was read from. Flexslot tokens never do: remove them (for example with trimspace()).")
+}
+
+// invalidBaseURLDiagnostic names the base URL with any password masked; with
+// an empty path it is not tied to the attribute, so the CLI shows no source line.
+func invalidBaseURLDiagnostic(p path.Path, raw, source string, err error) diag.Diagnostic {
+	from := ""
+	if source != "" {
+		from = " (from " + source + ")"
+	}
+	detail := fmt.Sprintf("The base URL %s%s %s.", displayURL(raw), from, err)
+	if p.Equal(path.Empty()) {
+		return diag.NewErrorDiagnostic("Invalid Flexslot base URL", detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(p, "Invalid Flexslot base URL", detail)
+}
+
+func clientConfigurationDiagnostic(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot configure the Flexslot API client", err.Error())
+}
+
+func invalidImportIDDiagnostic(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_id"), "Invalid import ID",
+		"The import ID is not valid: "+err.Error()+".")
+}
+
+func providerBugDiagnostic(summary, detail string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, detail+" This is a bug in the provider; please report it.")
+}

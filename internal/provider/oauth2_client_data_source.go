@@ -3,15 +3,12 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -124,19 +121,4 @@ func (d *oauth2ClientDataSource) Read(ctx context.Context, req datasource.ReadRe
 	config.oauth2ClientView, diags = clientView(ctx, client)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
-}
-
-func applicationNameMatchDiagnostic(name string, matches []flexslot.OAuth2Client) diag.Diagnostic {
-	if len(matches) == 0 {
-		return diag.NewAttributeErrorDiagnostic(path.Root("application_name"), "No OAuth2 client has this name",
-			fmt.Sprintf("No active or suspended OAuth2 client of this partner is named %q (names match exactly, case "+
-				"included). Check the name against the dashboard, or use the flexslot_oauth2_clients data source.", name))
-	}
-	ids := make([]string, 0, len(matches))
-	for _, c := range matches {
-		ids = append(ids, c.ClientID)
-	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("application_name"), "Several OAuth2 clients have this name",
-		fmt.Sprintf("%d active or suspended clients are named %q: %s. Look the client up by client_id instead.",
-			len(matches), name, strings.Join(ids, ", ")))
 }

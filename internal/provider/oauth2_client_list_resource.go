@@ -113,8 +113,7 @@ func setListedResource(ctx context.Context, res *tfsdk.Resource, c *flexslot.OAu
 	timeoutsType, diags := res.Schema.TypeAtPath(ctx, path.Root("timeouts"))
 	t, ok := timeoutsType.(timeouts.Type)
 	if diags.HasError() || !ok {
-		diags.AddError("Unexpected resource schema",
-			fmt.Sprintf("The timeouts block has the type %T. This is a bug in the provider; please report it.", timeoutsType))
+		diags.Append(providerBugDiagnostic("Unexpected resource schema", fmt.Sprintf("The timeouts block has the type %T.", timeoutsType)))
 		return diags
 	}
 
@@ -134,10 +133,4 @@ func setListedResource(ctx context.Context, res *tfsdk.Resource, c *flexslot.OAu
 		return diags
 	}
 	return append(diags, res.Set(ctx, &m)...)
-}
-
-func unconfiguredListDiagnostic() diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Flexslot provider not configured",
-		"The OAuth2 clients cannot be listed because the provider was not configured before the query. "+
-			"Check the provider block of the query configuration, then run the query again.")
 }

@@ -585,7 +585,7 @@ func (r *oauth2ClientResource) ImportState(ctx context.Context, req resource.Imp
 		clientID = identity.ClientID.ValueString()
 	}
 	if err := parseClientID(clientID); err != nil {
-		resp.Diagnostics.AddAttributeError(attrPath, "Invalid import ID", "The import ID is not valid: "+err.Error()+".")
+		resp.Diagnostics.Append(invalidImportIDDiagnostic(err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, attrPath, clientID)...)

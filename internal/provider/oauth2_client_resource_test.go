@@ -202,7 +202,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("client_secret"), knownvalue.Null()),
-					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("secret_current"), knownvalue.Bool(false)),
+					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("secret_current"), knownvalue.Null()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{replaced.AddStateValue(webAddr, tfjsonpath.New("client_id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(

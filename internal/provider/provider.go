@@ -112,18 +112,12 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 	baseURL := firstNonEmpty(config.BaseURL.ValueString(), p.getenv(envBaseURL), flexslot.DefaultBaseURL)
 
 	if token == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Flexslot API token",
-			"The provider needs a Flexslot Personal Access Token to call the partner API. Set api_token in the provider "+
-				"configuration or the "+envToken+" environment variable. Mint a token under Settings → Personal Access Tokens.")
+		resp.Diagnostics.Append(missingTokenDiagnostic())
 	} else if malformedToken(token) {
-		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Malformed Flexslot API token",
-			"The Personal Access Token (from "+tokenSource(config.APIToken)+") contains spaces or control characters, "+
-				"such as a trailing newline from the file or command it was read from. Flexslot tokens never do: remove them "+
-				"(for example with trimspace()).")
+		resp.Diagnostics.Append(malformedTokenDiagnostic(tokenSource(config.APIToken)))
 	}
 	if err := checkBaseURL(baseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), invalidBaseURLSummary,
-			fmt.Sprintf("The base URL %s (from %s) %s.", displayURL(baseURL), baseURLSource(config.BaseURL), err))
+		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Root("base_url"), baseURL, baseURLSource(config.BaseURL), err))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -138,7 +132,7 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 		},
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot configure the Flexslot API client", err.Error())
+		resp.Diagnostics.Append(clientConfigurationDiagnostic(err))
 		return
 	}
 	data := &providerData{client: client}

@@ -26,10 +26,7 @@ func configuredData(raw any) (*providerData, diag.Diagnostics) {
 	}
 	data, ok := raw.(*providerData)
 	if !ok {
-		var diags diag.Diagnostics
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
-		return nil, diags
+		return nil, diag.Diagnostics{providerBugDiagnostic("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T.", raw))}
 	}
 	return data, nil
 }

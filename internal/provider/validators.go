@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
@@ -115,13 +116,11 @@ func (baseURLRule) ValidateString(_ context.Context, req validator.StringRequest
 	case err == nil:
 	case hasCredentials(raw):
 		// Not tied to the attribute: the CLI would print its source line, password included.
-		resp.Diagnostics.AddError(invalidBaseURLSummary, fmt.Sprintf("The base_url %s %s.", displayURL(raw), err))
+		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Empty(), raw, "", err))
 	default:
-		resp.Diagnostics.AddAttributeError(req.Path, invalidBaseURLSummary, fmt.Sprintf("The base URL %s %s.", displayURL(raw), err))
+		resp.Diagnostics.Append(invalidBaseURLDiagnostic(req.Path, raw, "", err))
 	}
 }
-
-const invalidBaseURLSummary = "Invalid Flexslot base URL"
 
 func hasCredentials(raw string) bool {
 	u, err := url.Parse(raw)
