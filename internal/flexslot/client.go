@@ -63,6 +63,8 @@ type Client struct {
 	secrets   redactor
 	lists     *sharedList
 	creates   keyedLock
+	// minReserveDeadline is minReserveDeadline, but for tests.
+	minReserveDeadline time.Duration
 
 	mu sync.Mutex
 	// seen holds, for every client ID a list returned, when the first list
@@ -90,6 +92,8 @@ func NewClient(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		seen:      map[string]time.Time{},
 		claimed:   map[string]bool{},
+
+		minReserveDeadline: minReserveDeadline,
 	}
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent

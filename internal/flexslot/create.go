@@ -69,7 +69,12 @@ func (s *OAuth2ClientsService) Create(ctx context.Context, req CreateRequest) (*
 			return issued, nil
 		}
 		var lost *lostAnswerError
-		if !errors.As(err, &lost) {
+		var unanswered *unansweredError
+		switch {
+		case errors.As(err, &unanswered):
+			return nil, fmt.Errorf("%w; Flexslot may have created a client named %q, whose secret was only in that answer: "+
+				"if the partner's list of clients shows it, revoke it or rotate its secret", err, req.ApplicationName)
+		case !errors.As(err, &lost):
 			return nil, err
 		}
 		adopted, err := s.recoverCreate(ctx, req, wantType, start, lost)

@@ -65,6 +65,7 @@ func TestLostCreateIsAdopted(t *testing.T) {
 			f := newFakeAPI(t)
 			f.set(func(f *fakeAPI) { f.fault = onFirstCreate(tc.fault) })
 			c := newTestClient(t, f.URL)
+			c.minReserveDeadline = 0
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			issued, err := c.OAuth2Clients.Create(ctx, appRequest(ClientTypeConfidential))
@@ -285,10 +286,10 @@ func TestLostCreateWithFailingList(t *testing.T) {
 	f := newFakeAPI(t)
 	f.set(func(f *fakeAPI) {
 		f.fault = func(r *http.Request, n int) fakeFault {
-			switch {
-			case r.Method == http.MethodPost:
+			switch r.Method {
+			case http.MethodPost:
 				return fakeFault{after: "drop"}
-			case r.Method == http.MethodGet:
+			case http.MethodGet:
 				return fakeFault{before: func(w http.ResponseWriter) bool {
 					writeError(w, 500, "FLEXSLOT_INTERNAL_ERROR", "list failed", "")
 					return true
@@ -392,5 +393,44 @@ func TestCreateDoesNotResendOnTheTransport(t *testing.T) {
 	}
 	if n := f.count(http.MethodPost, basePath); n != 1 || !issued.Adopted {
 		t.Errorf("%d creates sent, adopted %v", n, issued.Adopted)
+	}
+}
+
+// TestCreateStoppedByItsDeadline: with a deadline too close to leave time to
+// recover, an attempt is not cut short; when the deadline ends it after the
+// request was sent, the error says the client may exist.
+func TestCreateStoppedByItsDeadline(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "sleep", sleep: 5 * time.Second}) })
+	c := newTestClient(t, f.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.OAuth2Clients.Create(ctx, appRequest(ClientTypeConfidential))
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), `may have created a client named "App"`) ||
+		!strings.Contains(err.Error(), "after the request was sent") {
+		t.Errorf("err = %v", err)
+	}
+	if n := len(f.recorded()); n != 1 {
+		t.Errorf("%d requests", n)
+	}
+
+	// Rotations are cut short too, and a lost one is rotated again.
+	f = newFakeAPI(t)
+	id := f.add("App", ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID
+	f.set(func(f *fakeAPI) {
+		f.fault = func(r *http.Request, n int) fakeFault {
+			if n == 0 {
+				return fakeFault{after: "sleep", sleep: 5 * time.Second}
+			}
+			return fakeFault{}
+		}
+	})
+	c = newTestClient(t, f.URL)
+	c.minReserveDeadline = 0
+	ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	rotated, err := c.OAuth2Clients.RotateSecret(ctx, id)
+	if err != nil || rotated.Secret != f.secretOf(id) || f.count(http.MethodPost, "/rotate-secret") != 2 {
+		t.Errorf("RotateSecret = %+v, %v", rotated, err)
 	}
 }

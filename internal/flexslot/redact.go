@@ -43,16 +43,25 @@ func Redact(s string) string {
 	if s == "" {
 		return s
 	}
-	s = jsonFieldPattern.ReplaceAllString(s, `${1}"`+redactedMarker+`"`)
-	s = formFieldPattern.ReplaceAllString(s, "${1}"+redactedMarker)
-	s = authPattern.ReplaceAllStringFunc(s, func(m string) string {
-		sub := authPattern.FindStringSubmatch(m)
-		if sub[1] != "" {
-			return sub[1] + redactedMarker
-		}
-		return sub[2] + redactedMarker
-	})
-	return prefixPattern.ReplaceAllString(s, "${1}"+redactedMarker)
+	// The patterns run only where their words appear: most text has none.
+	lower := strings.ToLower(s)
+	if slices.ContainsFunc(sensitiveFields, func(f string) bool { return strings.Contains(lower, f) }) {
+		s = jsonFieldPattern.ReplaceAllString(s, `${1}"`+redactedMarker+`"`)
+		s = formFieldPattern.ReplaceAllString(s, "${1}"+redactedMarker)
+	}
+	if strings.Contains(lower, "bearer") || strings.Contains(lower, "basic") || strings.Contains(lower, "authorization") {
+		s = authPattern.ReplaceAllStringFunc(s, func(m string) string {
+			sub := authPattern.FindStringSubmatch(m)
+			if sub[1] != "" {
+				return sub[1] + redactedMarker
+			}
+			return sub[2] + redactedMarker
+		})
+	}
+	if strings.Contains(s, "flx_") {
+		s = prefixPattern.ReplaceAllString(s, "${1}"+redactedMarker)
+	}
+	return s
 }
 
 // redactor replaces known secret values. It is safe for concurrent use.
@@ -131,8 +140,9 @@ var (
 )
 
 // excerpt is a short, single-line, redacted rendering of a body that is not
-// one of the known error shapes. It is redacted whole before it is cut, so a
-// secret is never shown in part.
+// one of the known error shapes. It is made one line first, so that no
+// character dropped then can join the parts of a secret, and redacted whole
+// before it is cut, so that a secret is never shown in part.
 func (c *Client) excerpt(body []byte) string {
 	text := strings.ToValidUTF8(string(body), "\uFFFD")
 	var parsed any
@@ -145,7 +155,7 @@ func (c *Client) excerpt(body []byte) string {
 	} else if strings.Contains(text, "<") && strings.Contains(text, ">") {
 		text = htmlTag.ReplaceAllString(text, " ")
 	}
-	return truncate(singleLine(c.redact(text)), maxExcerpt)
+	return truncate(c.redact(singleLine(text)), maxExcerpt)
 }
 
 // singleLine collapses white space and drops control and format characters,
@@ -181,5 +191,5 @@ func truncate(s string, n int) string {
 
 // clean makes a value from a response safe to show: redacted, on one line, bounded.
 func (c *Client) clean(s string, n int) string {
-	return truncate(singleLine(c.redact(s)), n)
+	return truncate(c.redact(singleLine(s)), n)
 }

@@ -33,15 +33,6 @@ type retryPolicy struct {
 	waitMin, waitMax time.Duration
 }
 
-// retryableStatus reports whether an answer says nothing was done and asks to try again later.
-func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
 // backoff is the wait before retry number n (0-based) after an answer with header h.
 // exact reports a Retry-After header, which is honoured as given.
 func (p retryPolicy) backoff(n int, h http.Header) (wait time.Duration, exact bool) {

@@ -53,6 +53,16 @@ const (
 	outcomeStopped                   // the caller's context ended
 )
 
+// unansweredError is the context's error when it ended after the request
+// was sent and before its answer came whole.
+type unansweredError struct{ err error }
+
+func (e *unansweredError) Error() string {
+	return e.err.Error() + " after the request was sent, before its answer came"
+}
+
+func (e *unansweredError) Unwrap() error { return e.err }
+
 // lostAnswerError reports a request Flexslot may have carried out whose answer
 // never arrived whole. Only calls without resendLost return it.
 type lostAnswerError struct {
@@ -133,17 +143,33 @@ type attemptInfo struct {
 	n  int
 }
 
-// attemptReserve is the part of the remaining time an attempt of a call with
-// reserve leaves for recovering from its lost answer.
-func attemptReserve(rem time.Duration) time.Duration {
-	return min(rem/4, 30*time.Second)
+// Attempts of a call with reserve leave a quarter of the remaining time, at
+// most maxReserve, for recovering from a lost answer, but only when the
+// deadline is at least minReserveDeadline away: with less, recovering would
+// have too little time to be worth the risk of running out of it midway.
+const (
+	maxReserve         = 30 * time.Second
+	minReserveDeadline = 10 * time.Second
+)
+
+// attemptDeadline is the deadline of one attempt of cl, if any.
+func (c *Client) attemptDeadline(ctx context.Context, cl *call) (time.Time, bool) {
+	d, ok := ctx.Deadline()
+	if !ok || !cl.reserve {
+		return time.Time{}, false
+	}
+	rem := time.Until(d)
+	if rem < c.minReserveDeadline {
+		return time.Time{}, false
+	}
+	return d.Add(-min(rem/4, maxReserve)), true
 }
 
 // attempt makes one HTTP request and classifies what came back.
 func (c *Client) attempt(ctx context.Context, cl *call, n int) (*answer, outcome, error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
-	if d, ok := ctx.Deadline(); ok && cl.reserve {
-		actx, cancel = context.WithDeadline(ctx, d.Add(-attemptReserve(time.Until(d))))
+	if d, ok := c.attemptDeadline(ctx, cl); ok {
+		actx, cancel = context.WithDeadline(ctx, d)
 	}
 	defer cancel()
 	var wrote atomic.Bool
@@ -181,6 +207,8 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (*answer, outcome
 	resp, err := c.http.Do(req)
 	if err != nil {
 		switch {
+		case ctx.Err() != nil && wrote.Load():
+			return nil, outcomeStopped, &unansweredError{err: ctx.Err()}
 		case ctx.Err() != nil:
 			return nil, outcomeStopped, ctx.Err()
 		case actx.Err() != nil && wrote.Load():
@@ -197,8 +225,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (*answer, outcome
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	resp.Body.Close()
 	a := &answer{status: resp.StatusCode, header: resp.Header, body: data}
-	if ctx.Err() != nil {
-		return a, outcomeStopped, ctx.Err()
+	if readErr != nil && ctx.Err() != nil {
+		// The answer came, but not whole: for a write, the change was made.
+		return a, outcomeStopped, &unansweredError{err: ctx.Err()}
 	}
 
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
