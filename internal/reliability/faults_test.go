@@ -9,6 +9,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 )
 
 // faultCase is a fault injected into one operation of one client.
@@ -66,55 +67,112 @@ var operations = []operation{
 		change: func(s *spec) { s.triggers = map[string]string{"generation": "2"} }},
 	{name: "update", method: http.MethodPatch, timeoutKey: "update",
 		change: func(s *spec) { s.app += " v2"; s.uris = append(s.uris, "http://127.0.0.1:8765/cb") }},
+	// Reads come from the list of the partner's clients, which one call serves for every client.
 	{name: "read", method: http.MethodGet, timeoutKey: "read"},
 	{name: "delete", method: http.MethodDelete, timeoutKey: "delete", remove: true},
+}
+
+// idempotencyMode is whether the emulator honours Idempotency-Key, which
+// Flexslot does not publish: the outcome must be the same either way.
+type idempotencyMode struct {
+	name   string
+	ignore bool
+}
+
+var idempotencyModes = []idempotencyMode{{name: "key honoured"}, {name: "key ignored", ignore: true}}
+
+// faultName is how a case appears in the figures.
+func (m idempotencyMode) faultName(c faultCase) string {
+	name := c.name
+	if c.partial {
+		name = "rotation then failed PATCH"
+	}
+	if m.ignore {
+		name += " (Idempotency-Key ignored)"
+	}
+	return name
+}
+
+// newFaultHarness is newHarness with the emulator honouring or ignoring Idempotency-Key.
+func newFaultHarness(t *testing.T, mode idempotencyMode) *harness {
+	t.Helper()
+	h := &harness{t: t, tokenA: newToken(), tokenB: newToken()}
+	h.w = acctest.NewWorkspace(t)
+	h.emu = emulatortest.Start(t, emulator.Options{Tokens: []string{h.tokenA, h.tokenB}, IgnoreIdempotencyKey: mode.ignore})
+	h.srv = h.emu.Server
+	h.w.SetEnv("FLEXSLOT_BASE_URL", h.emu.URL)
+	h.w.SetEnv("FLEXSLOT_PAT", h.tokenA)
+	return h
 }
 
 // TestAccFaults injects every fault into every operation through the real CLI
 // and checks that each apply converges or fails clearly and converges on the
 // next apply, with no duplicate, no orphan, a working secret in state and no
-// wasted rotation.
+// wasted rotation. Create and rotate, whose answers carry a secret, run with
+// the emulator honouring and ignoring Idempotency-Key.
 func TestAccFaults(t *testing.T) {
 	acctest.CLI(t)
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
 			t.Parallel()
-			if op.name == "create" {
-				for _, c := range faultCases() {
-					t.Run(c.name, func(t *testing.T) {
-						t.Parallel()
-						runCreateCase(t, c)
-					})
-				}
-				return
+			modes := idempotencyModes[:1]
+			if op.name == "create" || op.name == "rotate" {
+				modes = idempotencyModes
 			}
-			var recovering, failing []faultCase
-			for _, c := range faultCases() {
-				if c.wantErr == "" {
-					recovering = append(recovering, c)
-				} else {
-					failing = append(failing, c)
-				}
+			for _, mode := range modes {
+				t.Run(mode.name, func(t *testing.T) {
+					t.Parallel()
+					runOperation(t, op, mode)
+				})
 			}
-			if op.name == "update" {
-				failing = append(failing, faultCase{name: "rotation then failed PATCH", partial: true,
-					faults: []emulator.Fault{statusFault(500, 1)}, wantErr: "500 Internal Server Error"})
-			}
-			t.Run("recovering", func(t *testing.T) {
-				t.Parallel()
-				runGroup(t, op, recovering)
-			})
-			t.Run("failing", func(t *testing.T) {
-				t.Parallel()
-				runGroup(t, op, failing)
-			})
 		})
 	}
 }
 
+func runOperation(t *testing.T, op operation, mode idempotencyMode) {
+	switch op.name {
+	case "create":
+		for _, c := range faultCases() {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				runCreateCase(t, c, mode)
+			})
+		}
+		return
+	case "read":
+		for _, c := range faultCases() {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				runReadCase(t, c, mode)
+			})
+		}
+		return
+	}
+	var recovering, failing []faultCase
+	for _, c := range faultCases() {
+		if c.wantErr == "" {
+			recovering = append(recovering, c)
+		} else {
+			failing = append(failing, c)
+		}
+	}
+	if op.name == "update" {
+		failing = append(failing, faultCase{name: "rotation then failed PATCH", partial: true,
+			faults: []emulator.Fault{statusFault(500, 1)}, wantErr: "500 Internal Server Error"})
+	}
+	t.Run("recovering", func(t *testing.T) {
+		t.Parallel()
+		runGroup(t, op, recovering, mode)
+	})
+	t.Run("failing", func(t *testing.T) {
+		t.Parallel()
+		runGroup(t, op, failing, mode)
+	})
+}
+
 // runCreateCase creates one client while the fault hits the create request.
-func runCreateCase(t *testing.T, c faultCase) {
-	h := newHarness(t)
+func runCreateCase(t *testing.T, c faultCase, mode idempotencyMode) {
+	h := newFaultHarness(t, mode)
 	s := confidential("c")
 	if c.timeout {
 		s.timeouts = map[string]string{"create": "2s"}
@@ -138,11 +196,73 @@ func runCreateCase(t *testing.T, c faultCase) {
 	h.requireConverged()
 	st := h.state()
 	h.requireMatchesState(h.tokenA, st)
-	all := requests(h.srv.Requests(), http.MethodPost, emulator.BasePath)
-	if n := performed(all, http.StatusCreated); n != 1 {
+	all := h.srv.Requests()
+	// Every create the emulator carried out counts, replays of one
+	// Idempotency-Key once: one client for one resource, whether or not
+	// the key was honoured.
+	if n := performed(requests(all, http.MethodPost, emulator.BasePath), http.StatusCreated); n != 1 {
 		t.Errorf("the emulator created %d clients for one resource; requests %+v", n, all)
 	}
-	record(t, "create", c, log, failed)
+	// The answer of a create the emulator carried out is recovered by
+	// adopting the client and rotating its secret, once; nothing else rotates.
+	if id := st["flexslot_oauth2_client.c"].id; id != "" {
+		rotations := performed(requests(all, http.MethodPost, emulator.BasePath+"/"+id+"/rotate-secret"), http.StatusOK)
+		want := 0
+		if kind := c.faults[0].Kind; kind == emulator.FaultDropAfterCommit || kind == emulator.FaultMalformedBody {
+			want = 1
+		}
+		if rotations != want {
+			t.Errorf("%d rotations after the create, want %d", rotations, want)
+		}
+	}
+	record(t, "create", mode.faultName(c), log, failed)
+}
+
+// runReadCase refreshes one client while the fault hits the list of the
+// partner's clients, which serves every read.
+func runReadCase(t *testing.T, c faultCase, mode idempotencyMode) {
+	h := newFaultHarness(t, mode)
+	s := confidential("c")
+	if c.timeout {
+		s.timeouts = map[string]string{"read": "2s"}
+	}
+	h.w.WriteConfig(render("", s))
+	h.w.Apply().RequireSuccess(t)
+	before := h.state()
+	id := before["flexslot_oauth2_client.c"].id
+	for _, f := range c.faults {
+		f.Method, f.PathPrefix = http.MethodGet, emulator.BasePath
+		h.srv.AddFault(f)
+	}
+	h.srv.ClearRequests()
+
+	first := h.w.Apply()
+	log := requests(h.srv.Requests(), http.MethodGet, emulator.BasePath)
+	failed := checkFirstApply(t, first, c, "flexslot_oauth2_client.c", id)
+	if c.wantErr == "" && first.ExitCode != 0 {
+		t.Errorf("the apply meeting %q exited %d:\n%s\n%s", c.name, first.ExitCode, diagText(first.Errors()), first.Stderr)
+	}
+	// A failed read is an error, never a client gone: state keeps it.
+	afterFirst := h.state()
+	if afterFirst["flexslot_oauth2_client.c"].id != id {
+		t.Errorf("after a read meeting %q, state holds %+v, want client %s", c.name, afterFirst, id)
+	}
+	h.requireMatchesState(h.tokenA, afterFirst)
+
+	h.srv.ClearFaults()
+	if failed {
+		h.w.Apply().RequireSuccess(t)
+	}
+	h.requireConverged()
+	after := h.state()
+	h.requireMatchesState(h.tokenA, after)
+	if after["flexslot_oauth2_client.c"] != before["flexslot_oauth2_client.c"] {
+		t.Errorf("state changed from %+v to %+v", before, after)
+	}
+	if n := performed(requests(h.srv.Requests(), http.MethodPost, emulator.BasePath+"/"+id+"/rotate-secret"), http.StatusOK); n != 0 {
+		t.Errorf("%d rotations for a read", n)
+	}
+	record(t, "read", mode.faultName(c), log, failed)
 }
 
 // checkFirstApply checks the apply that met the fault and reports whether it failed.
@@ -167,8 +287,8 @@ func checkFirstApply(t *testing.T, r *acctest.Result, c faultCase, addr, id stri
 
 // runGroup runs cases on one client each in one workspace: the faults target
 // each client's own path, so one apply exercises every case of the group.
-func runGroup(t *testing.T, op operation, cases []faultCase) {
-	h := newHarness(t)
+func runGroup(t *testing.T, op operation, cases []faultCase, mode idempotencyMode) {
+	h := newFaultHarness(t, mode)
 	specs := make([]spec, len(cases))
 	for i, c := range cases {
 		specs[i] = confidential(fmt.Sprintf("c%02d", i))
@@ -249,6 +369,9 @@ func runGroup(t *testing.T, op operation, cases []faultCase) {
 	all := h.srv.Requests()
 	for i, c := range cases {
 		id := before[addr(i)].id
+		// A rotation whose answer was lost is rotated again: with the key
+		// honoured that is a replay, counted once; with the key ignored it
+		// is a second rotation, whose secret is the one in state.
 		rotations := performed(requests(all, http.MethodPost, emulator.BasePath+"/"+id+"/rotate-secret"), http.StatusOK)
 		wantRotations := 0
 		if op.name == "rotate" || c.partial {
@@ -270,30 +393,26 @@ func runGroup(t *testing.T, op operation, cases []faultCase) {
 		if c.partial {
 			method = http.MethodPatch
 		}
-		record(t, op.name, c, requests(log, method, paths[i]), failed[i])
+		record(t, op.name, mode.faultName(c), requests(log, method, paths[i]), failed[i])
 	}
 }
 
 // record adds a case to the figures: reqs are the requests to the faulted
 // endpoint during the apply that met the fault.
-func record(t *testing.T, op string, c faultCase, reqs []emulator.RequestRecord, failed bool) {
+func record(t *testing.T, op, fault string, reqs []emulator.RequestRecord, failed bool) {
 	t.Helper()
 	injected := faulted(reqs)
 	if injected == 0 {
-		t.Errorf("%s %q: no request met the fault", op, c.name)
+		t.Errorf("%s %q: no request met the fault", op, fault)
 	}
 	outcome := OutcomeConverged
 	if failed {
 		outcome = OutcomeFailedClean
 	}
-	name := c.name
-	if c.partial {
-		name = "rotation then failed PATCH"
-	}
 	figures.Update(func(f *Figures) {
 		f.Faults = append(f.Faults, FaultCase{
 			Operation: op,
-			Fault:     name,
+			Fault:     fault,
 			Injected:  injected,
 			Retries:   max(len(reqs)-1, 0),
 			Outcome:   outcome,
