@@ -434,3 +434,35 @@ func TestCreateStoppedByItsDeadline(t *testing.T) {
 		t.Errorf("RotateSecret = %+v, %v", rotated, err)
 	}
 }
+
+// TestLostCreatesExhaustTheBudget: every create is lost before Flexslot
+// acts on it; each is followed by a list, and the error says what happened.
+func TestLostCreatesExhaustTheBudget(t *testing.T) {
+	f := newFakeAPI(t)
+	f.set(func(f *fakeAPI) {
+		f.fault = func(r *http.Request, _ int) fakeFault {
+			if r.Method == http.MethodPost {
+				return fakeFault{before: func(w http.ResponseWriter) bool {
+					w.Header().Set("Content-Type", "text/html")
+					w.WriteHeader(504)
+					io.WriteString(w, "<html><title>504 Gateway Time-out</title></html>")
+					return true
+				}}
+			}
+			return fakeFault{}
+		}
+	})
+	c := newTestClient(t, f.URL, func(c *Config) { c.RetryMax = 2 })
+	_, err := c.OAuth2Clients.Create(context.Background(), appRequest(ClientTypeConfidential))
+	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts, last status 504 Gateway Timeout") ||
+		!strings.Contains(err.Error(), "the list shows no such client") || !strings.Contains(err.Error(), `"504 Gateway Time-out"`) {
+		t.Errorf("err = %v", err)
+	}
+	var seq []string
+	for _, r := range f.recorded() {
+		seq = append(seq, r.Method)
+	}
+	if strings.Join(seq, " ") != "POST GET POST GET POST GET" {
+		t.Errorf("requests = %v", seq)
+	}
+}

@@ -71,7 +71,7 @@ type lostAnswerError struct {
 }
 
 func (e *lostAnswerError) Error() string {
-	return fmt.Sprintf("flexslot: %s: the answer was lost: %v", e.op, e.cause)
+	return fmt.Sprintf("flexslot: %s: no usable answer came, so Flexslot may have carried it out: %v", e.op, e.cause)
 }
 
 func (e *lostAnswerError) Unwrap() error { return e.cause }
@@ -96,10 +96,13 @@ func (c *Client) do(ctx context.Context, cl *call, b *budget) (*answer, error) {
 			}
 			return a, &opError{op: cl.op(), err: err}
 		case outcomeUnreadable:
-			if b.resends >= maxBodyResends {
-				return a, &retryError{op: cl.op(), attempts: b.used, last: err}
+			// Calls that are never re-sent recover otherwise, within their budget.
+			if cl.resendLost {
+				if b.resends >= maxBodyResends {
+					return a, &retryError{op: cl.op(), attempts: b.used, last: err}
+				}
+				b.resends++
 			}
-			b.resends++
 		}
 		if kind != outcomeRetry && !cl.resendLost {
 			return a, &lostAnswerError{op: cl.op(), cause: err}
