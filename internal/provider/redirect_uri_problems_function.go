@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 var _ function.Function = (*redirectURIProblemsFunction)(nil)
@@ -42,7 +42,7 @@ func (f *redirectURIProblemsFunction) Run(ctx context.Context, req function.RunR
 	if resp.Error != nil {
 		return
 	}
-	problems := redirecturi.Problems(uri)
+	problems := rules.RedirectURIProblems(uri)
 	if problems == nil {
 		problems = []string{}
 	}

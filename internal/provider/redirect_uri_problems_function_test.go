@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/redirecturi"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 // schemeProblem is the message for a custom native-app scheme.
@@ -62,10 +62,10 @@ output "empty" {
 					statecheck.ExpectKnownOutputValue("valid", stringsExact()),
 					statecheck.ExpectKnownOutputValue("loopback", stringsExact()),
 					statecheck.ExpectKnownOutputValue("plain_http_with_fragment",
-						stringsExact(redirecturi.MsgFragment, redirecturi.MsgHTTPS)),
-					statecheck.ExpectKnownOutputValue("wildcard", stringsExact(redirecturi.MsgWildcard)),
+						stringsExact(rules.MsgFragment, rules.MsgHTTPS)),
+					statecheck.ExpectKnownOutputValue("wildcard", stringsExact(rules.MsgWildcard)),
 					statecheck.ExpectKnownOutputValue("native_scheme", stringsExact(schemeProblem)),
-					statecheck.ExpectKnownOutputValue("empty", stringsExact(redirecturi.MsgEmpty)),
+					statecheck.ExpectKnownOutputValue("empty", stringsExact(rules.MsgEmpty)),
 				},
 			},
 			{
@@ -81,7 +81,7 @@ variable "redirect_uri" {
   }
 }
 `,
-				ExpectError: expectError("Invalid redirect URI: " + redirecturi.MsgHTTPS),
+				ExpectError: expectError("Invalid redirect URI: " + rules.MsgHTTPS),
 			},
 		},
 	})
@@ -138,7 +138,7 @@ func TestRedirectURIProblemsFunction_call(t *testing.T) {
 			}
 			got = append(got, s)
 		}
-		if want := redirecturi.Problems(uri); !slices.Equal(got, want) {
+		if want := rules.RedirectURIProblems(uri); !slices.Equal(got, want) {
 			t.Errorf("%q: problems = %s, want %s", uri, fmt.Sprint(got), fmt.Sprint(want))
 		}
 	}
