@@ -65,7 +65,7 @@ resource "flexslot_oauth2_client" "p%[1]d" {
   application_name  = "bench p%[1]d-${count.index}${var.name_suffix}"
   client_type       = "confidential"
   redirect_uris     = ["https://app.example.com/oauth/callback"]
-  allowed_scopes    = ["openid", "decks:read"]
+  allowed_scopes    = ["cards:read", "decks:read"]
   rotation_triggers = var.rotation == "" ? null : { rotation = var.rotation }
 }
 `, p, strconv.Quote(b.tokens[p]), strconv.Quote(b.baseURL), count)
