@@ -20,7 +20,7 @@ provider "flexslot" {
   # Optional: falls back to the FLEXSLOT_PAT environment variable.
   api_token = var.flexslot_pat
 
-  # Optional: falls back to FLEXSLOT_BASE_URL, then to this default. The
-  # origin of the API only: the provider adds /api/public/v1/... itself.
-  base_url = "https://api.flexslot.gg"
+  # base_url is left out: the provider talks to Flexslot's API,
+  # https://api.flexslot.gg. Set it (or FLEXSLOT_BASE_URL) only for a gateway
+  # in front of the API or a local emulator.
 }

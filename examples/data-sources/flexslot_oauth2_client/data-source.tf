@@ -1,3 +1,15 @@
+terraform {
+  required_providers {
+    flexslot = {
+      source  = "flexslot/flexslot"
+      version = "~> 0.1"
+    }
+  }
+}
+
+# Reads FLEXSLOT_PAT from the environment.
+provider "flexslot" {}
+
 # A client made elsewhere (another configuration or the dashboard), looked up
 # by its client_id. The client secret is never exposed.
 variable "web_client_id" {

@@ -1,3 +1,15 @@
+terraform {
+  required_providers {
+    flexslot = {
+      source  = "flexslot/flexslot"
+      version = "~> 0.1"
+    }
+  }
+}
+
+# Reads FLEXSLOT_PAT from the environment.
+provider "flexslot" {}
+
 # Every active and suspended client of the partner, oldest first.
 data "flexslot_oauth2_clients" "all" {}
 

@@ -1,5 +1,16 @@
-# Reject a bad redirect URI when the module is called, with the same messages
-# Flexslot would answer, before any plan. Needs Terraform 1.8+ or OpenTofu 1.7+.
+# In a module: reject a bad redirect URI passed to it, with the messages
+# Flexslot would answer, at plan, before anything is created or changed.
+# Provider functions need Terraform 1.8+ or OpenTofu 1.7+, and the module that
+# calls one must declare the provider in required_providers.
+terraform {
+  required_providers {
+    flexslot = {
+      source  = "flexslot/flexslot"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "redirect_uris" {
   description = "Redirect URIs of the app's OAuth2 client."
   type        = list(string)

@@ -1,5 +1,6 @@
-# Find the partner's OAuth2 clients, including those created in the dashboard,
-# and generate import blocks for them (Terraform 1.14+):
+# clients.tfquery.hcl, beside the configuration above (Terraform 1.14+): find
+# the partner's OAuth2 clients, including those created in the dashboard, and
+# generate import blocks for them:
 #
 #   terraform query -generate-config-out=generated.tf
 list "flexslot_oauth2_client" "all" {

@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    flexslot = {
+      source  = "flexslot/flexslot"
+      version = "~> 0.1"
+    }
+  }
+}
+
 import {
   to = flexslot_oauth2_client.web
   identity = {

@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    flexslot = {
+      source  = "flexslot/flexslot"
+      version = "~> 0.1"
+    }
+  }
+}
+
 import {
   to = flexslot_oauth2_client.web
   id = "cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"

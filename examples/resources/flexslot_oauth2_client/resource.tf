@@ -1,3 +1,19 @@
+terraform {
+  required_providers {
+    flexslot = {
+      source  = "flexslot/flexslot"
+      version = "~> 0.1"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.14"
+    }
+  }
+}
+
+# Reads FLEXSLOT_PAT from the environment.
+provider "flexslot" {}
+
 # A new secret every 90 days: time_rotating (hashicorp/time) changes its id
 # when the period is over, and the changed trigger rotates the secret.
 resource "time_rotating" "web_secret" {
