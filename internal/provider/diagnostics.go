@@ -244,8 +244,8 @@ func staleSecretWarning(clientID string, rotatedAt time.Time) diag.Diagnostic {
 func importedWithoutSecretWarning(clientID string) diag.Diagnostic {
 	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Imported client has no secret in state",
 		fmt.Sprintf("Flexslot shows a client secret only once, so importing %s cannot recover it: client_secret is null. "+
-			"Set or change rotation_triggers and apply to issue a new secret that Terraform holds "+
-			"(this invalidates the current secret).", clientID))
+			"Set or change rotation_triggers, or set rotate_when_stale = true, and apply to issue a new secret that "+
+			"Terraform holds (this invalidates the current secret).", clientID))
 }
 
 func clientNotFoundDiagnostic(clientID string) diag.Diagnostic {

@@ -25,7 +25,8 @@ func (f *redirectURIProblemsFunction) Definition(_ context.Context, _ function.D
 		Summary: "Lists the Flexslot redirect URI rules a URI breaks.",
 		Description: "Returns the rules of Flexslot's redirect URI validation that the given URI breaks, with the " +
 			"same messages as the flexslot_oauth2_client resource and the API; the list is empty when the URI is " +
-			"valid. Use it in validation blocks of input variables to reject a bad redirect URI before any plan.",
+			"valid. Use it in validation blocks of input variables to reject a bad redirect URI with a message of your own; " +
+			"the CLIs evaluate it at validate for literal values and at plan for values known only then.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:        "uri",
