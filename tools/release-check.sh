@@ -29,9 +29,10 @@
 #   --manifest FILE      the manifest the release must carry
 #                        (default: terraform-registry-manifest.json of this checkout)
 #        tools/release-check.sh snapshot [--all-targets]
-#   goreleaser check, then an unsigned snapshot release of linux_amd64 (of every
-#   target with --all-targets) into dist/, then the checks above on it, with
-#   --build-info, and the handshake when this machine's binary was built. $GORELEASER is the goreleaser
+#   goreleaser check, then a snapshot release of linux_amd64 (of every target
+#   with --all-targets) into dist/, signed with a throwaway key when gpg is
+#   there, then the checks above on it, with --build-info, --signed when signed,
+#   and the handshake when this machine's binary was built. $GORELEASER is the goreleaser
 #   to run (default: goreleaser on PATH).
 #        tools/release-check.sh changelog [-f FILE] [VERSION]
 #   checks FILE (default CHANGELOG.md) against the format its top describes and,
@@ -57,12 +58,17 @@ magic_cookie=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
 handshake_timeout=30
 
 usage() {
-	sed -n "17,41{s/^# \{0,1\}//;p;}" "$0" >&2
+	sed -n "17,42{s/^# \{0,1\}//;p;}" "$0" >&2
 	exit 2
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/release-check.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+	# The gpg-agent of a throwaway keyring (snapshot mode) goes with it.
+	if [ "${GNUPGHOME:-}" = "$work/gnupg" ]; then gpgconf --kill all 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
 # --- changelog mode ----------------------------------------------------------
 # HashiCorp's provider changelog format: "## X.Y.Z (Unreleased)" or
@@ -189,7 +195,31 @@ snapshot() { # [--all-targets]
 		export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url \
 			GIT_CONFIG_VALUE_0="https://github.com/$repository.git"
 	fi
-	"$goreleaser" release --config "$cfg" --snapshot --clean --skip=sign
+	# Sign as the release does, with a key made for this run, so that the signing
+	# configuration and the checksum file it signs are checked too.
+	local skip=()
+	if command -v gpg >/dev/null && command -v gpgconf >/dev/null; then
+		export GNUPGHOME="$work/gnupg"
+		mkdir -m 700 "$GNUPGHOME"
+		gpg --batch --quiet --gen-key <<-EOF
+			%no-protection
+			Key-Type: RSA
+			Key-Length: 2048
+			Key-Usage: sign
+			Name-Real: $project release check
+			Name-Email: release-check@example.com
+			Expire-Date: 1d
+			%commit
+		EOF
+		GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr:/ { print $10; exit }')
+		export GPG_FINGERPRINT
+		signed=true
+		echo "release-check: signing the snapshot with a throwaway key, $GPG_FINGERPRINT"
+	else
+		skip=(--skip=sign)
+		echo "release-check: gpg not found: the snapshot is not signed"
+	fi
+	"$goreleaser" release --config "$cfg" --snapshot --clean "${skip[@]}"
 }
 
 # --- release files mode ------------------------------------------------------

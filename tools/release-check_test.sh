@@ -43,7 +43,7 @@ good_line="1|6|unix|/tmp/plugin000|grpc|"
 #   line=L             the fake binary's handshake line ("" for none)
 #   mode=M             the binary's file mode
 #   targets="a b"      the zips to make
-#   sums=nomanifest|badhash|none
+#   sums=nomanifest|badhash|withsig|none
 #   manifest=none|other
 #   sig=yes
 #   version=V          the version in the file names
@@ -106,6 +106,11 @@ layout() {
 		badhash)
 			sha256sum -- *.zip *_manifest.json >"${p}_${v}_SHA256SUMS"
 			sed -i '1s/^0/x/; 1s/^[1-9a-f]/0/; 1s/^x/1/' "${p}_${v}_SHA256SUMS"
+			;;
+		withsig)
+			# What goreleaser 2.15 did: the signature listed in the file it signs.
+			echo "not a signature" >"${p}_${v}_SHA256SUMS.sig"
+			sha256sum -- *.zip *_manifest.json *.sig >"${p}_${v}_SHA256SUMS"
 			;;
 		none) ;;
 		esac
@@ -229,6 +234,8 @@ expect fail "checksums without the manifest" "must list exactly the zips and ${p
 	sums=nomanifest --
 expect fail "a wrong checksum" "checksums do not match" \
 	sums=badhash --
+expect fail "the signature listed in the checksums it signs" "must list exactly the zips and ${project}_${version}_manifest.json" \
+	sums=withsig --
 expect fail "checksum file missing" "missing ${project}_${version}_SHA256SUMS" \
 	sums=none --
 expect fail "signature missing" "missing ${project}_${version}_SHA256SUMS.sig" \
