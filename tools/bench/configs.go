@@ -127,6 +127,40 @@ resource "noop_thing" "p%[1]d" {
 	return s.String()
 }
 
+// timeConfig declares the same n resources as time_static of hashicorp/time,
+// an official framework provider that calls no API, with as many provider
+// aliases as flexslotConfig. Its workspace needs init, from the tools mirror.
+func timeConfig(n int, version string) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, `terraform {
+  required_providers {
+    time = {
+      source  = "hashicorp/time"
+      version = %s
+    }
+  }
+}
+`, strconv.Quote(version))
+	s.WriteString(variables)
+	for p, count := range partners(n) {
+		fmt.Fprintf(&s, `
+provider "time" {
+  alias = "p%[1]d"
+}
+
+resource "time_static" "p%[1]d" {
+  provider = time.p%[1]d
+  count    = %[2]d
+  triggers = {
+    application_name = "bench p%[1]d-${count.index}${var.name_suffix}"
+    rotation         = var.rotation
+  }
+}
+`, p, count)
+	}
+	return s.String()
+}
+
 // importAddresses maps each existing client of the first len(partners(n))
 // partners to the resource instance its name belongs to.
 func (b *bench) importAddresses(n int, suffix string) (map[string]string, error) {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,43 +38,92 @@ type bench struct {
 	baseURL  string
 	tokens   []string
 	emu      *emulator.Server
-	inflight *inflight
+	api      *apiWatch
 	parall   int
+	// timeVersion is the hashicorp/time version the tools mirror serves.
+	timeVersion string
 }
 
-// inflight counts the partner API requests being served at once: the direct
-// measure of whether the provider's calls run in parallel.
-type inflight struct {
+// apiWatch sees every partner API request before the emulator does: it counts
+// the requests being served at once, the direct measure of whether the
+// provider's calls run in parallel, and logs each request with the partner
+// whose token it carries, which the emulator's own log does not record.
+type apiWatch struct {
 	mu        sync.Mutex
 	now, peak int
+	log       []watchedRequest
 }
 
-func (f *inflight) wrap(next http.Handler) http.Handler {
+// watchedRequest is one partner API request as apiWatch saw it.
+type watchedRequest struct {
+	partner        string // the bearer token
+	method, path   string
+	operation      string
+	idempotencyKey string
+	status         int
+	at             time.Time // when the request arrived
+}
+
+func (f *apiWatch) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if emulator.OperationOf(r.Method, r.URL.Path) == emulator.OperationUnknown {
+		op := emulator.OperationOf(r.Method, r.URL.Path)
+		if op == emulator.OperationUnknown {
 			next.ServeHTTP(w, r)
 			return
+		}
+		req := watchedRequest{
+			partner:        strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "),
+			method:         r.Method,
+			path:           r.URL.Path,
+			operation:      op,
+			idempotencyKey: r.Header.Get("Idempotency-Key"),
+			at:             time.Now(),
 		}
 		f.mu.Lock()
 		f.now++
 		f.peak = max(f.peak, f.now)
 		f.mu.Unlock()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
+			req.status = sw.status
 			f.mu.Lock()
 			f.now--
+			f.log = append(f.log, req)
 			f.mu.Unlock()
 		}()
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(sw, r)
 	})
 }
 
 // takePeak returns the highest count since the last call and starts over.
-func (f *inflight) takePeak() int {
+func (f *apiWatch) takePeak() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p := f.peak
 	f.peak = f.now
 	return p
+}
+
+// takeLog returns the requests answered since the last call, in order of
+// arrival, and starts over.
+func (f *apiWatch) takeLog() []watchedRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	log := f.log
+	f.log = nil
+	slices.SortStableFunc(log, func(a, b watchedRequest) int { return a.at.Compare(b.at) })
+	return log
+}
+
+// statusWriter remembers the status an answer was written with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
 }
 
 func tokenFor(partner int) string { return fmt.Sprintf("flx_pat_bench_partner_%02d", partner) }
@@ -92,8 +142,8 @@ func (b *bench) startEmulator() (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	b.inflight = &inflight{}
-	srv := &http.Server{Handler: b.inflight.wrap(emu), ReadHeaderTimeout: 10 * time.Second}
+	b.api = &apiWatch{}
+	srv := &http.Server{Handler: b.api.wrap(emu), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	b.emu = emu
 	b.baseURL = "http://" + ln.Addr().String()
@@ -134,8 +184,36 @@ func noopExecutable() string {
 	return "terraform-provider-noop"
 }
 
+// findTimeProvider checks that the tools mirror serves hashicorp/time at the
+// version tools/versions.env names, as tools/install.sh lays it out.
+func (b *bench) findTimeProvider(root string) error {
+	versions, err := devcli.Versions(root)
+	if err != nil {
+		return err
+	}
+	b.timeVersion = versions["TIME_PROVIDER_VERSION"]
+	if b.timeVersion == "" {
+		return fmt.Errorf("%s names no TIME_PROVIDER_VERSION", devcli.VersionsFile)
+	}
+	mirror := devcli.ToolsMirror()
+	osArch := runtime.GOOS + "_" + runtime.GOARCH
+	for _, addr := range devcli.ToolProviderAddresses {
+		dir := filepath.Join(mirror, filepath.FromSlash(addr), b.timeVersion, osArch)
+		if mirror == "" || !hasEntries(dir) {
+			return fmt.Errorf("the tools mirror holds no %s v%s for %s: run ./tools/install.sh time", addr, b.timeVersion, osArch)
+		}
+	}
+	return nil
+}
+
+func hasEntries(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
+}
+
 // writeCLIConfig points both CLIs' provider addresses, and those of the
-// no-op provider, at the builds.
+// no-op provider, at the builds, and serves hashicorp/time from the tools
+// mirror.
 func (b *bench) writeCLIConfig() error {
 	b.cliConf = filepath.Join(b.root, "cli.tfrc")
 	conf := b.provider.Config()

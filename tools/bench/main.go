@@ -1,7 +1,9 @@
-// Command bench measures what the provider costs a plan or an apply
-// against the CLI's own floor, and how many partner API calls it spends, using
-// a real OpenTofu or Terraform CLI and the emulator on 127.0.0.1. It prints a
-// markdown table and can write it into the README's Performance section.
+// Command bench measures what the provider costs a plan or an apply beside
+// the floors of the CLI (terraform_data) and of plugin providers (a no-op
+// provider and hashicorp/time's time_static), and how many partner API calls
+// it spends, using a real OpenTofu or Terraform CLI and the emulator on
+// 127.0.0.1. It prints markdown tables and can write them into the README's
+// Performance section.
 //
 // It is run by `make bench`; it is not a test and asserts nothing.
 package main
@@ -92,6 +94,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	progress("building the provider")
 	if err := b.buildProvider(moduleRoot, opts.provider); err != nil {
+		return err
+	}
+	if err := b.findTimeProvider(moduleRoot); err != nil {
 		return err
 	}
 	if err := b.writeCLIConfig(); err != nil {

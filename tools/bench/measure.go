@@ -26,7 +26,7 @@ func (b *bench) measureAll(r *report, opts options, progress func(string, ...any
 	}
 
 	for _, n := range counts {
-		progress("%d clients beside %d terraform_data, %d runs each", n, n, opts.runs)
+		progress("%d clients beside %d no-op resources, %d time_static and %d terraform_data, %d runs each", n, n, n, n, opts.runs)
 		if err := b.compare(r, n, opts.runs); err != nil {
 			return err
 		}
@@ -45,11 +45,11 @@ func (b *bench) measureAll(r *report, opts options, progress func(string, ...any
 	}
 	progress("throttling")
 	throttled := []throttleScenario{
-		{name: "plan (refresh)", n: 10, method: "GET", prefix: emulator.BasePath + "/", times: 5},
-		{name: "apply (create)", n: 10, method: "POST", prefix: emulator.BasePath, times: 5},
+		{name: "plan (refresh, no changes)", n: 10, method: "GET", what: "lists", times: 2},
+		{name: "apply (create)", n: 10, method: "POST", what: "creates", times: 5},
 	}
 	if !opts.quick {
-		throttled = append(throttled, throttleScenario{name: "plan (refresh)", n: 100, method: "GET", prefix: emulator.BasePath + "/", times: 10})
+		throttled = append(throttled, throttleScenario{name: "plan (refresh, no changes)", n: 100, method: "GET", what: "lists", times: 10})
 	}
 	for _, sc := range throttled {
 		if err := b.throttle(r, sc, throttleRuns); err != nil {
@@ -81,45 +81,68 @@ func (b *bench) timedPlan(ws *workspace) (runResult, []emulator.RequestRecord, e
 	return res, b.emu.Requests(), err
 }
 
-// workspaces returns the workspaces of n flexslot clients, n no-op resources
-// and n terraform_data resources.
-func (b *bench) workspaces(n int, tag string) (fx, noop, td *workspace, err error) {
+// workspaceSet holds one configuration of n resources per kind: the flexslot
+// clients and, when asked for, the floors they are compared with.
+type workspaceSet struct {
+	fx, noop, time, data *workspace
+}
+
+// workspaces returns the workspace of n flexslot clients and, with floors,
+// those of n no-op resources, n time_static resources (initialised from the
+// tools mirror) and n terraform_data resources.
+func (b *bench) workspaces(n int, tag string, floors bool) (*workspaceSet, error) {
+	set := &workspaceSet{}
 	configs := []struct {
 		ws   **workspace
 		kind string
 		hcl  string
-	}{
-		{&fx, "flexslot", b.flexslotConfig(n, nil)},
-		{&noop, "noop", noopConfig(n)},
-		{&td, "data", dataConfig(n)},
+	}{{&set.fx, "flexslot", b.flexslotConfig(n, nil)}}
+	if floors {
+		configs = append(configs, []struct {
+			ws   **workspace
+			kind string
+			hcl  string
+		}{
+			{&set.noop, "noop", noopConfig(n)},
+			{&set.time, "time", timeConfig(n, b.timeVersion)},
+			{&set.data, "data", dataConfig(n)},
+		}...)
 	}
 	for _, c := range configs {
-		if *c.ws, err = b.workspace(fmt.Sprintf("%s-%s-%d", tag, c.kind, n)); err != nil {
-			return nil, nil, nil, err
+		ws, err := b.workspace(fmt.Sprintf("%s-%s-%d", tag, c.kind, n))
+		if err != nil {
+			return nil, err
 		}
-		if err = (*c.ws).writeConfig(c.hcl); err != nil {
-			return nil, nil, nil, err
+		if err := ws.writeConfig(c.hcl); err != nil {
+			return nil, err
+		}
+		*c.ws = ws
+	}
+	if set.time != nil {
+		if _, err := set.time.run(false, "init"); err != nil {
+			return nil, err
 		}
 	}
-	return fx, noop, td, nil
+	return set, nil
 }
 
 // compare times apply from empty state and plan with refresh of n clients,
-// each run beside the same command on n no-op resources and on n
-// terraform_data resources.
+// each run beside the same command on n no-op resources, on n time_static
+// resources and on n terraform_data resources.
 func (b *bench) compare(r *report, n, runs int) error {
-	fx, noop, td, err := b.workspaces(n, "compare")
+	set, err := b.workspaces(n, "compare", true)
 	if err != nil {
 		return err
 	}
+	fx := set.fx
 	apply := &compareRow{op: "apply (create)", n: n}
 	plan := &compareRow{op: "plan (refresh, no changes)", n: n}
 	others := []struct {
 		ws    *workspace
 		apply *series
 		plan  *series
-	}{{noop, &apply.noop, &plan.noop}, {td, &apply.td, &plan.td}}
-	// One unmeasured round warms the file cache for all three.
+	}{{set.noop, &apply.noop, &plan.noop}, {set.time, &apply.time, &plan.time}, {set.data, &apply.td, &plan.td}}
+	// One unmeasured round warms the file cache for all four.
 	for i := -1; i < runs; i++ {
 		res, log, err := b.freshApply(fx)
 		if err != nil {
@@ -150,7 +173,7 @@ func (b *bench) compare(r *report, n, runs int) error {
 		plan.fx = append(plan.fx, res.wall)
 		plan.requests = countRequests(log)
 		if i == 0 {
-			r.planRequests = append(r.planRequests, planRequestRow{n: n, requests: plan.requests})
+			r.planRequests = append(r.planRequests, planRequestRow{n: n, partners: len(partners(n)), requests: plan.requests})
 		}
 		for _, o := range others {
 			res, err := o.ws.run(false, planArgs...)
@@ -167,10 +190,11 @@ func (b *bench) compare(r *report, n, runs int) error {
 // latency times the same commands with every API request delayed by ms,
 // each run paired with one without the delay.
 func (b *bench) latency(r *report, n, ms, runs int) error {
-	fx, _, _, err := b.workspaces(n, "latency")
+	set, err := b.workspaces(n, "latency", false)
 	if err != nil {
 		return err
 	}
+	fx := set.fx
 	fault := emulator.Fault{Kind: emulator.FaultLatency, LatencyMS: ms}
 	apply := &latencyRow{op: "apply (create)", n: n, latencyMS: ms}
 	plan := &latencyRow{op: "plan (refresh, no changes)", n: n, latencyMS: ms}
@@ -180,14 +204,14 @@ func (b *bench) latency(r *report, n, ms, runs int) error {
 			return err
 		}
 		apply.base = append(apply.base, res.wall)
-		b.inflight.takePeak()
+		b.api.takePeak()
 		res, log, err := b.freshApply(fx, fault)
 		if err != nil {
 			return err
 		}
-		apply.peak = max(apply.peak, b.inflight.takePeak())
+		apply.peak = max(apply.peak, b.api.takePeak())
 		apply.with = append(apply.with, res.wall)
-		apply.requests = len(log)
+		apply.requests = countRequests(log)
 	}
 	b.emu.ClearFaults()
 	for range runs {
@@ -197,22 +221,25 @@ func (b *bench) latency(r *report, n, ms, runs int) error {
 		}
 		plan.base = append(plan.base, res.wall)
 		b.emu.AddFault(fault)
-		b.inflight.takePeak()
+		b.api.takePeak()
 		res, log, err := b.timedPlan(fx)
 		b.emu.ClearFaults()
 		if err != nil {
 			return err
 		}
-		plan.peak = max(plan.peak, b.inflight.takePeak())
+		plan.peak = max(plan.peak, b.api.takePeak())
 		plan.with = append(plan.with, res.wall)
-		plan.requests = len(log)
+		plan.requests = countRequests(log)
 	}
-	// The critical path if every wave of -parallelism calls runs at once:
-	// a plan reads in ceil(n/p) waves; an apply lists the partner's clients
-	// once in its plan walk and once in its apply walk, then creates in waves.
-	waves := (n + b.parall - 1) / b.parall
-	plan.ideal = waves
-	apply.ideal = waves + 2
+	// The critical path if every wave of -parallelism calls runs at once. A
+	// no-change plan costs one list per provider process, each partner its
+	// own process: one round trip per wave of partner processes. An apply
+	// lists the partner's clients once in its plan walk and once in its apply
+	// walk (the plan-time checks), then creates in waves.
+	plan.ideal = (len(partners(n)) + b.parall - 1) / b.parall
+	plan.wantPeak = min(len(partners(n)), b.parall)
+	apply.ideal = (n+b.parall-1)/b.parall + 2
+	apply.wantPeak = min(n, b.parall)
 	r.latency = append(r.latency, plan, apply)
 	return nil
 }
@@ -230,27 +257,32 @@ func (b *bench) operations(r *report, n int) error {
 	if err := ws.forgetState(); err != nil {
 		return err
 	}
-	step := func(op, command, write string, args ...string) error {
+	// Every read of a walk is served by one list per provider process, one
+	// process per partner here: each operation expects its writes, one per
+	// client, and the lists below.
+	step := func(op, command string, want expectation, args ...string) error {
 		b.emu.ClearRequests()
 		if _, err := ws.run(false, args...); err != nil {
 			return err
 		}
-		r.operations = append(r.operations, operationRow{op: op, command: command, n: n, write: write, requests: countRequests(b.emu.Requests())})
+		r.operations = append(r.operations, operationRow{op: op, command: command, n: n, want: want, requests: countRequests(b.emu.Requests())})
 		return nil
 	}
-	if err := step("create", "apply", reqCreate, applyArgs...); err != nil {
+	// The plan walk of an apply plans each create after a list (the plan-time
+	// checks), and the apply walk plans it again.
+	if err := step("create", "apply", expectation{write: reqCreate, writes: n, lists: 2, why: "1 list per walk for the plan-time checks"}, applyArgs...); err != nil {
 		return err
 	}
-	if err := step("read (refresh)", "apply -refresh-only", reqGet, "apply", "-refresh-only", "-auto-approve"); err != nil {
+	if err := step("read (refresh)", "apply -refresh-only", expectation{lists: 1, why: "1 list serves every read"}, "apply", "-refresh-only", "-auto-approve"); err != nil {
 		return err
 	}
-	if err := step("no-change plan", "plan", reqGet, planArgs...); err != nil {
+	if err := step("no-change plan", "plan", expectation{lists: 1, why: "1 list serves every read"}, planArgs...); err != nil {
 		return err
 	}
-	if err := step("update", "apply (name changed)", reqPatch, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
+	if err := step("update", "apply (name changed)", expectation{write: reqPatch, writes: n, lists: 1, why: "1 list for the refresh"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
 		return err
 	}
-	if err := step("rotate", "apply (rotation_triggers added)", reqRotate, "apply", "-auto-approve", "-var=name_suffix=-renamed", "-var=rotation=1"); err != nil {
+	if err := step("rotate", "apply (rotation_triggers added)", expectation{write: reqRotate, writes: n, lists: 1, why: "1 list for the refresh"}, "apply", "-auto-approve", "-var=name_suffix=-renamed", "-var=rotation=1"); err != nil {
 		return err
 	}
 	// Import the same clients into an empty state with import blocks.
@@ -264,27 +296,29 @@ func (b *bench) operations(r *report, n int) error {
 	if err := ws.writeConfig(b.flexslotConfig(n, imports)); err != nil {
 		return err
 	}
-	if err := step("import", "apply (import blocks)", reqGet, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
+	if err := step("import", "apply (import blocks)", expectation{lists: 1, why: "1 list serves every read"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
 		return err
 	}
 	if err := ws.writeConfig(b.flexslotConfig(n, nil)); err != nil {
 		return err
 	}
-	return step("delete", "destroy", reqDelete, "destroy", "-auto-approve", "-var=name_suffix=-renamed")
+	// Each revoke is confirmed by a list that starts after its DELETE.
+	return step("delete", "destroy", expectation{write: reqDelete, writes: n, lists: 1 + n, why: "1 list for the refresh, then 1 confirming list per DELETE"},
+		"destroy", "-auto-approve", "-var=name_suffix=-renamed")
 }
 
 type throttleScenario struct {
 	name   string
 	n      int
-	method string
-	prefix string
+	method string // GET throttles the lists, the only GETs the provider sends; POST the creates
+	what   string
 	times  int
 }
 
 const throttleRetryAfter = 1 // seconds
 
-// throttle answers the first sc.times matching requests with 429 and
-// Retry-After: 1, each run paired with an unthrottled one.
+// throttle answers the first sc.times requests of sc.method to the partner
+// API with 429 and Retry-After: 1, each run paired with an unthrottled one.
 func (b *bench) throttle(r *report, sc throttleScenario, runs int) error {
 	ws, err := b.workspace(fmt.Sprintf("throttle-%d", sc.n))
 	if err != nil {
@@ -293,7 +327,7 @@ func (b *bench) throttle(r *report, sc throttleScenario, runs int) error {
 	if err := ws.writeConfig(b.flexslotConfig(sc.n, nil)); err != nil {
 		return err
 	}
-	fault := emulator.Fault{Method: sc.method, PathPrefix: sc.prefix, Times: sc.times, Kind: emulator.FaultStatus, Status: 429, RetryAfter: throttleRetryAfter}
+	fault := emulator.Fault{Method: sc.method, PathPrefix: emulator.BasePath, Times: sc.times, Kind: emulator.FaultStatus, Status: 429, RetryAfter: throttleRetryAfter}
 	row := &throttleRow{scenario: sc, retryAfter: throttleRetryAfter * time.Second}
 	isPlan := sc.method == "GET"
 	if isPlan {
@@ -303,26 +337,30 @@ func (b *bench) throttle(r *report, sc throttleScenario, runs int) error {
 	}
 	for range runs {
 		var base, throttled runResult
-		var log []emulator.RequestRecord
+		var log []watchedRequest
 		if isPlan {
 			if base, _, err = b.timedPlan(ws); err != nil {
 				return err
 			}
 			b.emu.AddFault(fault)
-			throttled, log, err = b.timedPlan(ws)
+			b.api.takeLog()
+			throttled, _, err = b.timedPlan(ws)
+			log = b.api.takeLog()
 			b.emu.ClearFaults()
 		} else {
 			if base, _, err = b.freshApply(ws); err != nil {
 				return err
 			}
-			throttled, log, err = b.freshApply(ws, fault)
+			b.api.takeLog()
+			throttled, _, err = b.freshApply(ws, fault)
+			log = b.api.takeLog()
 		}
 		if err != nil {
 			return err
 		}
 		row.base = append(row.base, base.wall)
 		row.throttled = append(row.throttled, throttled.wall)
-		row.analyses = append(row.analyses, analyseRetries(log, row.retryAfter))
+		row.analyses = append(row.analyses, analyseRetries(log, sc.method, row.retryAfter))
 	}
 	r.throttle = append(r.throttle, row)
 	return nil
@@ -339,10 +377,11 @@ func (b *bench) startupAndMemory(r *report, runs, largest int) error {
 		r.startup = append(r.startup, st)
 	}
 	for _, n := range slices.Compact([]int{10, largest}) {
-		fx, _, _, err := b.workspaces(n, "memory")
+		set, err := b.workspaces(n, "memory", false)
 		if err != nil {
 			return err
 		}
+		fx := set.fx
 		b.emu.Reset()
 		if err := fx.forgetState(); err != nil {
 			return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -115,6 +116,21 @@ func (c requestCounts) total() int {
 	return n
 }
 
+// equal reports whether c and d count the same requests of every kind.
+func (c requestCounts) equal(d requestCounts) bool {
+	for kind, v := range c {
+		if d[kind] != v {
+			return false
+		}
+	}
+	for kind, v := range d {
+		if c[kind] != v {
+			return false
+		}
+	}
+	return true
+}
+
 func (c requestCounts) String() string {
 	var parts []string
 	for _, kind := range requestKinds {
@@ -136,8 +152,8 @@ func (c requestCounts) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// retryAnalysis groups a request log into logical calls (same method, path
-// and Idempotency-Key) and measures how each call waited after a 429.
+// retryAnalysis groups a request log into logical calls and measures how
+// each call waited after a 429.
 type retryAnalysis struct {
 	attempts  int
 	throttled int
@@ -149,29 +165,45 @@ type retryAnalysis struct {
 	gaps             int
 }
 
-func analyseRetries(log []emulator.RequestRecord, retryAfter time.Duration) retryAnalysis {
-	a := retryAnalysis{attempts: len(log)}
-	calls := map[string][]emulator.RequestRecord{}
-	var order []string
-	for _, r := range log {
-		key := r.Method + " " + r.Path + " " + r.IdempotencyKey
-		if _, ok := calls[key]; !ok {
-			order = append(order, key)
+// analyseRetries looks at the requests of method in log, which is in order
+// of arrival. A logical call is the attempts of one partner with the same
+// method, path and Idempotency-Key (lists carry none) up to the first answer
+// that is not a 429: the next attempt after it starts another call.
+func analyseRetries(log []watchedRequest, method string, retryAfter time.Duration) retryAnalysis {
+	var a retryAnalysis
+	open := map[string][]watchedRequest{}
+	var calls [][]watchedRequest
+	closeCall := func(key string) {
+		if attempts := open[key]; len(attempts) > 0 {
+			calls = append(calls, attempts)
 		}
-		calls[key] = append(calls[key], r)
+		delete(open, key)
+	}
+	for _, r := range log {
+		if r.method != method {
+			continue
+		}
+		a.attempts++
+		key := r.partner + " " + r.method + " " + r.path + " " + r.idempotencyKey
+		open[key] = append(open[key], r)
+		if r.status != 429 {
+			closeCall(key)
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(open)) {
+		closeCall(key)
 	}
 	first := true
-	for _, key := range order {
-		attempts := calls[key]
+	for _, attempts := range calls {
 		var demanded time.Duration
 		for i, r := range attempts {
-			if r.Status != 429 {
+			if r.status != 429 {
 				continue
 			}
 			a.throttled++
 			demanded += retryAfter
 			if i+1 < len(attempts) {
-				gap := attempts[i+1].At.Sub(r.At) - retryAfter
+				gap := attempts[i+1].at.Sub(r.at) - retryAfter
 				if first || gap < a.earliest {
 					a.earliest = gap
 				}
