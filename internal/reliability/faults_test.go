@@ -184,7 +184,9 @@ func runCreateCase(t *testing.T, c faultCase, mode idempotencyMode) {
 	}
 
 	first := h.w.Apply()
-	log := requests(h.srv.Requests(), http.MethodPost, emulator.BasePath)
+	log := requests(h.settledLog(func(log []emulator.RequestRecord) bool {
+		return faulted(requests(log, http.MethodPost, emulator.BasePath)) > 0
+	}), http.MethodPost, emulator.BasePath)
 	failed := checkFirstApply(t, first, c, "flexslot_oauth2_client.c", "")
 	if c.wantErr == "" && first.ExitCode != 0 {
 		t.Errorf("the apply meeting %q exited %d:\n%s\n%s", c.name, first.ExitCode, diagText(first.Errors()), first.Stderr)
@@ -237,7 +239,9 @@ func runReadCase(t *testing.T, c faultCase, mode idempotencyMode) {
 	h.srv.ClearRequests()
 
 	first := h.w.Apply()
-	log := requests(h.srv.Requests(), http.MethodGet, emulator.BasePath)
+	log := requests(h.settledLog(func(log []emulator.RequestRecord) bool {
+		return faulted(requests(log, http.MethodGet, emulator.BasePath)) > 0
+	}), http.MethodGet, emulator.BasePath)
 	failed := checkFirstApply(t, first, c, "flexslot_oauth2_client.c", id)
 	if c.wantErr == "" && first.ExitCode != 0 {
 		t.Errorf("the apply meeting %q exited %d:\n%s\n%s", c.name, first.ExitCode, diagText(first.Errors()), first.Stderr)
@@ -335,7 +339,18 @@ func runGroup(t *testing.T, op operation, cases []faultCase, mode idempotencyMod
 	}
 	h.w.WriteConfig(render("", next...))
 	first := h.w.Apply()
-	log := h.srv.Requests()
+	log := h.settledLog(func(log []emulator.RequestRecord) bool {
+		for i, c := range cases {
+			method := op.method
+			if c.partial {
+				method = http.MethodPatch
+			}
+			if faulted(requests(log, method, paths[i])) == 0 {
+				return false
+			}
+		}
+		return true
+	})
 	afterFirst := h.state()
 
 	failed := make([]bool, len(cases))

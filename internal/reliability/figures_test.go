@@ -42,6 +42,7 @@ type Figures struct {
 	IsolatedPartners  int
 
 	InputsRefused   int
+	EdgesAccepted   int
 	TransportChecks int
 
 	LeakScans   int
@@ -119,6 +120,7 @@ func (f *Figures) Markdown() string {
 	fmt.Fprintf(&b, "| refused naming the limit | %d |\n", f.RefusedAtLimit)
 	fmt.Fprintf(&b, "| partners kept isolated in one configuration | %d |\n", f.IsolatedPartners)
 	fmt.Fprintf(&b, "| invalid inputs refused before any API call | %d |\n", f.InputsRefused)
+	fmt.Fprintf(&b, "| valid values at the edge of a rule, accepted at plan and by the API | %d |\n", f.EdgesAccepted)
 	fmt.Fprintf(&b, "| transport checks (plaintext URL, TLS trust, redirect) | %d |\n", f.TransportChecks)
 	fmt.Fprintf(&b, "| outputs and log files scanned for secrets | %d |\n", f.LeakScans)
 	fmt.Fprintf(&b, "| secret and token values searched for | %d |\n", f.LeakSecrets)

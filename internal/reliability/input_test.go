@@ -5,14 +5,39 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+	"unicode"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+)
+
+// Values at the published limits of internal/rules, which count characters.
+var (
+	// uri512 is a redirect URI of exactly rules.RedirectURIMaxLength characters.
+	uri512 = "https://app.example.com/" + strings.Repeat("a", rules.RedirectURIMaxLength-len("https://app.example.com/"))
+	// scope64 is a scope of exactly rules.ScopeMaxLength characters, outside the catalog.
+	scope64 = "decks:" + strings.Repeat("x", rules.ScopeMaxLength-len("decks:"))
+	// name255 and name255Runes are names of exactly rules.ApplicationNameMaxLength
+	// characters; each "é" is two bytes.
+	name255      = strings.Repeat("n", rules.ApplicationNameMaxLength)
+	name255Runes = strings.Repeat("é", rules.ApplicationNameMaxLength)
+	// escape is a terminal control sequence that retitles the window.
+	escape = "\x1b]0;owned\x07"
 )
 
 // invalidInput is a configuration the provider must refuse before calling the API.
@@ -20,39 +45,74 @@ type invalidInput struct {
 	name string
 	attr string // the attribute the error must point at
 	want string // text the error must hold
-	edit func(*spec)
+	// value, when not empty, is the value at fault: the error must quote it
+	// as Go's %q does, naming it with every control character escaped.
+	value string
+	edit  func(*spec)
 }
 
-func invalidInputs() []invalidInput {
-	uri := func(u string) func(*spec) { return func(s *spec) { s.uris = []string{u} } }
-	return []invalidInput{
-		{"http to a non-loopback host", "redirect_uris", "must use https", uri("http://app.example.com/cb")},
-		{"wildcard", "redirect_uris", "wildcard", uri("https://*.example.com/cb")},
-		{"fragment", "redirect_uris", "fragment", uri("https://app.example.com/cb#done")},
-		{"custom scheme", "redirect_uris", "loopback redirect", uri("com.example.app://callback")},
-		{"relative URI", "redirect_uris", "absolute URI", uri("/oauth/callback")},
-		{"no host", "redirect_uris", "absolute URI", uri("https:///callback")},
-		{"empty URI", "redirect_uris", "must not be empty", uri("")},
-		{"space in URI", "redirect_uris", "spaces", uri("https://app.example.com/a b")},
-		{"URI over 2048 bytes", "redirect_uris", "2048", uri("https://app.example.com/" + strings.Repeat("a", 2048))},
-		{"empty redirect_uris", "redirect_uris", "at least 1", func(s *spec) { s.uris = []string{} }},
-		{"21 redirect URIs", "redirect_uris", "20", func(s *spec) {
-			s.uris = nil
-			for i := range 21 {
-				s.uris = append(s.uris, fmt.Sprintf("https://app.example.com/cb%d", i))
-			}
-		}},
-		{"empty allowed_scopes", "allowed_scopes", "at least 1", func(s *spec) { s.scopes = []string{} }},
-		{"malformed scope", "allowed_scopes", "scope", func(s *spec) { s.scopes = []string{"decks read"} }},
-		{"name over 100 characters", "application_name", "100", func(s *spec) { s.app = strings.Repeat("n", 101) }},
-		{"empty name", "application_name", "1", func(s *spec) { s.app = "" }},
-		{"control character in name", "application_name", "control characters", func(s *spec) { s.app = "bad\u0007name" }},
-		{"unknown client_type", "client_type", "confidential", func(s *spec) { s.typ = "service" }},
-		{"rotation_triggers on a public client", "rotation_triggers", "public client", func(s *spec) {
+func invalidInputs(t *testing.T) []invalidInput {
+	t.Helper()
+	identity, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri := func(name, want, u string) invalidInput {
+		return invalidInput{name, "redirect_uris", want, u, func(s *spec) { s.uris = []string{u} }}
+	}
+	scope := func(name, want, sc string) invalidInput {
+		return invalidInput{name, "allowed_scopes", want, sc, func(s *spec) { s.scopes = []string{"cards:read", sc} }}
+	}
+	appName := func(name, want, n string) invalidInput {
+		return invalidInput{name, "application_name", want, n, func(s *spec) { s.app = n }}
+	}
+	attr := func(name, key, want, value, hcl string) invalidInput {
+		return invalidInput{name, key, want, value, func(s *spec) { s.attrs = map[string]string{key: hcl} }}
+	}
+	public := func(name, key, hcl string) invalidInput {
+		return invalidInput{name, key, "set on a public client", "", func(s *spec) {
 			s.typ = "public"
 			s.uris = []string{"http://localhost:8080/cb"}
-			s.triggers = map[string]string{"generation": "1"}
-		}},
+			if key == "rotation_triggers" {
+				s.triggers = map[string]string{"generation": "1"}
+				return
+			}
+			s.attrs = map[string]string{key: hcl}
+		}}
+	}
+	return []invalidInput{
+		uri("http to a non-loopback host", rules.MsgHTTPS, "http://app.example.com/cb"),
+		uri("http to a host named like localhost", rules.MsgHTTPS, "http://localhost.example.com/cb"),
+		uri("wildcard", rules.MsgWildcard, "https://*.example.com/cb"),
+		uri("fragment", rules.MsgFragment, "https://app.example.com/cb#done"),
+		uri("custom scheme", rules.SchemeMessage("com.example.app"), "com.example.app://callback"),
+		uri("relative URI", rules.MsgNotAbsolute, "/oauth/callback"),
+		uri("no host", rules.MsgNotAbsolute, "https:///callback"),
+		uri("empty URI", rules.MsgEmpty, ""),
+		uri("space in URI", rules.MsgWhitespace, "https://app.example.com/a b"),
+		uri("terminal escape in URI", rules.MsgWhitespace, "https://app.example.com/cb"+escape),
+		uri("URI of 513 characters", rules.MsgTooLong, uri512+"a"),
+		uri("port 0", rules.MsgPortRange, "https://app.example.com:0/cb"),
+		uri("port 65536", rules.MsgPortRange, "http://127.0.0.1:65536/cb"),
+		uri("empty port", rules.MsgEmptyPort, "https://app.example.com:/cb"),
+		scope("empty scope", rules.MsgScopeEmpty, ""),
+		scope("space in scope", rules.MsgScopeSyntax, "decks read"),
+		scope("empty word in scope", rules.MsgScopeSyntax, "decks::read"),
+		scope("scope of 65 characters", rules.MsgScopeTooLong, scope64+"x"),
+		appName("empty name", rules.MsgApplicationNameEmpty, ""),
+		appName("name of 256 characters", rules.MsgApplicationNameTooLong, name255+"n"),
+		appName("name of 256 two-byte characters", rules.MsgApplicationNameTooLong, name255Runes+"é"),
+		appName("name of 256 characters with a terminal escape", rules.MsgApplicationNameTooLong,
+			escape+name255[len(escape)-1:]),
+		{"unknown client_type", "client_type", `"confidential"`, "service", func(s *spec) { s.typ = "service" }},
+		attr("unknown grant type", "grant_types", rules.MsgGrantTypeUnknown, "implicit", `["implicit"]`),
+		attr("http consent-screen URL", "privacy_policy_url", rules.MsgConsentURLNotHTTPS,
+			"http://app.example.com/privacy", `"http://app.example.com/privacy"`),
+		attr("malformed secret recipient", "secret_recipients", "is not a valid age X25519 recipient", "age1notakey",
+			`["age1notakey"]`),
+		public("rotation_triggers on a public client", "rotation_triggers", ""),
+		public("secret_recipients on a public client", "secret_recipients", hclList([]string{identity.Recipient().String()})),
+		public("rotate_when_stale on a public client", "rotate_when_stale", "true"),
 	}
 }
 
@@ -81,13 +141,29 @@ func lineOf(config, text string) int {
 	return -1
 }
 
+// hasControl reports whether s holds a control character other than a newline.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) >= 0
+}
+
+// requireNoAPICall fails if the emulator received any request but lists.
+func (h *harness) requireNoAPICall(what string) {
+	h.t.Helper()
+	for _, req := range h.srv.Requests() {
+		if req.Operation != emulator.OperationList {
+			h.t.Errorf("%s reached the API: %s %s", what, req.Method, req.Path)
+		}
+	}
+}
+
 // TestAccHostileInput_validate refuses every invalid configuration at
-// validate, each with an error pointing at the attribute at fault, while a
+// validate, each with an error pointing at the attribute at fault and quoting
+// the value with its control characters escaped, before any API call, while a
 // duplicate entry in a set is collapsed by the CLI before the provider sees it.
 func TestAccHostileInput_validate(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	cases := invalidInputs()
+	cases := invalidInputs(t)
 	var specs []spec
 	for i, c := range cases {
 		s := confidential(fmt.Sprintf("bad%02d", i))
@@ -117,12 +193,12 @@ func TestAccHostileInput_validate(t *testing.T) {
 				continue
 			}
 			hits = append(hits, d.String())
-			if strings.Contains(d.Summary+" "+d.Detail, c.want) {
+			if strings.Contains(d.Summary+" "+d.Detail, c.want) && (c.value == "" || strings.Contains(d.Detail, strconv.Quote(c.value))) {
 				ok = true
 			}
 		}
 		if !ok {
-			t.Errorf("%s (%s): no error at %s line %d holding %q; errors there: %v", c.name, name, c.attr, line, c.want, hits)
+			t.Errorf("%s (%s): no error at %s line %d holding %q and quoting %q; errors there: %v", c.name, name, c.attr, line, c.want, c.value, hits)
 			continue
 		}
 		refused++
@@ -131,30 +207,86 @@ func TestAccHostileInput_validate(t *testing.T) {
 		if d.Severity == "error" && d.Range != nil && d.Range.Start.Line >= lineOf(config, `"duplicates"`) {
 			t.Errorf("duplicate set entries were refused, yet the CLI collapses them: %s", d)
 		}
-	}
-	// The provider block: plain http to a non-loopback host. A provider
-	// configuration error stops validation before the resources, so it runs alone.
-	config = render(`
-provider "flexslot" {
-  base_url = "http://api.example.com"
-}
-`, confidential("c"))
-	h.w.WriteConfig(config)
-	r = h.w.Run("validate", "-json", "-no-color")
-	diags = validateDiagnostics(t, r)
-	baseURLLine := lineOf(config, `base_url = "http://api.example.com"`)
-	found := false
-	for _, d := range diags {
-		if d.Severity == "error" && d.Range != nil && d.Range.Start.Line == baseURLLine && strings.Contains(d.Detail, "plain http") {
-			found = true
+		if hasControl(d.Summary + d.Detail) {
+			t.Errorf("a diagnostic holds a control character: %q", d.Summary+": "+d.Detail)
 		}
 	}
-	if !found {
-		t.Errorf("base_url = \"http://api.example.com\" was not refused at line %d: %v", baseURLLine, diags)
-	} else {
-		refused++
+	// The human-readable output names the values too, and never sends a
+	// terminal a control character.
+	human := h.w.Run("validate", "-no-color")
+	if out := human.Stdout + human.Stderr; hasControl(out) || !strings.Contains(out, strconv.Quote(escape)[1:len(strconv.Quote(escape))-1]) {
+		t.Errorf("validate's output holds a control character, or does not name the escaped value:\n%q", out)
 	}
+	h.requireNoAPICall("validate")
 	figures.Update(func(f *Figures) { f.InputsRefused += refused })
+}
+
+// TestAccHostileInput_edgesAccepted plans and applies the values at the edge of
+// each published rule that the rules accept: plan-time checks and the API agree
+// on them, a scope outside the catalog only warns, and every value is stored as
+// written.
+func TestAccHostileInput_edgesAccepted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	edges := confidential("edges")
+	edges.app = name255Runes
+	edges.uris = []string{uri512, "http://LOCALHOST/cb", "https://app.example.com:1/cb", "http://127.0.0.1:65535/cb", "http://[::1]:8080/cb"}
+	for i := range 25 { // there is no limit on how many
+		edges.uris = append(edges.uris, fmt.Sprintf("https://app.example.com/many/%02d", i))
+	}
+	nonCatalog := []string{"decks:read-all", scope64}
+	edges.scopes = append([]string{"cards:read"}, nonCatalog...)
+	long := confidential("long")
+	long.app = name255
+	long.scopes = []string{}
+	accepted := 11 // the 5 URIs above, 30 URIs on one client, the 2 scopes, the 2 names, no scope at all
+	config := render("", edges, long)
+	h.w.WriteConfig(config)
+
+	// Plan: no error, one warning per scope outside the catalog, no write.
+	plan := h.w.Plan()
+	if plan.ExitCode != 0 {
+		t.Fatalf("plan refused values the rules accept: %s\n%s", diagText(plan.Errors()), plan.Stderr)
+	}
+	for _, scope := range nonCatalog {
+		warned := false
+		for _, d := range plan.Warnings() {
+			if d.Summary == "Scope outside Flexslot's published catalog" && strings.Contains(d.Detail, strconv.Quote(scope)) {
+				warned = true
+			}
+		}
+		if !warned {
+			t.Errorf("no warning names the scope %q outside the catalog: %s", scope, diagText(plan.Warnings()))
+		}
+	}
+	h.requireNoAPICall("plan")
+
+	// Once Flexslot granted the partner both scopes, the apply creates both
+	// clients with every value byte for byte.
+	for _, scope := range nonCatalog {
+		if err := h.srv.GrantScope(h.tokenA, scope); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.w.Apply().RequireSuccess(t)
+	h.requireConverged()
+	st := h.state()
+	h.requireMatchesState(h.tokenA, st)
+	for _, s := range []spec{edges, long} {
+		c, ok := h.srv.Client(st["flexslot_oauth2_client."+s.name].id)
+		if !ok {
+			t.Errorf("%s is not at the emulator", s.name)
+			continue
+		}
+		if c.ApplicationName != s.app || !sameSet(c.RedirectURIs, s.uris) || !sameSet(c.AllowedScopes, s.scopes) {
+			t.Errorf("%s stored as %q %q %q, want %q %q %q", s.name, c.ApplicationName, c.RedirectURIs, c.AllowedScopes, s.app, s.uris, s.scopes)
+		}
+	}
+	figures.Update(func(f *Figures) { f.EdgesAccepted += accepted })
+}
+
+func sameSet(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
 // validateDiagnostics parses validate -json, whose output is one document.
@@ -169,30 +301,83 @@ func validateDiagnostics(t *testing.T, r *acctest.Result) []acctest.Diagnostic {
 	return out.Diagnostics
 }
 
-// TestAccHostileInput_importIDs refuses malformed import ids, naming client_id.
+// seededClientID is a client ID in the seed's form, which Flexslot's guides
+// show as flx_client_01HX2K...: client IDs are opaque.
+const seededClientID = "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"
+
+// seededClient is the client the emulator starts with in TestAccHostileInput_importIDs.
+func seededClient() spec {
+	s := confidential("seeded")
+	s.app = "Seeded app"
+	return s
+}
+
+// seedState writes an emulator state file holding seededClient for the
+// partner token, under seededClientID, and returns its path.
+func seedState(t *testing.T, token string) string {
+	t.Helper()
+	s := seededClient()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	client := emulator.Client{
+		ID: uuid.NewString(), ClientID: seededClientID, ClientType: s.typ, ApplicationName: s.app,
+		RedirectURIs: s.uris, AllowedScopes: s.scopes, GrantTypes: rules.DefaultGrantTypes(),
+		RequirePKCE: true, Status: emulator.StatusActive, SecretRotatedAt: &now, CreatedAt: now, UpdatedAt: now,
+	}
+	b, err := json.Marshal(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var record map[string]any
+	if err := json.Unmarshal(b, &record); err != nil {
+		t.Fatal(err)
+	}
+	record["partner"] = token
+	b, err = json.Marshal(map[string]any{"clients": []any{record}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "emulator-state.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func importBlocks(ids map[string]string) string {
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(ids)) {
+		fmt.Fprintf(&b, "\nimport {\n  to = flexslot_oauth2_client.%s\n  id = %s\n}\n", name, hclString(ids[name]))
+	}
+	return b.String()
+}
+
+// TestAccHostileInput_importIDs refuses import IDs that are not URL-path-safe,
+// naming client_id and quoting the ID, before any API call; and accepts opaque
+// IDs of any form, such as cli_... and the seed's flx_client_...
 func TestAccHostileInput_importIDs(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarnessWith(t, func(h *harness, o *emulator.Options) { o.StatePath = seedState(t, h.tokenA) })
 	ids := []string{
-		"not-an-id",
-		"flx_client_",
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4",    // 25 characters
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4YZ",  // 27 characters
-		"flx_client_01hx2k5v7q9m3n4p6r8s0t2w4y",   // lower case
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4I",   // I is not Crockford base32
-		"flx_cs_01HX2K5V7Q9M3N4P6R8S0T2W4Y",       // a secret prefix
-		" flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y",  // leading space
-		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y/x", // trailing path
 		"../../etc/passwd",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y/rotate-secret", // another route
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y?expand=secret", // a query
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y#x",
+		" cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",  // leading space
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\n", // trailing newline
+		"cli_%2e%2e",                       // an escaped path
+		".",
+		"..",
+		"cli_" + escape,
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Ÿ", // not ASCII
 	}
-	var b strings.Builder
+	blocks := map[string]string{}
 	var specs []spec
 	for i, id := range ids {
 		s := confidential(fmt.Sprintf("imp%02d", i))
 		specs = append(specs, s)
-		fmt.Fprintf(&b, "\nimport {\n  to = flexslot_oauth2_client.%s\n  id = %q\n}\n", s.name, id)
+		blocks[s.name] = id
 	}
-	h.w.WriteConfig(render(b.String(), specs...))
+	h.w.WriteConfig(render(importBlocks(blocks), specs...))
 	r := h.w.Plan()
 	if r.ExitCode == 0 {
 		t.Fatal("plan imported malformed ids")
@@ -202,24 +387,146 @@ func TestAccHostileInput_importIDs(t *testing.T) {
 	for _, id := range ids {
 		ok := false
 		for _, d := range errs {
-			if d.Summary == "Invalid import ID" && strings.Contains(d.Detail, fmt.Sprintf("%q", id)) {
+			if d.Summary == "Invalid import ID" && strings.Contains(d.Detail, strconv.Quote(id)) && !hasControl(d.Detail) {
 				ok = true
 			}
 		}
 		if ok {
 			refused++
 		} else {
-			t.Errorf("import id %q was not refused as an invalid import ID: %s", id, diagText(errs))
+			t.Errorf("import id %q was not refused as an invalid import ID quoting it: %s", id, diagText(errs))
 		}
 	}
-	if got := h.srv.Requests(); len(got) != 0 {
-		for _, req := range got {
-			if req.Operation != emulator.OperationList {
-				t.Errorf("a malformed import id reached the API: %s %s", req.Method, req.Path)
+	h.requireNoAPICall("a malformed import id")
+
+	// Opaque IDs of either form are accepted: the seeded flx_client_... and a
+	// cli_... made in the dashboard are imported, and converge.
+	dash, _, err := h.srv.CreateAsDashboard(h.tokenA, "Dashboard app", "confidential",
+		[]string{"https://dash.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dashSpec := confidential("dash")
+	dashSpec.app, dashSpec.uris, dashSpec.scopes = dash.ApplicationName, dash.RedirectURIs, dash.AllowedScopes
+	h.w.WriteConfig(render(importBlocks(map[string]string{"seeded": seededClientID, "dash": dash.ClientID}), seededClient(), dashSpec))
+	h.w.Apply().RequireSuccess(t)
+	st := h.state()
+	if got := st["flexslot_oauth2_client.seeded"].id; got != seededClientID {
+		t.Errorf("the client imported as %s has client_id %q in state", seededClientID, got)
+	}
+	if got := st["flexslot_oauth2_client.dash"].id; got != dash.ClientID {
+		t.Errorf("the client imported as %s has client_id %q in state", dash.ClientID, got)
+	}
+	h.requireConverged()
+
+	// A well-formed ID of no client of this partner reaches the API, which finds nothing.
+	missing := confidential("missing")
+	h.w.WriteConfig(render(importBlocks(map[string]string{"missing": "cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"}), seededClient(), dashSpec, missing))
+	r = h.w.Plan()
+	if text := diagText(r.Errors()); r.ExitCode == 0 || strings.Contains(text, "Invalid import ID") || !strings.Contains(text, "non-existent") {
+		t.Errorf("importing a well-formed ID of no client did not fail as a missing client: %s", text)
+	}
+	figures.Update(func(f *Figures) {
+		f.InputsRefused += refused
+		f.EdgesAccepted += 2
+	})
+}
+
+// TestAccHostileInput_baseURL refuses, before any request, a base_url that
+// uses plain http to another host, holds the API path or holds credentials,
+// from the configuration (at validate) and from FLEXSLOT_BASE_URL (at plan);
+// a password in it is never repeated, not even in a TF_LOG=trace log.
+func TestAccHostileInput_baseURL(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	password := "pw" + randomHex(8)
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	h.w.SetEnv("TF_LOG", "trace")
+	h.w.SetEnv("TF_LOG_PATH", logPath)
+	withPassword := strings.Replace(h.emu.URL, "://", "://flexuser:"+password+"@", 1)
+	// The error points at base_url, but for a password: the CLI would print the
+	// line holding it, so the error points at the provider block instead.
+	cases := []struct {
+		name, url string
+		want      []string
+		atBlock   bool
+	}{
+		{"plain http to another host", "http://api.example.com", []string{"plain http"}, false},
+		{"credentials", withPassword, []string{"holds credentials", "flexuser:xxxxx@"}, true},
+		{"the API path", h.emu.URL + "/api/public/v1", []string{"already holds the API path /api/public/v1", "write " + h.emu.URL}, false},
+		{"the API path and a slash", h.emu.URL + "/api/public/v1/", []string{"already holds the API path", "write " + h.emu.URL}, false},
+	}
+	refused := 0
+	var outputs []string
+	for _, c := range cases {
+		// From the configuration: a provider configuration error stops
+		// validation before the resources, so each runs alone.
+		config := render(fmt.Sprintf("\nprovider \"flexslot\" {\n  base_url = %s\n}\n", hclString(c.url)), confidential("c"))
+		h.w.WriteConfig(config)
+		r := h.w.Run("validate", "-json", "-no-color")
+		human := h.w.Run("validate", "-no-color")
+		outputs = append(outputs, r.Stdout, r.Stderr, human.Stdout, human.Stderr)
+		ok := r.ExitCode != 0
+		for _, d := range validateDiagnostics(t, r) {
+			text := d.Summary + ": " + d.Detail
+			if d.Severity != "error" || d.Summary != "Invalid Flexslot base URL" {
+				continue
+			}
+			for _, w := range c.want {
+				ok = ok && strings.Contains(text, w)
+			}
+			want := lineOf(config, "base_url")
+			if c.atBlock {
+				want = lineOf(config, `provider "flexslot"`)
+			}
+			if d.Range == nil || d.Range.Start.Line != want || d.Range.End.Line != want {
+				t.Errorf("base_url with %s: the error points at %v, want line %d", c.name, d.Range, want)
 			}
 		}
+		if !ok {
+			t.Errorf("base_url with %s was not refused at validate naming %q: %s", c.name, c.want, r.Stdout)
+		} else {
+			refused++
+		}
+
+		// From the environment.
+		h.w.WriteConfig(render("", confidential("c")))
+		h.w.SetEnv("FLEXSLOT_BASE_URL", c.url)
+		r = h.w.Plan()
+		outputs = append(outputs, r.Stdout, r.Stderr)
+		text := diagText(r.Errors())
+		ok = r.ExitCode != 0 && strings.Contains(text, "Invalid Flexslot base URL") && strings.Contains(text, "FLEXSLOT_BASE_URL")
+		for _, w := range c.want {
+			ok = ok && strings.Contains(text, w)
+		}
+		if !ok {
+			t.Errorf("FLEXSLOT_BASE_URL with %s was not refused at plan naming %q: %s", c.name, c.want, text)
+		} else {
+			refused++
+		}
+		h.w.SetEnv("FLEXSLOT_BASE_URL", h.emu.URL)
 	}
-	figures.Update(func(f *Figures) { f.InputsRefused += refused })
+	if n := len(h.srv.Requests()); n != 0 {
+		t.Errorf("an invalid base URL sent %d requests to the emulator", n)
+	}
+	trace, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs = append(outputs, string(trace))
+	leaks := 0
+	for i, out := range outputs {
+		if strings.Contains(out, password) {
+			leaks++
+			t.Errorf("the base_url password appears in output %d", i)
+		}
+	}
+	figures.Update(func(f *Figures) {
+		f.InputsRefused += refused
+		f.LeakScans += len(outputs)
+		f.LeakSecrets++
+		f.LeaksFound += leaks
+	})
 }
 
 // TestAccTransport_plaintextBaseURL refuses a plain http base URL to a

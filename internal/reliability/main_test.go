@@ -56,9 +56,14 @@ const providerHeader = `terraform {
 // newToken returns a partner token unique to the test, so that a leak cannot
 // be confused with another test's output.
 func newToken() string {
-	b := make([]byte, 16)
+	return "flx_pat_rel" + randomHex(16)
+}
+
+// randomHex returns n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
 	_, _ = rand.Read(b)
-	return "flx_pat_rel" + hex.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // harness is one emulator with two partners and one CLI workspace pointed at
@@ -74,9 +79,20 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith is newHarness with the emulator options changed by opts, whose
+// Tokens already hold the two partners' tokens.
+func newHarnessWith(t *testing.T, opts func(h *harness, o *emulator.Options)) *harness {
+	t.Helper()
 	h := &harness{t: t, tokenA: newToken(), tokenB: newToken()}
 	h.w = acctest.NewWorkspace(t)
-	h.emu = emulatortest.Start(t, emulator.Options{Tokens: []string{h.tokenA, h.tokenB}})
+	o := emulator.Options{Tokens: []string{h.tokenA, h.tokenB}}
+	if opts != nil {
+		opts(h, &o)
+	}
+	h.emu = emulatortest.Start(t, o)
 	h.srv = h.emu.Server
 	h.w.SetEnv("FLEXSLOT_BASE_URL", h.emu.URL)
 	h.w.SetEnv("FLEXSLOT_PAT", h.tokenA)
@@ -93,6 +109,9 @@ type spec struct {
 	triggers map[string]string
 	timeouts map[string]string
 	provider string
+	// attrs are further attributes as raw HCL expressions, such as
+	// grant_types = `["implicit"]`.
+	attrs map[string]string
 }
 
 func confidential(name string) spec {
@@ -117,6 +136,9 @@ func (s spec) hcl() string {
 	fmt.Fprintf(&b, "  allowed_scopes    = %s\n", hclList(s.scopes))
 	if s.triggers != nil {
 		fmt.Fprintf(&b, "  rotation_triggers = %s\n", hclMap(s.triggers))
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.attrs)) {
+		fmt.Fprintf(&b, "  %s = %s\n", k, s.attrs[k])
 	}
 	if len(s.timeouts) > 0 {
 		b.WriteString("  timeouts {\n")
@@ -181,7 +203,7 @@ func hclMap(m map[string]string) string {
 
 // stateClient is a flexslot_oauth2_client as show -json reports it.
 type stateClient struct {
-	addr, id, secret, app, typ string
+	addr, id, secret, encrypted, app, typ string
 }
 
 // state returns the clients in state keyed by address.
@@ -197,7 +219,7 @@ func (h *harness) state() map[string]stateClient {
 			continue
 		}
 		str := func(k string) string { s, _ := r.AttributeValues[k].(string); return s }
-		out[r.Address] = stateClient{addr: r.Address, id: str("client_id"), secret: str("client_secret"), app: str("application_name"), typ: str("client_type")}
+		out[r.Address] = stateClient{addr: r.Address, id: str("client_id"), secret: str("client_secret"), encrypted: str("client_secret_encrypted"), app: str("application_name"), typ: str("client_type")}
 	}
 	return out
 }
@@ -213,7 +235,8 @@ func (h *harness) requireConverged() {
 
 // requireMatchesState fails unless partner token holds exactly the clients of
 // the given state entries, and every confidential client's secret in state
-// is its current secret at the emulator.
+// is its current secret at the emulator (a secret sealed to recipients is
+// checked by the test that holds the identity).
 func (h *harness) requireMatchesState(token string, clients map[string]stateClient) {
 	h.t.Helper()
 	want := map[string]string{}
@@ -241,7 +264,7 @@ func (h *harness) requireMatchesState(token string, clients map[string]stateClie
 		}
 	}
 	for addr, c := range clients {
-		if c.typ == "confidential" && !h.srv.VerifySecret(c.id, c.secret) {
+		if c.typ == "confidential" && c.encrypted == "" && !h.srv.VerifySecret(c.id, c.secret) {
 			h.t.Errorf("the client_secret of %s (%s) in state does not verify at the emulator", addr, c.id)
 		}
 	}
@@ -296,6 +319,21 @@ func performed(reqs []emulator.RequestRecord, ok int) int {
 		}
 	}
 	return n
+}
+
+// settledLog returns the emulator's request log once done accepts it, waiting
+// at most 10 seconds. A request held by a latency fault is logged only when it
+// ends: when the provider gave up on it, once the emulator notices the closed
+// connection, which can be just after the CLI exits.
+func (h *harness) settledLog(done func([]emulator.RequestRecord) bool) []emulator.RequestRecord {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		log := h.srv.Requests()
+		if done(log) || time.Now().After(deadline) {
+			return log
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func faulted(reqs []emulator.RequestRecord) int {
