@@ -323,13 +323,18 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 // planIssuedSecret marks the values a create or rotation of a confidential
-// client issues: the secret, in the one form secret_recipients asks for.
+// client issues: the secret, in the one form secret_recipients asks for. While
+// the client type or the recipients are unknown, so is that form.
 func (m *oauth2ClientModel) planIssuedSecret() {
-	m.ClientSecret, m.ClientSecretEncrypted = types.StringUnknown(), types.StringNull()
-	if m.sealsSecret() {
-		m.ClientSecret, m.ClientSecretEncrypted = types.StringNull(), types.StringUnknown()
+	m.SecretRotatedAt = types.StringUnknown()
+	switch {
+	case m.ClientType.IsUnknown() || m.SecretRecipients.IsUnknown():
+		m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
+	case m.sealsSecret():
+		m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = types.StringNull(), types.StringUnknown(), types.BoolValue(true)
+	default:
+		m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = types.StringUnknown(), types.StringNull(), types.BoolValue(true)
 	}
-	m.SecretRotatedAt, m.SecretCurrent = types.StringUnknown(), types.BoolValue(true)
 }
 
 // checkBeforeCreate lists the partner's clients once within a short budget to

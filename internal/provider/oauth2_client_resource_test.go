@@ -1428,3 +1428,44 @@ func TestAccOAuth2Client_driftDetection(t *testing.T) {
 		})
 	}
 }
+
+func TestAccOAuth2Client_valuesKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	id, _ := age.GenerateX25519Identity()
+	// The client type and the recipients come from another resource, so the
+	// plan cannot know which form the secret takes.
+	w.WriteConfig(requiredFlexslot + fmt.Sprintf(`
+resource "terraform_data" "settings" {
+  input = { type = "confidential", recipients = [%q] }
+}
+resource "flexslot_oauth2_client" "web" {
+  application_name  = "Late"
+  client_type       = terraform_data.settings.output.type
+  redirect_uris     = ["https://app.example.com/cb"]
+  allowed_scopes    = ["cards:read"]
+  secret_recipients = terraform_data.settings.output.recipients
+}
+resource "flexslot_oauth2_client" "cli" {
+  application_name = "Late CLI"
+  client_type      = terraform_data.settings.output.type == "confidential" ? "public" : "confidential"
+  redirect_uris    = ["http://127.0.0.1/cb"]
+  allowed_scopes   = ["cards:read"]
+}
+`, id.Recipient().String()))
+	w.Apply().RequireSuccess(t)
+	for _, r := range w.State(t).Values.RootModule.Resources {
+		switch r.Address {
+		case webAddr:
+			e.requireSealedSecretVerifies(t, r.AttributeValues, id)
+		case "flexslot_oauth2_client.cli":
+			if r.AttributeValues["client_secret"] != nil || r.AttributeValues["secret_current"] != nil {
+				t.Fatalf("public client: client_secret %v, secret_current %v", r.AttributeValues["client_secret"], r.AttributeValues["secret_current"])
+			}
+		}
+	}
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan after apply: exit %d\n%s", plan.ExitCode, plan.Stdout)
+	}
+}
