@@ -38,10 +38,7 @@ const (
 // one never adopts another's client.
 func (s *OAuth2ClientsService) Create(ctx context.Context, req CreateRequest) (*IssuedSecret, error) {
 	c := s.client
-	wantType := req.ClientType
-	if wantType == "" {
-		wantType = ClientTypeConfidential
-	}
+	wantType := req.clientType()
 	req.RedirectURIs = nonNil(req.RedirectURIs)
 	req.AllowedScopes = nonNil(req.AllowedScopes)
 	body, err := marshal(req)
@@ -139,6 +136,20 @@ func adoptionThreshold(start time.Time, r *listResult) time.Time {
 	// so this offset never exceeds the true one.
 	offset := r.serverDate.Sub(r.completed)
 	return start.Add(offset).Add(-createdAtMargin)
+}
+
+// clientType is the type req creates: Flexslot's default when it names none.
+func (req CreateRequest) clientType() string {
+	if req.ClientType == "" {
+		return ClientTypeConfidential
+	}
+	return req.ClientType
+}
+
+// MatchedBy reports whether c, a listed client, is what req would create: the
+// same application name, type and redirect URIs, and not revoked.
+func (req CreateRequest) MatchedBy(c *OAuth2Client) bool {
+	return matchesCreate(c, req, req.clientType())
 }
 
 // matchesCreate reports whether a listed client is what req would have created.

@@ -178,6 +178,24 @@ func (e *RevokeUnconfirmedError) Error() string {
 
 func (e *RevokeUnconfirmedError) Unwrap() error { return e.ListErr }
 
+// UpdateNotAppliedError reports a PATCH that Flexslot accepted but whose
+// answer still shows other values for Fields: the update did not take.
+// Update returns the client as answered beside it.
+type UpdateNotAppliedError struct {
+	ClientID  string
+	Fields    []string
+	RequestID string
+}
+
+func (e *UpdateNotAppliedError) Error() string {
+	id := "no request id"
+	if e.RequestID != "" {
+		id = "request id " + e.RequestID
+	}
+	return fmt.Sprintf("flexslot: updating client %s: Flexslot accepted the update (%s), but its answer still shows "+
+		"other values for %s", e.ClientID, id, strings.Join(e.Fields, ", "))
+}
+
 // LostSecretError reports a create whose answer was lost and whose client was
 // found in the list and adopted, but whose secret could not be obtained by
 // rotating it. The client exists at Flexslot, without a secret anyone holds.

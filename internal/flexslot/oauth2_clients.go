@@ -192,7 +192,13 @@ func (s *OAuth2ClientsService) Update(ctx context.Context, clientID string, req 
 		updated, err = decodeClientAnswer(body, clientID)
 		return err
 	}
-	if _, err = c.do(ctx, cl, c.policy.newBudget()); err == nil {
+	a, err := c.do(ctx, cl, c.policy.newBudget())
+	if err == nil {
+		if fields := notApplied(req, updated); len(fields) > 0 {
+			return updated, &UpdateNotAppliedError{
+				ClientID: clientID, Fields: fields, RequestID: c.clean(a.header.Get("X-Request-Id"), 100),
+			}
+		}
 		return updated, nil
 	}
 	var apiErr *APIError
@@ -214,6 +220,31 @@ func (s *OAuth2ClientsService) Update(ctx context.Context, clientID string, req 
 		return nil, &updateUnsupportedError{op: cl.op(), status: statusText(live.Status), err: apiErr}
 	}
 	return nil, err
+}
+
+// notApplied names the fields of req whose value in the answer differs from
+// what was sent: an update that did not take.
+func notApplied(req UpdateRequest, c *OAuth2Client) []string {
+	var fields []string
+	str := func(name string, sent *string, got string) {
+		if sent != nil && *sent != got {
+			fields = append(fields, name)
+		}
+	}
+	set := func(name string, sent, got []string) {
+		if sent != nil && !sameSet(sent, got) {
+			fields = append(fields, name)
+		}
+	}
+	str("application_name", req.ApplicationName, c.ApplicationName)
+	set("redirect_uris", req.RedirectURIs, c.RedirectURIs)
+	set("allowed_scopes", req.AllowedScopes, c.AllowedScopes)
+	set("grant_types", req.GrantTypes, c.GrantTypes)
+	str("application_url", req.ApplicationURL, c.ApplicationURL)
+	str("application_logo_url", req.ApplicationLogoURL, c.ApplicationLogoURL)
+	str("privacy_policy_url", req.PrivacyPolicyURL, c.PrivacyPolicyURL)
+	str("tos_url", req.TosURL, c.TosURL)
+	return fields
 }
 
 // Revoke revokes a client and, with it, every grant and token issued under it.

@@ -251,3 +251,26 @@ func TestRotateNotFound(t *testing.T) {
 		t.Errorf("404 and gone: %v", err)
 	}
 }
+
+func TestUpdateNotApplied(t *testing.T) {
+	ts := route(t, map[string]func(http.ResponseWriter){
+		"PATCH /" + testID: func(w http.ResponseWriter) {
+			w.Header().Set("X-Request-Id", "req_patch")
+			writeJSON(w, 200, `{"client": `+publishedClient+`}`)
+		},
+	})
+	c := newTestClient(t, ts.URL, func(c *Config) { c.RetryMax = -1 })
+	name := "Renamed"
+	got, err := c.OAuth2Clients.Update(context.Background(), testID, UpdateRequest{
+		ApplicationName: &name,
+		RedirectURIs:    []string{"https://decks.example.com/oauth/callback"},
+	})
+	var notApplied *UpdateNotAppliedError
+	if !errors.As(err, &notApplied) || got == nil {
+		t.Fatalf("Update = %+v, %v; want the answer and an UpdateNotAppliedError", got, err)
+	}
+	if strings.Join(notApplied.Fields, ",") != "application_name" || notApplied.RequestID != "req_patch" ||
+		!strings.Contains(err.Error(), "request id req_patch") {
+		t.Errorf("err = %v (%+v), want application_name not applied with the request id", err, notApplied)
+	}
+}

@@ -213,11 +213,10 @@ func updateUnsupportedDiagnostic(clientID string, fields []string, err error) di
 			"configuration.", strings.Join(fields, ", "), clientID, err, clientID))
 }
 
-func updateNotAppliedDiagnostic(clientID string, fields []string) diag.Diagnostic {
+func updateNotAppliedDiagnostic(err *flexslot.UpdateNotAppliedError) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Flexslot did not apply the update",
-		fmt.Sprintf("Flexslot accepted the update of %s, but its answer still shows the old value of %s. State keeps the "+
-			"values Flexslot reported. Run plan to see the difference, and contact Flexslot if it persists.",
-			clientID, strings.Join(fields, ", ")))
+		fmt.Sprintf("%s. State keeps the values Flexslot reported; run plan to see the difference, and contact "+
+			"Flexslot with the request id if it persists.", err))
 }
 
 func clientGoneWarning(clientID string) diag.Diagnostic {

@@ -256,40 +256,6 @@ func updateRequestFromModels(ctx context.Context, state, plan oauth2ClientModel)
 	return req, fields, diags
 }
 
-// updateNotApplied names the fields of req whose value in the server's answer
-// differs from what was sent: an update that did not take.
-func updateNotApplied(req flexslot.UpdateRequest, c *flexslot.OAuth2Client) []string {
-	var fields []string
-	str := func(name string, sent *string, got string) {
-		if sent != nil && *sent != got {
-			fields = append(fields, name)
-		}
-	}
-	set := func(name string, sent, got []string) {
-		if sent != nil && !sameStrings(sent, got) {
-			fields = append(fields, name)
-		}
-	}
-	str("application_name", req.ApplicationName, c.ApplicationName)
-	set("redirect_uris", req.RedirectURIs, c.RedirectURIs)
-	set("allowed_scopes", req.AllowedScopes, c.AllowedScopes)
-	set("grant_types", req.GrantTypes, c.GrantTypes)
-	str("application_url", req.ApplicationURL, c.ApplicationURL)
-	str("application_logo_url", req.ApplicationLogoURL, c.ApplicationLogoURL)
-	str("privacy_policy_url", req.PrivacyPolicyURL, c.PrivacyPolicyURL)
-	str("tos_url", req.TosURL, c.TosURL)
-	return fields
-}
-
-// sameStrings reports whether a and b hold the same strings, in any order and
-// ignoring repeats, as a set attribute sees them.
-func sameStrings(a, b []string) bool {
-	a, b = slices.Clone(a), slices.Clone(b)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(slices.Compact(a), slices.Compact(b))
-}
-
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, clientID string) diag.Diagnostics {
 	if identity == nil {
 		// The CLI does not support resource identity.

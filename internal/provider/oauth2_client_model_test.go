@@ -81,20 +81,6 @@ func TestUpdateRequestFromModels(t *testing.T) {
 	}
 }
 
-func TestUpdateNotApplied(t *testing.T) {
-	t.Parallel()
-	name := "Renamed"
-	req := flexslot.UpdateRequest{ApplicationName: &name, RedirectURIs: []string{"https://b.example/cb", "https://a.example/cb"}}
-	answer := &flexslot.OAuth2Client{ApplicationName: "Renamed", RedirectURIs: []string{"https://a.example/cb", "https://b.example/cb"}}
-	if got := updateNotApplied(req, answer); len(got) != 0 {
-		t.Errorf("an applied update reported as not applied: %v", got)
-	}
-	answer.ApplicationName = "Old"
-	if got := updateNotApplied(req, answer); !slices.Equal(got, []string{"application_name"}) {
-		t.Errorf("updateNotApplied = %v, want [application_name]", got)
-	}
-}
-
 func TestSecretRotationPlanned(t *testing.T) {
 	t.Parallel()
 	triggers := func(v string) types.Map {

@@ -388,10 +388,8 @@ func sameClient(ctx context.Context, plan oauth2ClientModel, c flexslot.OAuth2Cl
 		return false
 	}
 	uris, diags := stringSlice(ctx, plan.RedirectURIs, nil)
-	return !diags.HasError() &&
-		plan.ApplicationName.ValueString() == c.ApplicationName &&
-		plan.ClientType.ValueString() == c.ClientType &&
-		sameStrings(uris, c.RedirectURIs)
+	req := flexslot.CreateRequest{ApplicationName: plan.ApplicationName.ValueString(), ClientType: plan.ClientType.ValueString(), RedirectURIs: uris}
+	return !diags.HasError() && req.MatchedBy(&c)
 }
 
 func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -535,17 +533,18 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	if len(fields) > 0 {
 		client, err := r.data.client.OAuth2Clients.Update(ctx, clientID, updateReq)
+		var notApplied *flexslot.UpdateNotAppliedError
 		switch {
+		case errors.As(err, &notApplied):
+			// State keeps what Flexslot reported, so the next plan shows the difference again.
+			resp.Diagnostics.Append(partial.setClient(ctx, client)...)
+			resp.Diagnostics.Append(updateNotAppliedDiagnostic(notApplied))
+			return
 		case errors.Is(err, flexslot.ErrUpdateUnsupported):
 			resp.Diagnostics.Append(updateUnsupportedDiagnostic(clientID, fields, err))
 			return
 		case err != nil:
 			resp.Diagnostics.Append(apiErrorDiagnostic(opUpdate, clientID, err))
-			return
-		}
-		if stale := updateNotApplied(updateReq, client); len(stale) > 0 {
-			resp.Diagnostics.Append(partial.setClient(ctx, client)...)
-			resp.Diagnostics.Append(updateNotAppliedDiagnostic(clientID, stale))
 			return
 		}
 		answer = client
