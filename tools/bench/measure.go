@@ -329,6 +329,13 @@ func (b *bench) throttle(r *report, sc throttleScenario, runs int) error {
 	}
 	fault := emulator.Fault{Method: sc.method, PathPrefix: emulator.BasePath, Times: sc.times, Kind: emulator.FaultStatus, Status: 429, RetryAfter: throttleRetryAfter}
 	row := &throttleRow{scenario: sc, retryAfter: throttleRetryAfter * time.Second}
+	// The calls that can be in flight at once: one list per partner, or the creates.
+	calls := len(partners(sc.n))
+	if sc.method != "GET" {
+		calls = sc.n
+	}
+	calls = min(calls, b.parall)
+	row.owed = time.Duration((sc.times+calls-1)/calls) * row.retryAfter
 	isPlan := sc.method == "GET"
 	if isPlan {
 		if _, _, err := b.freshApply(ws); err != nil {
