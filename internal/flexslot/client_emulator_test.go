@@ -288,7 +288,7 @@ func TestEmulatorRetries(t *testing.T) {
 	if _, err := c.OAuth2Clients.List(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d < time.Second || d > 1500*time.Millisecond {
+	if d := time.Since(start); d < time.Second {
 		t.Errorf("Retry-After 1 took %s", d)
 	}
 	wantOperations(t, srv, "list 429", "list 200")

@@ -219,7 +219,7 @@ func TestUpdateOutcomes(t *testing.T) {
 			}
 			ts := route(t, routes)
 			c := newTestClient(t, ts.URL, func(c *Config) { c.RetryMax = -1 })
-			got, err := c.OAuth2Clients.Update(context.Background(), testID, UpdateRequest{RedirectURIs: []string{"https://a.example/cb"}})
+			got, err := c.OAuth2Clients.Update(context.Background(), testID, UpdateRequest{RedirectURIs: []string{"https://decks.example.com/oauth/callback"}})
 			if tc.want == "" {
 				if err != nil || got.ClientID != testID {
 					t.Fatalf("Update = %+v, %v", got, err)
