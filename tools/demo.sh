@@ -2,7 +2,12 @@
 # make demo: the provider's main job, end to end, against the local Flexslot
 # emulator. Builds what is missing, starts the emulator on a free loopback port,
 # then in a copy of examples/quickstart/: apply, a plan that must show no
-# changes, a secret rotation, and destroy. Secrets are always shown masked.
+# changes, a secret rotation; then the encrypted variant in a copy of
+# tools/demo/encrypted/ (a client whose secret only an age identity made for the
+# demo can decrypt); and destroy. Secrets are always shown masked. Everything
+# runs in a temporary directory with its own CLI configuration
+# (TF_CLI_CONFIG_FILE), removed at the end, and the emulator is stopped, on
+# failure too.
 #
 #   DEMO_CLI=tofu (default) or DEMO_CLI=terraform
 set -euo pipefail
@@ -20,8 +25,8 @@ tofu | terraform) ;;
 esac
 command -v curl >/dev/null || { echo "demo: curl is required" >&2; exit 1; }
 
-bold=$'\e[1m' dim=$'\e[2m' reset=$'\e[0m'
-[ -t 1 ] || bold='' dim='' reset=''
+bold=$'\e[1m' reset=$'\e[0m'
+[ -t 1 ] || bold='' reset=''
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$reset"; }
 say() { printf '   %s\n' "$*"; }
 die() { printf '\ndemo: FAILED: %s\n' "$*" >&2; exit 1; }
@@ -41,6 +46,11 @@ cleanup() {
 	local rc=$?
 	if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
 		kill "$emulator_pid" 2>/dev/null || true
+		for _ in $(seq 50); do
+			kill -0 "$emulator_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$emulator_pid" 2>/dev/null || true
 		wait "$emulator_pid" 2>/dev/null || true
 	fi
 	if [ $rc -ne 0 ] && [ -s "$work/emulator.log" ]; then
@@ -51,7 +61,8 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------
 step "Building what is missing"
@@ -63,7 +74,9 @@ cli_env=$(go run ./tools/devcli cli-config "$work")
 eval "$cli_env"
 say "$("$cli" version 2>/dev/null | head -n 1), hashicorp/time v$TIME_PROVIDER_VERSION in the local mirror"
 go build -o "$work/flexslot-emulator" ./tools/emulator
-say "provider and emulator built from this checkout"
+# What age-keygen and age -d do, with the age library the provider uses.
+go build -o "$work/agedemo" ./tools/demo/agedemo
+say "provider, emulator and age helper built from this checkout"
 
 # ---------------------------------------------------------------------------
 step "Starting the Flexslot emulator"
@@ -91,16 +104,21 @@ secret_works() { # client_id, secret
 		grep -q '"valid": *true'
 }
 
-cp -R examples/quickstart "$work/quickstart"
-rm -rf "$work/quickstart/.terraform" "$work/quickstart/.terraform.lock.hcl" "$work/quickstart"/terraform.tfstate*
-run() { "$cli" -chdir="$work/quickstart" "$@" -no-color 2>&1 | redact; return "${PIPESTATUS[0]}"; }
+for example in examples/quickstart tools/demo/encrypted; do
+	cp -R "$example" "$work/"
+	copy="$work/$(basename "$example")"
+	rm -rf "$copy/.terraform" "$copy/.terraform.lock.hcl" "$copy"/terraform.tfstate*
+done
+# The commands below run in $chdir.
+chdir="$work/quickstart"
+run() { "$cli" -chdir="$chdir" "$@" -no-color 2>&1 | redact; return "${PIPESTATUS[0]}"; }
 # logged runs a command into a log; on failure it shows the whole log and stops.
 logged() { # log name, command args...
 	local log="$work/$1.log"
 	shift
 	run "$@" >"$log" || { sed 's/^/   /' "$log"; die "$cli_name $1 failed"; }
 }
-out() { "$cli" -chdir="$work/quickstart" output -raw "$1"; }
+out() { "$cli" -chdir="$chdir" output -raw "$1"; }
 
 # ---------------------------------------------------------------------------
 step "$cli_name init (in a copy of examples/quickstart/)"
@@ -121,7 +139,7 @@ say
 say "${bold}What you got${reset}"
 say "web client  $web_id  secret $(mask "$secret1")  (issued $rotated1, kept as sensitive state)"
 say "cli client  $cli_id  public: no secret, PKCE only"
-listed=$("$cli" -chdir="$work/quickstart" output -json clients)
+listed=$("$cli" -chdir="$chdir" output -json clients)
 [[ $listed == *"$web_id"* && $listed == *"$cli_id"* ]] || die "the clients output does not list both clients"
 say "the flexslot_oauth2_clients data source lists both clients"
 secret_works "$web_id" "$secret1" || die "Flexslot does not accept the secret in state"
@@ -151,13 +169,49 @@ say
 say "client_id before  $web_id  secret $(mask "$secret1")"
 say "client_id after   $web_id2  secret $(mask "$secret2")  (issued $rotated2)"
 [ "$web_id" = "$web_id2" ] || die "rotation changed the client_id"
-[ -n "$secret2" ] && [ "$secret1" != "$secret2" ] || die "rotation did not issue a new secret"
+if [ -z "$secret2" ] || [ "$secret1" = "$secret2" ]; then die "rotation did not issue a new secret"; fi
 secret_works "$web_id" "$secret2" || die "Flexslot does not accept the new secret"
 if secret_works "$web_id" "$secret1"; then die "the old secret still works after rotation"; fi
 say "same client, new secret; Flexslot accepts the new one and refuses the old one"
 
 # ---------------------------------------------------------------------------
-step "$cli_name destroy: revoke both clients"
+step "The encrypted variant: secret_recipients keeps the plaintext secret out of state"
+mkdir -m 700 "$work/age"
+recipient=$("$work/agedemo" keygen "$work/age/key.txt") || die "could not generate an age identity"
+say "age identity in a temporary key.txt (as age-keygen -o key.txt makes it), recipient $recipient"
+chdir="$work/encrypted"
+recipients="secret_recipients=[\"$recipient\"]"
+logged init-encrypted init -input=false
+say "$cli_name apply -var '$recipients' (in a copy of tools/demo/encrypted/)"
+logged apply-encrypted apply -input=false -auto-approve -var "$recipients"
+# The plan: no client_secret at all, the ciphertext known after apply.
+sed -n '/will perform the following actions/,/^Plan:/p' "$work/apply-encrypted.log" | awk '
+	/^ *\+ secret_recipients / { recipients = 1 }
+	recipients || /^ *# / || /^ *\+ (client_id|client_secret|client_secret_encrypted) / || /^Plan:/ { print "   " $0 }
+	recipients && /^ *\]/ { recipients = 0 }
+'
+sealed_id=$(out client_id)
+grep -q '"client_secret": null' "$chdir/terraform.tfstate" || die "client_secret is not null in state with secret_recipients"
+out client_secret_encrypted >"$work/age/secret.age"
+grep -q '^-----BEGIN AGE ENCRYPTED FILE-----$' "$work/age/secret.age" || die "client_secret_encrypted is not armored age ciphertext"
+sealed_secret=$("$work/agedemo" decrypt "$work/age/key.txt" <"$work/age/secret.age") ||
+	die "the identity does not decrypt client_secret_encrypted"
+[[ $sealed_secret == flx_cs_* ]] || die "client_secret_encrypted does not hold a client secret"
+if grep -qsF "$sealed_secret" "$chdir"/terraform.tfstate*; then die "the plaintext secret is in the state file"; fi
+say
+say "client      $sealed_id"
+say "state       client_secret null; client_secret_encrypted $(wc -l <"$work/age/secret.age") lines of age ciphertext:"
+say "            $(head -n 1 "$work/age/secret.age")"
+say "            the plaintext secret is nowhere in terraform.tfstate"
+say "decrypted   $(mask "$sealed_secret")  ($cli_name output -raw client_secret_encrypted | age -d -i key.txt)"
+secret_works "$sealed_id" "$sealed_secret" || die "Flexslot does not accept the decrypted secret"
+say "Flexslot accepts the decrypted secret: yes"
+logged destroy-encrypted destroy -input=false -auto-approve -var "$recipients"
+say "$cli_name destroy: $sealed_id revoked"
+chdir="$work/quickstart"
+
+# ---------------------------------------------------------------------------
+step "$cli_name destroy: revoke the quickstart's two clients"
 logged destroy destroy -input=false -auto-approve
 grep -E '(Destroying|Destruction complete|Destroy complete|Warning)' "$work/destroy.log" | sed 's/^/   /' || true
 remaining=$(api "" | tr -d ' \n')
@@ -166,4 +220,4 @@ say "the emulator lists no clients: both are revoked"
 
 step "Done in $((SECONDS - start))s"
 say "The emulator is stopped and the temporary directory (state with secrets included) removed."
-say "Next: README.md explains how to run the emulator by hand (make emulator) and the tests (make test)."
+say "Next: CONTRIBUTING.md explains how to run the emulator by hand (make emulator) and the tests (make test)."
