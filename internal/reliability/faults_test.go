@@ -88,7 +88,7 @@ func (m idempotencyMode) faultName(c faultCase) string {
 		name = "rotation then failed PATCH"
 	}
 	if m.ignore {
-		name += " (Idempotency-Key ignored)"
+		name += IgnoredSuffix
 	}
 	return name
 }

@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -11,6 +12,10 @@ import (
 // FiguresEnv names the environment variable holding the path TestMain writes
 // the figures table to, after a successful acceptance run.
 const FiguresEnv = "FLEXSLOT_RELIABILITY_FIGURES"
+
+// IgnoredSuffix ends the name of a fault case run with the emulator ignoring
+// Idempotency-Key.
+const IgnoredSuffix = " (Idempotency-Key ignored)"
 
 // Operations in the order the table lists them.
 var Operations = []string{"create", "rotate", "update", "read", "delete"}
@@ -103,16 +108,38 @@ func (f *Figures) Markdown() string {
 	}
 	fmt.Fprintf(&b, "| **all** | **%d** | **%d** | **%d** | **%d** | **%d** |\n\n", totalCases, total.Injected, total.Retries, totalOK, totalFailed)
 
-	kinds := map[string]bool{}
+	// Each fault is named once, saying which ran with Idempotency-Key
+	// honoured only, or ignored only.
+	honoured, ignored := map[string]bool{}, map[string]bool{}
 	for _, c := range f.Faults {
-		kinds[c.Fault] = true
+		if base, ok := strings.CutSuffix(c.Fault, IgnoredSuffix); ok {
+			ignored[base] = true
+		} else {
+			honoured[c.Fault] = true
+		}
 	}
-	names := make([]string, 0, len(kinds))
-	for k := range kinds {
-		names = append(names, k)
+	var names, honouredOnly, ignoredOnly []string
+	for _, name := range slices.Sorted(maps.Keys(honoured)) {
+		names = append(names, name)
+		if !ignored[name] {
+			honouredOnly = append(honouredOnly, name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(ignored)) {
+		if !honoured[name] {
+			names = append(names, name)
+			ignoredOnly = append(ignoredOnly, name)
+		}
 	}
 	slices.Sort(names)
-	fmt.Fprintf(&b, "Faults per operation: %s.\n\n", strings.Join(names, ", "))
+	fmt.Fprintf(&b, "Faults: %s; each with the emulator honouring `Idempotency-Key` and again ignoring it", strings.Join(names, ", "))
+	if len(honouredOnly) > 0 {
+		fmt.Fprintf(&b, ", but for %s (honoured only)", strings.Join(honouredOnly, ", "))
+	}
+	if len(ignoredOnly) > 0 {
+		fmt.Fprintf(&b, ", but for %s (ignored only)", strings.Join(ignoredOnly, ", "))
+	}
+	b.WriteString(".\n\n")
 
 	b.WriteString("| other checks | figure |\n|---|---:|\n")
 	fmt.Fprintf(&b, "| concurrent creates on an empty partner (`-parallelism=12`) | %d |\n", f.ConcurrentCreates)

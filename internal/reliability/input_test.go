@@ -131,6 +131,29 @@ func attrLine(config, name, attr string) int {
 	return -1
 }
 
+// blockLines returns the 1-based first and last lines of the top-level block
+// of config whose header starts with header.
+func blockLines(config, header string) (first, last int) {
+	first = -1
+	for i, line := range strings.Split(config, "\n") {
+		switch {
+		case first < 0 && strings.HasPrefix(line, header):
+			first = i + 1
+		case first > 0 && line == "}":
+			return first, i + 1
+		}
+	}
+	return first, -1
+}
+
+// invalidDataSources are flexslot_oauth2_client data sources the provider must
+// refuse at validate, each with the text its error must hold.
+var invalidDataSources = []struct{ name, body, want string }{
+	{"both", "  client_id        = \"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n  application_name = \"Deck Builder\"\n", "client_id"},
+	{"neither", "", "application_name"},
+	{"path", "  client_id = \"../cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n", strconv.Quote("../cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y")},
+}
+
 // lineOf returns the 1-based line of the first line of config holding text.
 func lineOf(config, text string) int {
 	for i, line := range strings.Split(config, "\n") {
@@ -146,8 +169,16 @@ func hasControl(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) >= 0
 }
 
-// requireNoAPICall fails if the emulator received any request but lists.
-func (h *harness) requireNoAPICall(what string) {
+// requireNoRequest fails if the emulator received any request.
+func (h *harness) requireNoRequest(what string) {
+	h.t.Helper()
+	for _, req := range h.srv.Requests() {
+		h.t.Errorf("%s reached the API: %s %s", what, req.Method, req.Path)
+	}
+}
+
+// requireNoWrite fails if the emulator received any request but lists.
+func (h *harness) requireNoWrite(what string) {
 	h.t.Helper()
 	for _, req := range h.srv.Requests() {
 		if req.Operation != emulator.OperationList {
@@ -174,7 +205,11 @@ func TestAccHostileInput_validate(t *testing.T) {
 	dup.uris = []string{"https://app.example.com/cb", "https://app.example.com/cb"}
 	dup.scopes = []string{"cards:read", "cards:read"}
 	specs = append(specs, dup)
-	config := render("", specs...)
+	var data strings.Builder
+	for _, d := range invalidDataSources {
+		fmt.Fprintf(&data, "\ndata \"flexslot_oauth2_client\" %q {\n%s}\n", d.name, d.body)
+	}
+	config := render(data.String(), specs...)
 	h.w.WriteConfig(config)
 	r := h.w.Run("validate", "-json", "-no-color")
 	if r.ExitCode == 0 {
@@ -203,6 +238,23 @@ func TestAccHostileInput_validate(t *testing.T) {
 		}
 		refused++
 	}
+	for _, ds := range invalidDataSources {
+		first, last := blockLines(config, fmt.Sprintf("data \"flexslot_oauth2_client\" %q", ds.name))
+		var hits []string
+		ok := false
+		for _, d := range diags {
+			if d.Severity != "error" || d.Range == nil || d.Range.Start.Line < first || d.Range.Start.Line > last {
+				continue
+			}
+			hits = append(hits, d.String())
+			ok = ok || strings.Contains(d.Summary+" "+d.Detail, ds.want)
+		}
+		if !ok {
+			t.Errorf("data source %q: no error in lines %d-%d holding %q; errors there: %v", ds.name, first, last, ds.want, hits)
+			continue
+		}
+		refused++
+	}
 	for _, d := range diags {
 		if d.Severity == "error" && d.Range != nil && d.Range.Start.Line >= lineOf(config, `"duplicates"`) {
 			t.Errorf("duplicate set entries were refused, yet the CLI collapses them: %s", d)
@@ -217,7 +269,7 @@ func TestAccHostileInput_validate(t *testing.T) {
 	if out := human.Stdout + human.Stderr; hasControl(out) || !strings.Contains(out, strconv.Quote(escape)[1:len(strconv.Quote(escape))-1]) {
 		t.Errorf("validate's output holds a control character, or does not name the escaped value:\n%q", out)
 	}
-	h.requireNoAPICall("validate")
+	h.requireNoRequest("validate")
 	figures.Update(func(f *Figures) { f.InputsRefused += refused })
 }
 
@@ -259,7 +311,7 @@ func TestAccHostileInput_edgesAccepted(t *testing.T) {
 			t.Errorf("no warning names the scope %q outside the catalog: %s", scope, diagText(plan.Warnings()))
 		}
 	}
-	h.requireNoAPICall("plan")
+	h.requireNoWrite("plan")
 
 	// Once Flexslot granted the partner both scopes, the apply creates both
 	// clients with every value byte for byte.
@@ -397,7 +449,7 @@ func TestAccHostileInput_importIDs(t *testing.T) {
 			t.Errorf("import id %q was not refused as an invalid import ID quoting it: %s", id, diagText(errs))
 		}
 	}
-	h.requireNoAPICall("a malformed import id")
+	h.requireNoRequest("a malformed import id")
 
 	// Opaque IDs of either form are accepted: the seeded flx_client_... and a
 	// cli_... made in the dashboard are imported, and converge.
@@ -452,6 +504,9 @@ func TestAccHostileInput_baseURL(t *testing.T) {
 		atBlock   bool
 	}{
 		{"plain http to another host", "http://api.example.com", []string{"plain http"}, false},
+		{"no scheme", "api.flexslot.gg", []string{"is not an absolute https URL"}, false},
+		{"a query", h.emu.URL + "?region=eu", []string{"has a query or a fragment"}, false},
+		{"a fragment", h.emu.URL + "#api", []string{"has a query or a fragment"}, false},
 		{"credentials", withPassword, []string{"holds credentials", "flexuser:xxxxx@"}, true},
 		{"the API path", h.emu.URL + "/api/public/v1", []string{"already holds the API path /api/public/v1", "write " + h.emu.URL}, false},
 		{"the API path and a slash", h.emu.URL + "/api/public/v1/", []string{"already holds the API path", "write " + h.emu.URL}, false},
