@@ -584,12 +584,9 @@ func (s *Server) validateLocked(token string, in clientInput) *Error {
 	return nil
 }
 
-// validateRedirectURIs applies the published rules to each URI. At least one
-// is required and duplicates are refused [assumed]; no count limit is published.
+// validateRedirectURIs applies the published rules to each URI; duplicates are
+// refused [assumed]. No count limit, not even a minimum, is published.
 func validateRedirectURIs(uris []string) *Error {
-	if len(uris) == 0 {
-		return validationError(fieldRedirectURIs, "redirect_uris must hold at least one redirect URI")
-	}
 	first := map[string]int{}
 	for i, uri := range uris {
 		field := fmt.Sprintf("%s[%d]", fieldRedirectURIs, i)
@@ -630,12 +627,9 @@ func (s *Server) validateScopesLocked(token string, scopes []string) *Error {
 	return nil
 }
 
-// validateGrantTypes applies the grant type rules. At least one is required
-// and duplicates are refused [assumed].
+// validateGrantTypes applies the grant type rules; duplicates are refused
+// [assumed]. No minimum count is published.
 func validateGrantTypes(grantTypes []string) *Error {
-	if len(grantTypes) == 0 {
-		return validationError(fieldGrantTypes, "grant_types must hold at least one grant type, such as "+rules.GrantTypeAuthorizationCode)
-	}
 	first := map[string]int{}
 	for i, gt := range grantTypes {
 		field := fmt.Sprintf("%s[%d]", fieldGrantTypes, i)

@@ -310,7 +310,6 @@ func TestCreateValidation(t *testing.T) {
 		{"name of 256 characters", with("application_name", strings.Repeat("é", 256)), validation, "application_name"},
 		{"bad client type", with("client_type", "secret"), validation, "client_type"},
 		{"null client type", with("client_type", json.RawMessage("null")), validation, "client_type"},
-		{"no redirect uris", with("redirect_uris", []string{}), validation, "redirect_uris"},
 		{"redirect uris not strings", with("redirect_uris", []int{1}), validation, "redirect_uris"},
 		{"http non-loopback", with("redirect_uris", []string{"https://a.example/cb", "http://a.example/cb"}), badURI, "redirect_uris[1]"},
 		{"custom scheme", with("redirect_uris", []string{"com.example.app://cb"}), badURI, "redirect_uris[0]"},
@@ -325,7 +324,6 @@ func TestCreateValidation(t *testing.T) {
 		{"scope of 65 characters", with("allowed_scopes", []string{strings.Repeat("a", 65)}), badScope, "allowed_scopes[0]"},
 		{"scope outside the catalog", with("allowed_scopes", []string{"decks:read-all"}), badScope, "allowed_scopes[0]"},
 		{"duplicate scope", with("allowed_scopes", []string{"decks:read", "decks:read"}), badScope, "allowed_scopes[1]"},
-		{"no grant types", with("grant_types", []string{}), validation, "grant_types"},
 		{"unknown grant type", with("grant_types", []string{"authorization_code", "client_credentials"}), validation, "grant_types[1]"},
 		{"duplicate grant type", with("grant_types", []string{"refresh_token", "refresh_token"}), validation, "grant_types[1]"},
 		{"http application url", with("application_url", "http://a.example"), validation, "application_url"},
@@ -771,4 +769,12 @@ func TestDashboardHelpers(t *testing.T) {
 	if c, _ := s.Client(full.ClientID); c.Status != emulator.StatusRevoked || s.VerifySecret(full.ClientID, secret) {
 		t.Errorf("RevokeAsDashboard: %+v", c)
 	}
+}
+
+// No minimum count is published for redirect URIs or grant types, so empty
+// lists are not refused.
+func TestCreateAcceptsEmptyLists(t *testing.T) {
+	inst := startTwoPartners(t)
+	body := `{"application_name":"App","redirect_uris":[],"allowed_scopes":[],"grant_types":[]}`
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, body), http.StatusCreated)
 }

@@ -110,10 +110,13 @@ func errorHint(err error) string {
 	case apiErr.StatusCode >= 500:
 		return "Flexslot failed to handle the request. Such errors are not retried automatically; if it persists, " +
 			"contact Flexslot with the request id."
+	case apiErr.StatusCode == 400 && strings.HasPrefix(apiErr.Field, "redirect_uris"):
+		return "Redirect URIs must use https (http only for localhost, 127.0.0.1 and [::1]) without wildcards, " +
+			"fragments or custom schemes."
+	case apiErr.StatusCode == 400 && strings.HasPrefix(apiErr.Field, "allowed_scopes"):
+		return "A scope outside Flexslot's published catalog must be granted to your partner application first."
 	case apiErr.StatusCode == 400:
-		return "Flexslot refused a value; the message above names it. Redirect URIs must use https (http only for " +
-			"localhost, 127.0.0.1 and [::1]) without wildcards, fragments or custom schemes; scopes must be granted " +
-			"to your partner application."
+		return "Flexslot refused a value; the message above names it."
 	}
 	return ""
 }

@@ -52,8 +52,9 @@ func (d *oauth2ClientDataSource) Schema(ctx context.Context, _ datasource.Schema
 	attributes["application_name"] = schema.StringAttribute{
 		Description: "The application name of the client to look up, matched exactly. It must match exactly one " +
 			"active or suspended client. Exactly one of `client_id` and `application_name` must be set.",
-		Optional: true,
-		Computed: true,
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{applicationNameRule()},
 	}
 	resp.Schema = schema.Schema{
 		Description: "Looks up one active or suspended OAuth2 client of your Flexslot partner application by its " +

@@ -194,7 +194,7 @@ func TestErrorHint(t *testing.T) {
 		want string
 	}{
 		"limit":    {&flexslot.APIError{StatusCode: 409, Code: "FLEXSLOT_CLIENT_LIMIT_REACHED", ContentType: "application/json"}, "Revoke a client you no longer use"},
-		"scope":    {&flexslot.APIError{StatusCode: 400, Code: "FLEXSLOT_INVALID_SCOPE", ContentType: "application/json"}, "granted"},
+		"scope":    {&flexslot.APIError{StatusCode: 400, Code: "FLEXSLOT_INVALID_SCOPE", Field: "allowed_scopes[0]", ContentType: "application/json"}, "granted"},
 		"token":    {&flexslot.APIError{StatusCode: 401, Code: "FLEXSLOT_UNAUTHORIZED", ContentType: "application/json"}, "not this client"},
 		"throttle": {fmt.Errorf("giving up: %w", &flexslot.APIError{StatusCode: 429, Code: "X", ContentType: "application/json"}), "retries did not succeed"},
 		"500":      {&flexslot.APIError{StatusCode: 500, Code: "X", ContentType: "application/json"}, "not retried"},

@@ -583,7 +583,7 @@ func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRe
 func (r *oauth2ClientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	clientID := req.ID
 	attrPath := path.Root("client_id")
-	if req.ID == "" && req.Identity != nil {
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		var identity oauth2ClientIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
 		clientID = identity.ClientID.ValueString()

@@ -1469,3 +1469,27 @@ resource "flexslot_oauth2_client" "cli" {
 		t.Fatalf("plan after apply: exit %d\n%s", plan.ExitCode, plan.Stdout)
 	}
 }
+
+func TestAccOAuth2Client_emptyValues(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	// No minimum count is published for these lists: the provider refuses none.
+	w.WriteConfig(requiredFlexslot + webClientConfig("Empty", `[]`, `[]`, "  grant_types = []"))
+	w.Apply().RequireSuccess(t)
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan after applying empty lists: exit %d\n%s", plan.ExitCode, plan.Stdout)
+	}
+
+	// An empty import ID is refused as such, with no error about the identity the CLI did not send.
+	w.WriteConfig(requiredFlexslot + clientConfig("other", `
+  application_name = "Other"
+  client_type      = "public"
+  redirect_uris    = []
+  allowed_scopes   = []
+`))
+	r := w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.other", "")
+	if r.ExitCode == 0 || !strings.Contains(r.Stdout+r.Stderr, "Invalid import ID") || strings.Contains(r.Stdout+r.Stderr, "Value Conversion Error") {
+		t.Fatalf("import with an empty ID: exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+}
