@@ -343,7 +343,9 @@ func (m *oauth2ClientModel) planIssuedSecret() {
 // plan, since the apply would fail the same way; any other failure only warns.
 func (r *oauth2ClientResource) checkBeforeCreate(ctx context.Context, plan oauth2ClientModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if r.data == nil {
+	// Once this process has written, it is applying: the plan showed these
+	// warnings, and a list now would only make each later create wait for it.
+	if r.data == nil || r.data.applying.Load() {
 		return diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, planCheckBudget)
@@ -410,6 +412,7 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.applying.Store(true)
 	issued, err := r.data.client.OAuth2Clients.Create(ctx, createReq)
 	var lostSecret *flexslot.LostSecretError
 	if errors.As(err, &lostSecret) {
@@ -496,6 +499,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	defer cancel()
 
 	clientID := state.ClientID.ValueString()
+	r.data.applying.Store(true)
 	// Until every call succeeded, the state written is the prior state plus
 	// each change already made, so a new secret is never lost.
 	partial := state
@@ -575,6 +579,7 @@ func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	defer cancel()
 
+	r.data.applying.Store(true)
 	if err := r.data.client.OAuth2Clients.Revoke(ctx, clientID); err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic(opRevoke, clientID, err))
 	}

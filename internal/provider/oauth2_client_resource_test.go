@@ -1044,6 +1044,10 @@ resource "flexslot_oauth2_client" "many" {
 }
 `)
 	w.Apply().RequireSuccess(t)
+	// Creating them lists once for the plan's checks, and once when the apply plans them again.
+	if got := e.requestCounts(); got[emulator.OperationCreate] != 10 || got[emulator.OperationList] != 2 {
+		t.Fatalf("an apply of 10 creates sent %v, want 10 creates and 2 lists", got)
+	}
 	e.Server.ClearRequests()
 	plan := w.Plan("-detailed-exitcode")
 	if plan.ExitCode != 0 {

@@ -16,6 +16,11 @@ type providerData struct {
 	// limitWarned and listWarned make each plan-time warning appear once per
 	// provider process, however many clients the plan creates.
 	limitWarned, listWarned atomic.Bool
+
+	// applying is set by the first write: the process is applying a plan
+	// whose checks already ran, and the CLI plans each create again only to
+	// apply it.
+	applying atomic.Bool
 }
 
 // configuredData extracts providerData from a Configure request's ProviderData.
