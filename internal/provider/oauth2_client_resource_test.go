@@ -575,18 +575,24 @@ const requiredFlexslot = `terraform {
 // requireWarning fails unless r holds a warning with summary whose detail contains every part.
 func requireWarning(t *testing.T, r *acctest.Result, summary string, parts ...string) {
 	t.Helper()
-	for _, d := range r.Warnings() {
+	requireDiagnostic(t, r, "warning", r.Warnings(), summary, parts)
+}
+
+// requireDiagnostic fails unless diags hold one with summary whose detail contains every part.
+func requireDiagnostic(t *testing.T, r *acctest.Result, severity string, diags []acctest.Diagnostic, summary string, parts []string) {
+	t.Helper()
+	for _, d := range diags {
 		if d.Summary != summary {
 			continue
 		}
 		for _, p := range parts {
 			if !strings.Contains(d.Detail, p) {
-				t.Fatalf("warning %q: detail %q does not contain %q", summary, d.Detail, p)
+				t.Fatalf("%s %q: detail %q does not contain %q", severity, summary, d.Detail, p)
 			}
 		}
 		return
 	}
-	t.Fatalf("no warning %q in %v\nstdout:\n%s\nstderr:\n%s", summary, r.Warnings(), r.Stdout, r.Stderr)
+	t.Fatalf("no %s %q in %v\nstdout:\n%s\nstderr:\n%s", severity, summary, diags, r.Stdout, r.Stderr)
 }
 
 func requireNoWarnings(t *testing.T, r *acctest.Result) {
@@ -783,18 +789,7 @@ func requireFailure(t *testing.T, r *acctest.Result, summary string, parts ...st
 	if r.ExitCode == 0 {
 		t.Fatalf("command succeeded, want error %q\nstdout:\n%s", summary, r.Stdout)
 	}
-	for _, d := range r.Errors() {
-		if d.Summary != summary {
-			continue
-		}
-		for _, p := range parts {
-			if !strings.Contains(d.Detail, p) {
-				t.Fatalf("error %q: detail %q does not contain %q", summary, d.Detail, p)
-			}
-		}
-		return
-	}
-	t.Fatalf("no error %q in %v\nstdout:\n%s\nstderr:\n%s", summary, r.Errors(), r.Stdout, r.Stderr)
+	requireDiagnostic(t, r, "error", r.Errors(), summary, parts)
 }
 
 func TestAccOAuth2Client_wrongRouteIsNeverGone(t *testing.T) {
