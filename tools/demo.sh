@@ -3,7 +3,7 @@
 # emulator. Builds what is missing, starts the emulator on a free loopback port,
 # then in a copy of examples/quickstart/: apply, a plan that must show no
 # changes, a secret rotation; then the encrypted variant in a copy of
-# tools/demo/encrypted/ (a client whose secret only an age identity made for the
+# examples/guides/secret-recipients/ (a client whose secret only an age identity made for the
 # demo can decrypt); and destroy. Secrets are always shown masked. Everything
 # runs in a temporary directory with its own CLI configuration
 # (TF_CLI_CONFIG_FILE), removed at the end, and the emulator is stopped, on
@@ -104,7 +104,7 @@ secret_works() { # client_id, secret
 		grep -q '"valid": *true'
 }
 
-for example in examples/quickstart tools/demo/encrypted; do
+for example in examples/quickstart examples/guides/secret-recipients; do
 	cp -R "$example" "$work/"
 	copy="$work/$(basename "$example")"
 	rm -rf "$copy/.terraform" "$copy/.terraform.lock.hcl" "$copy"/terraform.tfstate*
@@ -179,10 +179,10 @@ step "The encrypted variant: secret_recipients keeps the plaintext secret out of
 mkdir -m 700 "$work/age"
 recipient=$("$work/agedemo" keygen "$work/age/key.txt") || die "could not generate an age identity"
 say "age identity in a temporary key.txt (as age-keygen -o key.txt makes it), recipient $recipient"
-chdir="$work/encrypted"
+chdir="$work/secret-recipients"
 recipients="secret_recipients=[\"$recipient\"]"
 logged init-encrypted init -input=false
-say "$cli_name apply -var '$recipients' (in a copy of tools/demo/encrypted/)"
+say "$cli_name apply -var '$recipients' (in a copy of examples/guides/secret-recipients/)"
 logged apply-encrypted apply -input=false -auto-approve -var "$recipients"
 # The plan: no client_secret at all, the ciphertext known after apply.
 sed -n '/will perform the following actions/,/^Plan:/p' "$work/apply-encrypted.log" | awk '
@@ -190,9 +190,9 @@ sed -n '/will perform the following actions/,/^Plan:/p' "$work/apply-encrypted.l
 	recipients || /^ *# / || /^ *\+ (client_id|client_secret|client_secret_encrypted) / || /^Plan:/ { print "   " $0 }
 	recipients && /^ *\]/ { recipients = 0 }
 '
-sealed_id=$(out client_id)
+sealed_id=$(out api_client_id)
 grep -q '"client_secret": null' "$chdir/terraform.tfstate" || die "client_secret is not null in state with secret_recipients"
-out client_secret_encrypted >"$work/age/secret.age"
+out api_client_secret_encrypted >"$work/age/secret.age"
 grep -q '^-----BEGIN AGE ENCRYPTED FILE-----$' "$work/age/secret.age" || die "client_secret_encrypted is not armored age ciphertext"
 sealed_secret=$("$work/agedemo" decrypt "$work/age/key.txt" <"$work/age/secret.age") ||
 	die "the identity does not decrypt client_secret_encrypted"
@@ -203,7 +203,7 @@ say "client      $sealed_id"
 say "state       client_secret null; client_secret_encrypted $(wc -l <"$work/age/secret.age") lines of age ciphertext:"
 say "            $(head -n 1 "$work/age/secret.age")"
 say "            the plaintext secret is nowhere in terraform.tfstate"
-say "decrypted   $(mask "$sealed_secret")  ($cli_name output -raw client_secret_encrypted | age -d -i key.txt)"
+say "decrypted   $(mask "$sealed_secret")  ($cli_name output -raw api_client_secret_encrypted | age -d -i key.txt)"
 secret_works "$sealed_id" "$sealed_secret" || die "Flexslot does not accept the decrypted secret"
 say "Flexslot accepts the decrypted secret: yes"
 logged destroy-encrypted destroy -input=false -auto-approve -var "$recipients"

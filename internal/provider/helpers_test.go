@@ -32,7 +32,14 @@ type testEmulator struct {
 
 func newTestEmulator(t *testing.T) *testEmulator {
 	t.Helper()
-	return &testEmulator{emulatortest.Start(t, emulator.Options{Tokens: []string{testTokenA, testTokenB}})}
+	return newTestEmulatorWith(t, emulator.Options{})
+}
+
+// newTestEmulatorWith starts an emulator for partners A and B with the given switches.
+func newTestEmulatorWith(t *testing.T, opts emulator.Options) *testEmulator {
+	t.Helper()
+	opts.Tokens = []string{testTokenA, testTokenB}
+	return &testEmulator{emulatortest.Start(t, opts)}
 }
 
 // env points the provider at this emulator as partner A.

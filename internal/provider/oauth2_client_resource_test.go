@@ -27,7 +27,6 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
-	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
 
@@ -608,7 +607,7 @@ func TestAccOAuth2Client_driftWarnings(t *testing.T) {
 	w := newCLIWorkspace(t, e)
 	w.WriteConfig(requiredFlexslot + webClientConfig("Warn", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
 	requireNoWarnings(t, w.Apply().RequireSuccess(t))
-	clientID := w.State(t).Values.RootModule.Resources[0].AttributeValues["client_id"].(string)
+	clientID := stateClientID(t, w)
 	requireNoWarnings(t, w.Plan().RequireSuccess(t))
 
 	// Suspended by Flexslot.
@@ -671,7 +670,7 @@ func TestAccOAuth2Client_importWarning(t *testing.T) {
 	// Adding a trigger issues a secret that Terraform holds.
 	w.WriteConfig(requiredFlexslot + webClientConfig("Dashboard", `["https://app.example.com/cb"]`, `["cards:read"]`, `  rotation_triggers = { adopted = "1" }`))
 	w.Apply().RequireSuccess(t)
-	attrs := w.State(t).Values.RootModule.Resources[0].AttributeValues
+	attrs := stateAttrs(t, w)
 	if attrs["client_id"] != c.ClientID || !e.Server.VerifySecret(c.ClientID, fmt.Sprint(attrs["client_secret"])) {
 		t.Fatalf("after adopting %s the secret in state does not verify", c.ClientID)
 	}
@@ -738,7 +737,7 @@ func TestAccOAuth2Client_deletionProtectionAgainstReplace(t *testing.T) {
 	w.WriteConfig(config("1"))
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
-	revoked := func() bool { return !e.clientListed(clientID) || e.requestCounts()["revoke"] != 0 }
+	revoked := func() bool { return !e.clientListed(clientID) || e.requestCounts()[emulator.OperationRevoke] != 0 }
 
 	// -replace: the plan does not show the provider the replacement, so Delete
 	// refuses before any call.
@@ -847,7 +846,7 @@ func TestAccOAuth2Client_applyAfterServerChanged(t *testing.T) {
 	w.WriteConfig(requiredFlexslot + webClientConfig("Planned", `["https://app.example.com/cb"]`, `["cards:read"]`,
 		`  rotation_triggers = { n = "1" }`))
 	w.Apply("-refresh=false").RequireSuccess(t)
-	attrs := w.State(t).Values.RootModule.Resources[0].AttributeValues
+	attrs := stateAttrs(t, w)
 	if !e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])) {
 		t.Fatalf("the rotated secret in state does not verify")
 	}
@@ -869,7 +868,7 @@ func TestAccOAuth2Client_applyAfterServerChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Run("apply", "-input=false", "-json", "saved.tfplan").RequireSuccess(t)
-	attrs = w.State(t).Values.RootModule.Resources[0].AttributeValues
+	attrs = stateAttrs(t, w)
 	if !e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])) {
 		t.Fatalf("the secret rotated by the saved plan does not verify")
 	}
@@ -942,15 +941,15 @@ func TestAccOAuth2Client_removingTriggersDoesNotRotate(t *testing.T) {
 	w.WriteConfig(requiredFlexslot + webClientConfig("Scheduled", `["https://app.example.com/cb"]`, `["cards:read"]`,
 		`  rotation_triggers = { quarter = "q1" }`))
 	w.Apply().RequireSuccess(t)
-	before := w.State(t).Values.RootModule.Resources[0].AttributeValues["client_secret"]
+	before := stateAttrs(t, w)["client_secret"]
 	for _, triggers := range []string{`  rotation_triggers = {}`, ""} {
 		w.WriteConfig(requiredFlexslot + webClientConfig("Scheduled", `["https://app.example.com/cb"]`, `["cards:read"]`, triggers))
 		e.Server.ClearRequests()
 		w.Apply().RequireSuccess(t)
-		if n := e.requestCounts()["rotate"]; n != 0 {
+		if n := e.requestCounts()[emulator.OperationRotate]; n != 0 {
 			t.Fatalf("setting %q rotated the secret %d times", triggers, n)
 		}
-		if after := w.State(t).Values.RootModule.Resources[0].AttributeValues["client_secret"]; after != before {
+		if after := stateAttrs(t, w)["client_secret"]; after != before {
 			t.Fatalf("setting %q changed the secret in state", triggers)
 		}
 	}
@@ -958,7 +957,7 @@ func TestAccOAuth2Client_removingTriggersDoesNotRotate(t *testing.T) {
 
 func TestAccOAuth2Client_withoutUpdateEndpoint(t *testing.T) {
 	t.Parallel()
-	e := &testEmulator{emulatortest.Start(t, emulator.Options{Tokens: []string{testTokenA}, WithoutUpdate: true})}
+	e := newTestEmulatorWith(t, emulator.Options{WithoutUpdate: true})
 	w := newCLIWorkspace(t, e)
 	w.WriteConfig(requiredFlexslot + webClientConfig("Fixed", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
 	w.Apply().RequireSuccess(t)
@@ -975,7 +974,7 @@ func TestAccOAuth2Client_withoutUpdateEndpoint(t *testing.T) {
 	requireFailure(t, w.Apply(), "Flexslot cannot change this client in place",
 		"application_name, allowed_scopes", clientID, "-replace", "signs out every user")
 	// State holds what is true: the old name, and the secret the same apply rotated.
-	attrs := w.State(t).Values.RootModule.Resources[0].AttributeValues
+	attrs := stateAttrs(t, w)
 	if attrs["application_name"] != "Fixed" || !e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])) {
 		t.Fatalf("state after the refused update: name %v, secret verifies %t", attrs["application_name"],
 			e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])))
@@ -987,7 +986,7 @@ func TestAccOAuth2Client_withoutUpdateEndpoint(t *testing.T) {
 
 func TestAccOAuth2Client_listedRevokedIsGone(t *testing.T) {
 	t.Parallel()
-	e := &testEmulator{emulatortest.Start(t, emulator.Options{Tokens: []string{testTokenA}, ListRevoked: true})}
+	e := newTestEmulatorWith(t, emulator.Options{ListRevoked: true})
 	w := newCLIWorkspace(t, e)
 	w.WriteConfig(requiredFlexslot + webClientConfig("Listed", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
 	w.Apply().RequireSuccess(t)
@@ -1018,7 +1017,7 @@ func TestAccOAuth2Client_importPublicWithoutWarning(t *testing.T) {
   allowed_scopes   = ["cards:read"]
 `))
 	requireNoWarnings(t, w.Apply().RequireSuccess(t))
-	attrs := w.State(t).Values.RootModule.Resources[0].AttributeValues
+	attrs := stateAttrs(t, w)
 	if attrs["id"] != c.ClientID || attrs["client_secret"] != nil {
 		t.Fatalf("imported public client: id %v, client_secret %v", attrs["id"], attrs["client_secret"])
 	}
