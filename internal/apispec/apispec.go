@@ -17,6 +17,23 @@ import (
 //go:embed openapi.yaml
 var document []byte
 
+// The examples of the published API reference, copied as they stand,
+// placeholders included: the answer of "List the calling partner's OAuth2
+// clients", and of "Create a new OAuth2 client" (rotate answers the same
+// envelope). The client and the emulator are each checked against them.
+var (
+	//go:embed examples/list.json
+	listExample string
+	//go:embed examples/create.json
+	createExample string
+)
+
+// ListExample returns the published example of the list's answer: a bare array.
+func ListExample() string { return listExample }
+
+// CreateExample returns the published example of the one-time-secret envelope.
+func CreateExample() string { return createExample }
+
 // Document returns the raw OpenAPI document (YAML).
 func Document() []byte {
 	return append([]byte(nil), document...)

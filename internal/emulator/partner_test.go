@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flexslot/terraform-provider-flexslot/internal/apispec"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
@@ -126,42 +127,6 @@ func TestCreateWithEveryPublishedField(t *testing.T) {
 		`{"application_name":"No scopes","redirect_uris":["https://a.example/cb"],"allowed_scopes":[]}`), http.StatusCreated)
 }
 
-// The published examples, copied from the API reference: the list's bare
-// array, and the envelope of create and rotate. The emulator's answers must
-// have their shape: every published field, with the same JSON type.
-const (
-	publishedClient = `{
-    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-    "client_id": "<string>",
-    "application_name": "<string>",
-    "application_url": "<string>",
-    "application_logo_url": "<string>",
-    "privacy_policy_url": "<string>",
-    "tos_url": "<string>",
-    "redirect_uris": [
-      "<string>"
-    ],
-    "allowed_scopes": [
-      "<string>"
-    ],
-    "grant_types": [
-      "<string>"
-    ],
-    "require_pkce": true,
-    "dpop_bound_access_tokens": true,
-    "secret_rotated_at": "2023-11-07T05:31:56Z",
-    "last_used_at": "2023-11-07T05:31:56Z",
-    "created_at": "2023-11-07T05:31:56Z",
-    "updated_at": "2023-11-07T05:31:56Z"
-  }`
-	publishedList     = `[` + publishedClient + `]`
-	publishedEnvelope = `{
-  "client": ` + publishedClient + `,
-  "plaintext_client_secret": "<string>",
-  "secret_rotated_at": "2023-11-07T05:31:56Z"
-}`
-)
-
 // publishedSchemaOnly are the fields the published schema lists that its example leaves out.
 var publishedSchemaOnly = []string{"client_type", "status"}
 
@@ -232,7 +197,7 @@ func TestAnswersHaveThePublishedShape(t *testing.T) {
 
 	created := call(t, inst, tokenA, http.MethodPost, emulator.BasePath, createBody("Shape", "confidential"))
 	expectStatus(t, created, http.StatusCreated)
-	check("create", publishedEnvelope, created.body)
+	check("create", apispec.CreateExample(), created.body)
 	var c oneTimeSecret
 	created.decode(t, &c)
 
@@ -241,13 +206,13 @@ func TestAnswersHaveThePublishedShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
-	check("list", publishedList, listed.body)
+	check("list", apispec.ListExample(), listed.body)
 	if !strings.Contains(string(listed.body), `"last_used_at":"20`) {
 		t.Errorf("last_used_at not set after a grant: %s", listed.body)
 	}
 	rotated := call(t, inst, tokenA, http.MethodPost, clientPath(c.Client.ClientID)+"/rotate-secret", "")
 	expectStatus(t, rotated, http.StatusOK)
-	check("rotate", publishedEnvelope, rotated.body)
+	check("rotate", apispec.CreateExample(), rotated.body)
 }
 
 func TestCreatePublicHasNoSecret(t *testing.T) {

@@ -44,36 +44,6 @@ const publishedClient = `{
   "updated_at": "2026-06-02T18:00:00Z"
 }`
 
-// publishedListExample is the example answer of "List the calling partner's
-// OAuth2 clients" in the API reference, placeholders included: it shows
-// neither client_type nor status.
-const publishedListExample = `[
-  {
-    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-    "client_id": "<string>",
-    "application_name": "<string>",
-    "application_url": "<string>",
-    "application_logo_url": "<string>",
-    "privacy_policy_url": "<string>",
-    "tos_url": "<string>",
-    "redirect_uris": [
-      "<string>"
-    ],
-    "allowed_scopes": [
-      "<string>"
-    ],
-    "grant_types": [
-      "<string>"
-    ],
-    "require_pkce": true,
-    "dpop_bound_access_tokens": true,
-    "secret_rotated_at": "2023-11-07T05:31:56Z",
-    "last_used_at": "2023-11-07T05:31:56Z",
-    "created_at": "2023-11-07T05:31:56Z",
-    "updated_at": "2023-11-07T05:31:56Z"
-  }
-]`
-
 // publishedEnvelope is the one-time-secret envelope of the contract around publishedClient.
 const publishedEnvelope = `{ "client": ` + publishedClient + `, "plaintext_client_secret": "` + testSecret + `", "secret_rotated_at": "2026-06-02T18:00:00Z" }`
 

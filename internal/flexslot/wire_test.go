@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/apispec"
 )
 
 func TestDecodePublishedList(t *testing.T) {
-	clients, err := decodeList([]byte(publishedListExample))
+	clients, err := decodeList([]byte(apispec.ListExample()))
 	if err != nil {
 		t.Fatal(err)
 	}
