@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
@@ -39,6 +40,21 @@ func (s *Server) routeControl(r *http.Request) response {
 		return s.controlSetStatus(parts[1], StatusSuspended)
 	case route(http.MethodPost, "clients", "*", "unsuspend"):
 		return s.controlSetStatus(parts[1], StatusActive)
+	case route(http.MethodPost, "clients", "*", "backdate"):
+		var in struct {
+			SecretRotatedAt *time.Time `json:"secret_rotated_at"`
+		}
+		if e := decodeControlBody(r, &in); e != nil {
+			return errorResponse(e)
+		}
+		if in.SecretRotatedAt == nil {
+			return errorResponse(validationError("secret_rotated_at", "secret_rotated_at is required (RFC 3339)"))
+		}
+		c, err := s.Backdate(parts[1], *in.SecretRotatedAt)
+		if err != nil {
+			return controlError(err)
+		}
+		return jsonResponse(http.StatusOK, clientEnvelope{Client: c})
 	case route(http.MethodPost, "clients", "*", "grants"):
 		token, err := s.Grant(parts[1])
 		if err != nil {
@@ -201,6 +217,30 @@ func (s *Server) setStatus(clientID, status string) (Client, error) {
 		if err := s.saveLocked(); err != nil {
 			return Client{}, err
 		}
+	}
+	return c.clone(), nil
+}
+
+// Backdate sets when a client's current secret was issued to at, an instant
+// no later than now, as if the secret had been issued then. The secret itself
+// stays valid. A public client has no secret to backdate.
+func (s *Server) Backdate(clientID string, at time.Time) (Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(clientID)
+	if c == nil || c.Status == StatusRevoked {
+		return Client{}, ErrNotFound
+	}
+	if c.ClientType == ClientTypePublic {
+		return Client{}, &Error{Status: http.StatusConflict, Code: CodePublicClientHasNoSecret, Message: "public clients have no secret to backdate"}
+	}
+	at = at.UTC().Truncate(time.Millisecond)
+	if at.After(s.timestamp()) {
+		return Client{}, validationError("secret_rotated_at", "secret_rotated_at must not be in the future")
+	}
+	c.SecretRotatedAt = &at
+	if err := s.saveLocked(); err != nil {
+		return Client{}, err
 	}
 	return c.clone(), nil
 }

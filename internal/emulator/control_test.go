@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
@@ -191,4 +192,35 @@ func TestRequestLogNamesOperations(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("operations\n%q\nwant\n%q", got, want)
 	}
+}
+
+func TestControlBackdate(t *testing.T) {
+	inst := startTwoPartners(t)
+	created := create(t, inst, tokenA, "confidential")
+	id := created.Client.ClientID
+
+	var envelope struct {
+		Client emulator.Client `json:"client"`
+	}
+	at := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/backdate", `{"secret_rotated_at":"2020-01-02T03:04:05Z"}`, http.StatusOK, &envelope)
+	if envelope.Client.SecretRotatedAt == nil || !envelope.Client.SecretRotatedAt.Equal(at) {
+		t.Errorf("answer after backdate: %+v", envelope.Client)
+	}
+	r := call(t, inst, tokenA, http.MethodGet, clientPath(id), "")
+	if !strings.Contains(string(r.body), `"secret_rotated_at":"2020-01-02T03:04:05Z"`) {
+		t.Errorf("API does not show the backdated secret: %s", r.body)
+	}
+	if !inst.Server.VerifySecret(id, created.PlaintextClientSecret) {
+		t.Error("backdating invalidated the secret")
+	}
+
+	future := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/backdate", `{"secret_rotated_at":"`+future+`"}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/backdate", `{"secret_rotated_at":"yesterday"}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/backdate", `{}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/clients/"+id+"/backdate", `{"secret_rotated_at":"2020-01-02T03:04:05Z","x":1}`, http.StatusBadRequest, nil)
+	control(t, inst, http.MethodPost, "/clients/cli_unknown/backdate", `{"secret_rotated_at":"2020-01-02T03:04:05Z"}`, http.StatusNotFound, nil)
+	public := create(t, inst, tokenA, "public")
+	control(t, inst, http.MethodPost, "/clients/"+public.Client.ClientID+"/backdate", `{"secret_rotated_at":"2020-01-02T03:04:05Z"}`, http.StatusConflict, nil)
 }

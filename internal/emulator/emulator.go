@@ -35,6 +35,8 @@
 //	                                                  /_emulator/scopes are emptied
 //	POST   /_emulator/clients/{id}/suspend           200 {"client": client}
 //	POST   /_emulator/clients/{id}/unsuspend         200 {"client": client}
+//	POST   /_emulator/clients/{id}/backdate          {"secret_rotated_at": RFC 3339, not in the future} →
+//	                                                  200 {"client": client}; the secret stays valid
 //	POST   /_emulator/clients/{id}/grants            201 {"access_token": "flx_at_..."}; sets last_used_at
 //	GET    /_emulator/tokens/{access_token}          200 {"active": bool}
 //	POST   /_emulator/verify-secret                  {"client_id","client_secret"} → 200 {"valid": bool};
