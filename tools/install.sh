@@ -4,13 +4,20 @@
 # file and renamed into place, so a half-written binary is never used.
 #
 # Usage: tools/install.sh [TOOL...]   (default: all)
-#   all            tofu, terraform, golangci-lint, tfplugindocs and time: what the
-#                  tests, lint, docs and examples need
+#   all            tofu, both Terraforms, golangci-lint, tfplugindocs and time:
+#                  what the tests, lint, docs and examples need
 #   release        goreleaser and actionlint: what `make release-check` and
 #                  `make actionlint` need
 #   tofu, terraform, golangci-lint, tfplugindocs, time, goreleaser, actionlint
+#   tofu@VERSION, terraform@VERSION
+#                  a CLI at another version than tools/versions.env names, as
+#                  `make testacc CLI=terraform TERRAFORM_VERSION=...` asks for
 #
-# Every version comes from tools/versions.env.
+# Every version comes from tools/versions.env. Terraform up to 1.5 (the MPL
+# releases) is built from its Go module; a later Terraform cannot be built with
+# `go install` and is installed from its release archive instead, checked
+# against the release's SHA256SUMS, from TERRAFORM_RELEASES (see
+# terraform_release_source below).
 set -euo pipefail
 
 # shellcheck source=tools/versions.env
@@ -41,32 +48,126 @@ install_built() { # tmp binary, final path
 	mv -f "$1" "$2"
 }
 
-build_tofu() {
-	local target="$bin/tofu-$TOFU_VERSION"
-	if has_version "$target" "OpenTofu v$TOFU_VERSION" version; then return; fi
-	log "building OpenTofu v$TOFU_VERSION (takes several minutes on first run)"
+build_tofu() { # version
+	local version=$1
+	local target="$bin/tofu-$version"
+	if has_version "$target" "OpenTofu v$version" version; then return; fi
+	log "building OpenTofu v$version (takes several minutes on first run)"
 	local src work
-	src=$(go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -n "$src" ] || { log "could not download github.com/opentofu/opentofu@v$TOFU_VERSION"; exit 1; }
+	src=$(go mod download -json "github.com/opentofu/opentofu@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -n "$src" ] || { log "could not download github.com/opentofu/opentofu@v$version"; exit 1; }
 	work=$(mktemp -d "$tools_dir/tofu-src.XXXXXX")
 	trap 'rm -rf "$work"; trap - RETURN' RETURN
 	cp -r "$src/." "$work/"
 	chmod -R u+w "$work"
 	(cd "$work" && CGO_ENABLED=0 go build -trimpath \
 		-ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
-		-o "$bin/.tofu-$TOFU_VERSION.tmp" ./cmd/tofu)
-	install_built "$bin/.tofu-$TOFU_VERSION.tmp" "$target"
+		-o "$bin/.tofu-$version.tmp" ./cmd/tofu)
+	install_built "$bin/.tofu-$version.tmp" "$target"
 }
 
-build_terraform() {
-	local target="$bin/terraform-$TERRAFORM_VERSION"
-	if has_version "$target" "Terraform v$TERRAFORM_VERSION" version; then return; fi
-	log "building Terraform v$TERRAFORM_VERSION"
+install_terraform() { # version
+	local version=$1
+	local target="$bin/terraform-$version"
+	if has_version "$target" "Terraform v$version" version; then return; fi
+	if built_from_source "$version"; then
+		build_terraform "$version" "$target"
+	else
+		download_terraform "$version" "$target"
+	fi
+}
+
+# built_from_source: Terraform 1.5 and older, released under the MPL, build with
+# `go install`; later releases' modules carry replace directives that it refuses.
+built_from_source() { # version
+	local major minor
+	IFS=. read -r major minor _ <<<"$1"
+	[[ $major =~ ^[0-9]+$ && $minor =~ ^[0-9]+$ ]] || { log "not a Terraform version: $1"; exit 2; }
+	((major < 1 || (major == 1 && minor <= 5)))
+}
+
+build_terraform() { # version, target
+	log "building Terraform v$1"
 	local gobin
 	gobin=$(mktemp -d "$tools_dir/gobin.XXXXXX")
 	trap 'rm -rf "$gobin"; trap - RETURN' RETURN
-	CGO_ENABLED=0 GOBIN="$gobin" go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
-	install_built "$gobin/terraform" "$target"
+	CGO_ENABLED=0 GOBIN="$gobin" go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@v$1"
+	install_built "$gobin/terraform" "$2"
+}
+
+# terraform_release_source: where the release archives of VERSION are. The one
+# setting is TERRAFORM_RELEASES, a URL or a directory, in which "{version}"
+# stands for the version; its files are terraform_<v>_<os>_<arch>.zip and
+# terraform_<v>_SHA256SUMS, as on releases.hashicorp.com. Unset, it is the
+# release mirror beside the checkout, ../shared/cli, when that holds VERSION's
+# archive (the project's test machines, which cannot download releases), and
+# otherwise the official download.
+terraform_release_source() { # version, archive name
+	local source=${TERRAFORM_RELEASES:-}
+	if [ -z "$source" ]; then
+		local beside
+		beside="$(cd "$(dirname "$0")/.." && pwd)/../shared/cli"
+		if [ -f "$beside/$2" ] && [ -f "$beside/terraform_$1_SHA256SUMS" ]; then
+			source=$(cd "$beside" && pwd)
+		else
+			source="https://releases.hashicorp.com/terraform/{version}"
+		fi
+	fi
+	printf '%s\n' "${source//\{version\}/$1}"
+}
+
+fetch() { # source (URL or directory), file name, destination
+	local source=${1%/} name=$2 dest=$3
+	case $source in
+	http://* | https://*)
+		command -v curl >/dev/null || { log "curl is required to download $source/$name"; exit 1; }
+		curl -fsSL --retry 3 -o "$dest" "$source/$name" || { log "could not download $source/$name"; exit 1; }
+		;;
+	*)
+		source=${source#file://}
+		[ -f "$source/$name" ] || { log "$source/$name does not exist (TERRAFORM_RELEASES)"; exit 1; }
+		cp "$source/$name" "$dest"
+		;;
+	esac
+}
+
+sha256_of() { # file
+	if command -v sha256sum >/dev/null; then
+		sha256sum "$1" | cut -d' ' -f1
+	else
+		shasum -a 256 "$1" | cut -d' ' -f1
+	fi
+}
+
+download_terraform() { # version, target
+	local version=$1 target=$2
+	local archive sums source
+	archive="terraform_${version}_$(go env GOOS)_$(go env GOARCH).zip"
+	sums="terraform_${version}_SHA256SUMS"
+	source=$(terraform_release_source "$version" "$archive")
+	log "installing Terraform v$version from $source/$archive"
+	command -v unzip >/dev/null || { log "unzip is required to install Terraform v$version"; exit 1; }
+	local work
+	work=$(mktemp -d "$tools_dir/terraform-$version.XXXXXX")
+	trap 'rm -rf "$work"; trap - RETURN' RETURN
+	fetch "$source" "$sums" "$work/$sums"
+	fetch "$source" "$archive" "$work/$archive"
+	local want got
+	want=$(awk -v name="$archive" '$2 == name || $2 == "*" name { print $1; exit }' "$work/$sums")
+	[ -n "$want" ] || { log "$source/$sums lists no checksum for $archive; refusing to install it"; exit 1; }
+	got=$(sha256_of "$work/$archive")
+	if [ "$got" != "$want" ]; then
+		log "checksum mismatch for $source/$archive: $sums says $want, the file has $got; refusing to install it"
+		exit 1
+	fi
+	unzip -q "$work/$archive" terraform -d "$work/unpacked" || { log "$archive holds no terraform binary"; exit 1; }
+	local unpacked="$work/unpacked/terraform"
+	chmod +x "$unpacked"
+	has_version "$unpacked" "Terraform v$version" version ||
+		{ log "the terraform in $archive does not report Terraform v$version; refusing to install it"; exit 1; }
+	# Copied next to the target first, so the rename into place is atomic.
+	cp "$unpacked" "$bin/.terraform-$version.tmp"
+	install_built "$bin/.terraform-$version.tmp" "$target"
 }
 
 # built_from: the binary was built by "go install pkg@version" (some tools, such as
@@ -134,18 +235,21 @@ want=${*:-all}
 for tool in $want; do
 	case $tool in
 	all)
-		build_terraform
+		install_terraform "$TERRAFORM_VERSION"
+		install_terraform "$TERRAFORM_CURRENT_VERSION"
 		install_golangci_lint
 		install_tfplugindocs
 		build_time_provider
-		build_tofu
+		build_tofu "$TOFU_VERSION"
 		;;
 	release)
 		install_goreleaser
 		install_actionlint
 		;;
-	tofu) build_tofu ;;
-	terraform) build_terraform ;;
+	tofu) build_tofu "$TOFU_VERSION" ;;
+	tofu@*) build_tofu "${tool#tofu@}" ;;
+	terraform) install_terraform "$TERRAFORM_VERSION" ;;
+	terraform@*) install_terraform "${tool#terraform@}" ;;
 	golangci-lint) install_golangci_lint ;;
 	tfplugindocs) install_tfplugindocs ;;
 	time) build_time_provider ;;
