@@ -252,19 +252,19 @@ func TestOAuth2ClientListResource_invalidFilter(t *testing.T) {
 }
 
 // TestAccOAuth2ClientListResource_query runs `terraform query`, which needs
-// Terraform 1.14 or later: the CLIs this project tests with (Terraform 1.5 and
-// OpenTofu 1.12) cannot run it, so it skips there and the ListResource RPC is
-// covered by TestOAuth2ClientListResource_protocol instead.
+// Terraform 1.14 or later: it runs on Terraform 1.15.9 and skips on Terraform
+// 1.5.7 and on OpenTofu 1.12.6, which has no query command; the ListResource
+// RPC is also covered by TestOAuth2ClientListResource_protocol.
 func TestAccOAuth2ClientListResource_query(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	const listAddr = "flexslot_oauth2_client.all"
+	_, beta, _ := dashboardClients(t, e)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { dashboardClients(t, e) },
 				Config: clientConfig("web", `
   application_name = "Terraform"
   client_type      = "confidential"
@@ -292,11 +292,11 @@ list "flexslot_oauth2_client" "public" {
 					querycheck.ExpectLength(listAddr, 4),
 					querycheck.ExpectLength("flexslot_oauth2_client.public", 1),
 					querycheck.ExpectIdentity("flexslot_oauth2_client.public", map[string]knownvalue.Check{
-						"client_id": knownvalue.StringRegexp(clientIDRegexp),
+						"client_id": knownvalue.StringExact(beta.ClientID),
 					}),
 					querycheck.ExpectResourceDisplayName("flexslot_oauth2_client.public",
 						queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile(`^Beta `))),
-						knownvalue.StringRegexp(regexp.MustCompile(`^Beta \(flx_client_[0-9A-Z]{26}\)$`))),
+						knownvalue.StringExact("Beta ("+beta.ClientID+")")),
 				},
 			},
 		},
