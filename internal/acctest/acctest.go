@@ -311,8 +311,24 @@ type uiMessage struct {
 	Changes *struct {
 		Add    int `json:"add"`
 		Change int `json:"change"`
+		Import int `json:"import"`
 		Remove int `json:"remove"`
 	} `json:"changes"`
+	Found    *ListResult `json:"list_resource_found"`
+	Complete *struct {
+		Address string `json:"address"`
+		Total   int    `json:"total"`
+	} `json:"list_complete"`
+}
+
+// ListResult is an object that `terraform query -json` found.
+type ListResult struct {
+	// Address is the list block's, such as list.flexslot_oauth2_client.all.
+	Address     string         `json:"address"`
+	DisplayName string         `json:"display_name"`
+	Identity    map[string]any `json:"identity"`
+	// Resource is the object itself, for list blocks with include_resource.
+	Resource map[string]any `json:"resource_object"`
 }
 
 func (r *Result) messages() []uiMessage {
@@ -387,4 +403,34 @@ func (r *Result) ChangeSummary() (add, change, remove int, ok bool) {
 		}
 	}
 	return add, change, remove, ok
+}
+
+// ImportCount returns the number of imports of the last change_summary line,
+// which only Terraform reports.
+func (r *Result) ImportCount() int {
+	n := 0
+	for _, m := range r.messages() {
+		if m.Type == "change_summary" && m.Changes != nil {
+			n = m.Changes.Import
+		}
+	}
+	return n
+}
+
+// ListResults returns, by list block address, the objects that a query with
+// -json found; a list block that completed without finding any maps to an
+// empty slice.
+func (r *Result) ListResults() map[string][]ListResult {
+	results := map[string][]ListResult{}
+	for _, m := range r.messages() {
+		switch {
+		case m.Type == "list_resource_found" && m.Found != nil:
+			results[m.Found.Address] = append(results[m.Found.Address], *m.Found)
+		case m.Type == "list_complete" && m.Complete != nil:
+			if _, ok := results[m.Complete.Address]; !ok {
+				results[m.Complete.Address] = []ListResult{}
+			}
+		}
+	}
+	return results
 }

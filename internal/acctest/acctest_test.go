@@ -321,3 +321,51 @@ func assertNoProcesses(t *testing.T, w *Workspace) {
 		t.Errorf("processes left behind: %v", left)
 	}
 }
+
+func TestParseVersionLine(t *testing.T) {
+	for line, want := range map[string]string{
+		"Terraform v1.15.9":         "Terraform v1.15.9",
+		"Terraform v1.5.7":          "Terraform v1.5.7",
+		"OpenTofu v1.12.6":          "OpenTofu v1.12.6",
+		"Terraform v1.16.0-alpha20": "Terraform v1.16.0-alpha20",
+	} {
+		info, err := parseVersionLine(line)
+		if err != nil {
+			t.Errorf("%q: %v", line, err)
+			continue
+		}
+		if info.String() != want || info.OpenTofu() != strings.HasPrefix(line, "OpenTofu") {
+			t.Errorf("%q: got %s (OpenTofu %t)", line, info, info.OpenTofu())
+		}
+	}
+	for _, line := range []string{"", "Terraform 1.15.9", "Something v1.0.0", "OpenTofu vnext"} {
+		if info, err := parseVersionLine(line); err == nil {
+			t.Errorf("%q: got %s, want an error", line, info)
+		}
+	}
+}
+
+func TestResult_queryParsing(t *testing.T) {
+	// Lines as Terraform 1.15.9 prints them for `query -json` and `plan -json`.
+	r := &Result{Stdout: `{"@level":"info","@message":"Terraform 1.15.9","@module":"terraform.ui","terraform":"1.15.9","type":"version","ui":"1.3"}
+{"@level":"info","@message":"list.flexslot_oauth2_client.all: Starting query...","@module":"terraform.ui","list_start":{"address":"list.flexslot_oauth2_client.all","resource_type":"flexslot_oauth2_client"},"type":"list_start"}
+{"@level":"info","@message":"list.flexslot_oauth2_client.suspended: List complete","@module":"terraform.ui","list_complete":{"address":"list.flexslot_oauth2_client.suspended","resource_type":"flexslot_oauth2_client","total":0},"type":"list_complete"}
+{"@level":"info","@message":"list.flexslot_oauth2_client.all: Result found","@module":"terraform.ui","list_resource_found":{"address":"list.flexslot_oauth2_client.all","display_name":"Beta (cli_01M8XKCX7152YJ3QFTTQAJHD5B)","identity":{"client_id":"cli_01M8XKCX7152YJ3QFTTQAJHD5B"},"identity_version":0,"resource_type":"flexslot_oauth2_client"},"type":"list_resource_found"}
+{"@level":"info","@message":"list.flexslot_oauth2_client.all: Result found","@module":"terraform.ui","list_resource_found":{"address":"list.flexslot_oauth2_client.all","display_name":"Alpha (cli_01M8XKCX731XS1GFKPF2FXN7YA)","identity":{"client_id":"cli_01M8XKCX731XS1GFKPF2FXN7YA"},"identity_version":0,"resource_type":"flexslot_oauth2_client","resource_object":{"client_id":"cli_01M8XKCX731XS1GFKPF2FXN7YA","client_secret":null}},"type":"list_resource_found"}
+{"@level":"info","@message":"list.flexslot_oauth2_client.all: List complete","@module":"terraform.ui","list_complete":{"address":"list.flexslot_oauth2_client.all","resource_type":"flexslot_oauth2_client","total":2},"type":"list_complete"}
+{"@level":"info","@message":"Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.","@module":"terraform.ui","changes":{"add":0,"change":0,"import":2,"remove":0,"action_invocation":0,"operation":"plan"},"type":"change_summary"}`}
+	results := r.ListResults()
+	if len(results) != 2 || len(results["list.flexslot_oauth2_client.suspended"]) != 0 {
+		t.Fatalf("ListResults() = %+v, want two list blocks, the suspended one empty", results)
+	}
+	all := results["list.flexslot_oauth2_client.all"]
+	if len(all) != 2 || all[0].DisplayName != "Beta (cli_01M8XKCX7152YJ3QFTTQAJHD5B)" ||
+		all[1].Identity["client_id"] != "cli_01M8XKCX731XS1GFKPF2FXN7YA" || all[0].Resource != nil ||
+		all[1].Resource["client_id"] != "cli_01M8XKCX731XS1GFKPF2FXN7YA" {
+		t.Errorf("results of list.flexslot_oauth2_client.all = %+v", all)
+	}
+	assertSummary(t, r, 0, 0, 0)
+	if got := r.ImportCount(); got != 2 {
+		t.Errorf("ImportCount() = %d, want 2", got)
+	}
+}

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 )
 
@@ -261,7 +265,10 @@ func TestAccOAuth2ClientListResource_query(t *testing.T) {
 	const listAddr = "flexslot_oauth2_client.all"
 	_, beta, _ := dashboardClients(t, e)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			acctest.SkipOnOpenTofu("OpenTofu has no query command or list blocks"),
+			tfversion.SkipBelow(tfversion.Version1_14_0),
+		},
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
@@ -301,4 +308,143 @@ list "flexslot_oauth2_client" "public" {
 			},
 		},
 	})
+}
+
+// copyExample copies files of an example directory under examples/ into the
+// workspace, as a user copies them.
+func copyExample(t *testing.T, w *acctest.Workspace, dir string, names ...string) {
+	t.Helper()
+	root, err := devcli.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(root, "examples", filepath.FromSlash(dir), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(w.Dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// listedIDs returns the client IDs of a list block's results, sorted.
+func listedIDs(results []acctest.ListResult) []string {
+	ids := make([]string, 0, len(results))
+	for _, r := range results {
+		id, _ := r.Identity["client_id"].(string)
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestAccOAuth2ClientListResource_queryCLI runs the list resource's example
+// with `terraform query`, the provider launched as a plugin as users run it,
+// then adopts every client with the configuration that
+// -generate-config-out writes: it must be valid, import by identity without
+// a change, and plan clean afterwards.
+func TestAccOAuth2ClientListResource_queryCLI(t *testing.T) {
+	t.Parallel()
+	acctest.VersionChecks(t,
+		acctest.SkipOnOpenTofu("OpenTofu has no query command or list blocks"),
+		tfversion.SkipBelow(tfversion.Version1_14_0))
+	e := newTestEmulator(t)
+	alpha, beta, gamma := dashboardClients(t, e)
+	w := newCLIWorkspace(t, e)
+	copyExample(t, w, "list-resources/flexslot_oauth2_client", "main.tf", "list-resource.tfquery.hcl")
+	w.Init()
+
+	results := w.Run("query", "-json", "-no-color").RequireSuccess(t).ListResults()
+	all, suspended := results["list.flexslot_oauth2_client.all"], results["list.flexslot_oauth2_client.suspended"]
+	want := []string{alpha.ClientID, beta.ClientID, gamma.ClientID}
+	slices.Sort(want)
+	if got := listedIDs(all); !slices.Equal(got, want) {
+		t.Fatalf("list.flexslot_oauth2_client.all found %v, want partner A's clients %v", got, want)
+	}
+	for _, r := range all {
+		if r.Resource != nil {
+			t.Errorf("%s: resource object without include_resource: %v", r.DisplayName, r.Resource)
+		}
+		for _, c := range []emulator.Client{alpha, beta, gamma} {
+			if r.Identity["client_id"] == c.ClientID && r.DisplayName != c.ApplicationName+" ("+c.ClientID+")" {
+				t.Errorf("display name of %s = %q", c.ClientID, r.DisplayName)
+			}
+		}
+	}
+	if len(suspended) != 1 || suspended[0].Identity["client_id"] != gamma.ClientID {
+		t.Fatalf("list.flexslot_oauth2_client.suspended found %v, want only %s", listedIDs(suspended), gamma.ClientID)
+	}
+	object := suspended[0].Resource
+	for attr, want := range map[string]any{
+		"client_id": gamma.ClientID, "application_name": "Gamma", "client_type": "confidential", "status": "suspended",
+		"client_secret": nil, "client_secret_encrypted": nil, "deletion_protection": false, "secret_current": false,
+	} {
+		if got, ok := object[attr]; !ok || got != want {
+			t.Errorf("resource object of %s: %s = %#v, want %#v", gamma.ClientID, attr, got, want)
+		}
+	}
+
+	// The example's two list blocks both find gamma, so the configuration
+	// generated from them would import it twice, as its comment warns.
+	w.Run("query", "-no-color", "-generate-config-out=both.tf").RequireSuccess(t)
+	both, err := os.ReadFile(filepath.Join(w.Dir, "both.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(both), fmt.Sprintf("client_id = %q", gamma.ClientID)); n != 2 {
+		t.Fatalf("configuration generated from the example's list blocks imports %s %d times, want 2:\n%s", gamma.ClientID, n, both)
+	}
+
+	// Adopting: one list block, as in the guide, so that each client gets one
+	// import block.
+	if err := os.Remove(filepath.Join(w.Dir, "both.tf")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(w.Dir, "list-resource.tfquery.hcl")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.Dir, "clients.tfquery.hcl"),
+		[]byte("list \"flexslot_oauth2_client\" \"dashboard\" {\n  provider = flexslot\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.Run("query", "-no-color", "-generate-config-out=adopted.tf").RequireSuccess(t)
+	generated, err := os.ReadFile(filepath.Join(w.Dir, "adopted.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range want {
+		if n := strings.Count(string(generated), fmt.Sprintf("client_id = %q", id)); n != 1 {
+			t.Errorf("adopted.tf names %s in %d identities, want 1:\n%s", id, n, generated)
+		}
+	}
+	if strings.Contains(string(generated), "client_secret") {
+		t.Errorf("adopted.tf mentions the client secret:\n%s", generated)
+	}
+	w.Run("validate", "-no-color").RequireSuccess(t)
+
+	e.Server.ClearRequests()
+	plan := w.Plan().RequireSuccess(t)
+	if add, change, remove, _ := plan.ChangeSummary(); add != 0 || change != 0 || remove != 0 || plan.ImportCount() != 3 {
+		t.Fatalf("plan of the generated configuration: %d to import, %d to add, %d to change, %d to destroy; want 3 imports only\n%s",
+			plan.ImportCount(), add, change, remove, plan.Stdout)
+	}
+	requireWarning(t, plan, "OAuth2 client is suspended", gamma.ClientID)
+	requireWarning(t, plan, "Imported client has no secret in state")
+	w.Apply().RequireSuccess(t)
+	if err := e.expectWrites(map[string]int{})(nil); err != nil {
+		t.Fatalf("adopting the clients: %s", err)
+	}
+	var adopted []string
+	for _, r := range w.State(t).Values.RootModule.Resources {
+		adopted = append(adopted, r.AttributeValues["client_id"].(string))
+	}
+	slices.Sort(adopted)
+	if !slices.Equal(adopted, want) {
+		t.Fatalf("state holds %v after the apply, want %v", adopted, want)
+	}
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan after adopting the clients: exit %d, want 0 (no changes)\n%s%s", plan.ExitCode, plan.Stdout, plan.Stderr)
+	}
 }

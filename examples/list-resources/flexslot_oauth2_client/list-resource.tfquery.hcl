@@ -1,8 +1,12 @@
 # clients.tfquery.hcl, beside the configuration above (Terraform 1.14+): find
-# the partner's OAuth2 clients, including those created in the dashboard, and
-# generate import blocks for them:
+# the partner's OAuth2 clients, including those created in the dashboard:
 #
-#   terraform query -generate-config-out=generated.tf
+#   terraform query
+#
+# -generate-config-out=generated.tf also writes an import block and a resource
+# block for every result of every list block: a client that two blocks find
+# (here, a suspended confidential client) would be imported twice, at two
+# addresses. Generate configuration from one list block, such as "all" alone.
 list "flexslot_oauth2_client" "all" {
   provider = flexslot
 }
