@@ -129,6 +129,7 @@ func setListedResource(ctx context.Context, res *tfsdk.Resource, c *flexslot.OAu
 	}
 	diags.Append(m.setClient(ctx, c)...)
 	m.SecretCurrent = secretCurrent(m, c)
+	m.SecretVersion = initialSecretVersion(m)
 	if diags.HasError() {
 		return diags
 	}

@@ -36,10 +36,12 @@ type oauth2ClientModel struct {
 	DeletionProtection    types.Bool     `tfsdk:"deletion_protection"`
 	SecretRecipients      types.Set      `tfsdk:"secret_recipients"`
 	RotateWhenStale       types.Bool     `tfsdk:"rotate_when_stale"`
+	RotationPeriod        types.String   `tfsdk:"rotation_period"`
 	ClientSecret          types.String   `tfsdk:"client_secret"`
 	ClientSecretEncrypted types.String   `tfsdk:"client_secret_encrypted"`
 	SecretRotatedAt       types.String   `tfsdk:"secret_rotated_at"`
 	SecretCurrent         types.Bool     `tfsdk:"secret_current"`
+	SecretVersion         types.Int64    `tfsdk:"secret_version"`
 	Status                types.String   `tfsdk:"status"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`

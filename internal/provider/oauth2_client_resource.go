@@ -168,6 +168,13 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
+			"rotation_period": schema.StringAttribute{
+				Description: "How long a secret may live, such as `\"90d\"` or `\"2160h\"`. A plan rotates the secret in " +
+					"place, with a warning, once Flexslot's `secret_rotated_at` is that old, so the period restarts after " +
+					"any rotation, in the dashboard included. Confidential clients only.",
+				Optional:   true,
+				Validators: []validator.String{rotationPeriodRule()},
+			},
 			"deletion_protection": schema.BoolAttribute{
 				Description: "When true in state, nothing revokes the client: destroy, removal from the configuration, " +
 					"a client_type change, `-replace` and `replace_triggered_by` all fail, at plan where the plan shows " +
@@ -195,6 +202,16 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Description: "Whether state holds the client's current secret: false after a rotation outside Terraform " +
 					"(such as in the dashboard) and when state holds no secret (after import). Null for public clients. " +
 					"Use it in a check block or postcondition to catch a stale secret in CI.",
+				Computed: true,
+			},
+			"secret_version": schema.Int64Attribute{
+				Description: "Counts the secrets state has held: 1 after create, and one more with each rotation this " +
+					"provider makes (`rotation_triggers`, `rotate_when_stale`, `rotation_period`, a change of " +
+					"`secret_recipients`). Plans and refreshes that rotate nothing leave it alone, and it is known at plan. " +
+					"Pass it to a consumer's write-only version argument (such as `data_json_wo_version`) so the consumer " +
+					"takes the secret again exactly when it changes. 0 after import, since state holds no secret until the " +
+					"first rotation; 1 for a state written by an earlier version of this provider that holds a secret. " +
+					"Null for public clients. A replaced client is a new client and starts again at 1.",
 				Computed: true,
 			},
 			"status": schema.StringAttribute{
@@ -247,6 +264,9 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 		if config.RotateWhenStale.ValueBool() {
 			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("rotate_when_stale"))
 		}
+		if !config.RotationPeriod.IsNull() {
+			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("rotation_period"))
+		}
 	}
 	resp.Diagnostics.Append(nonCatalogScopeWarnings(config.AllowedScopes)...)
 }
@@ -284,11 +304,16 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	if req.State.Raw.IsNull() {
-		if plan.isPublic() {
+		switch {
+		case plan.isPublic():
 			plan.ClientSecret, plan.ClientSecretEncrypted = types.StringNull(), types.StringNull()
-			plan.SecretRotatedAt, plan.SecretCurrent = types.StringNull(), types.BoolNull()
-		} else {
+			plan.SecretRotatedAt, plan.SecretCurrent, plan.SecretVersion = types.StringNull(), types.BoolNull(), types.Int64Null()
+		case plan.ClientType.IsUnknown():
 			plan.planIssuedSecret()
+			plan.SecretVersion = types.Int64Unknown()
+		default:
+			plan.planIssuedSecret()
+			plan.SecretVersion = types.Int64Value(1)
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
@@ -312,12 +337,19 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 
-	if rotate, why := secretRotationPlanned(state, plan); rotate {
+	rotate, why := secretRotationPlanned(state, plan)
+	if !rotate {
+		issuedAt, diags := secretIssuedAt(ctx, req.Private, state)
+		resp.Diagnostics.Append(diags...)
+		rotate, why = rotationPeriodElapsed(plan, issuedAt, time.Now())
+	}
+	if rotate {
 		plan.planIssuedSecret()
+		plan.SecretVersion = nextSecretVersion(state)
 		resp.Diagnostics.Append(rotationWarning(state.ClientID.ValueString(), why, plan.sealsSecret()))
 	} else {
 		plan.ClientSecret, plan.ClientSecretEncrypted = state.ClientSecret, state.ClientSecretEncrypted
-		plan.SecretRotatedAt, plan.SecretCurrent = state.SecretRotatedAt, state.SecretCurrent
+		plan.SecretRotatedAt, plan.SecretCurrent, plan.SecretVersion = state.SecretRotatedAt, state.SecretCurrent, state.SecretVersion
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -428,6 +460,7 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(plan.fillUnknown(ctx, &issued.Client)...)
 	resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, issued.Client.ClientID)...)
 }
 
@@ -480,7 +513,11 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	state.SecretCurrent = secretCurrent(state, client)
 	resp.Diagnostics.Append(state.setClient(ctx, client)...)
+	if state.SecretVersion.IsNull() {
+		state.SecretVersion = initialSecretVersion(state)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, client.SecretRotatedAt)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 }
 
@@ -512,7 +549,8 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	}()
 
 	var answer *flexslot.OAuth2Client
-	if rotate, _ := secretRotationPlanned(state, plan); rotate {
+	// The plan decided whether to rotate: it counted the new secret.
+	if !plan.SecretVersion.Equal(state.SecretVersion) {
 		issued, err := r.data.client.OAuth2Clients.RotateSecret(ctx, clientID)
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiagnostic(opRotate, clientID, err))
@@ -522,6 +560,8 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
 		partial.ClientSecret, partial.ClientSecretEncrypted = plan.ClientSecret, plan.ClientSecretEncrypted
 		partial.SecretRotatedAt, partial.SecretCurrent = plan.SecretRotatedAt, plan.SecretCurrent
+		partial.SecretVersion = plan.SecretVersion
+		resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -529,6 +569,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	partial.RotationTriggers = plan.RotationTriggers
 	partial.RotateWhenStale = plan.RotateWhenStale
+	partial.RotationPeriod = plan.RotationPeriod
 
 	updateReq, fields, diags := updateRequestFromModels(ctx, state, plan)
 	resp.Diagnostics.Append(diags...)

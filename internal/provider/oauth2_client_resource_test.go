@@ -313,7 +313,7 @@ func TestAccOAuth2Client_import(t *testing.T) {
 		return s.RootModule().Resources[webAddr].Primary.Attributes["client_id"], nil
 	}
 	// Import cannot recover the secret, so state holds none and secret_current is false.
-	ignore := []string{"client_secret", "secret_rotated_at", "secret_current"}
+	ignore := []string{"client_secret", "secret_rotated_at", "secret_current", "secret_version"}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,

@@ -169,3 +169,16 @@ func displayURL(raw string) string {
 	}
 	return fmt.Sprintf("%q", u.Redacted())
 }
+
+func rotationPeriodRule() stringRule {
+	return stringRule{
+		description: `must be a positive duration in days ("90d") or as a Go duration ("2160h")`,
+		summary:     "Invalid rotation period",
+		problems: func(v string) []string {
+			if _, err := parseRotationPeriod(v); err != nil {
+				return []string{fmt.Sprintf("The rotation_period %q %s.", v, err)}
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// privateSecretIssuedAt holds, in private state, when Flexslot last issued the
+// client's secret, as the last refresh or apply saw it. It can be newer than
+// secret_rotated_at, which tells when the secret held in state was issued.
+const privateSecretIssuedAt = "secret_issued_at"
+
+// privateState is what the framework's private state offers to read and write.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// parseRotationPeriod parses a rotation_period: a Go duration such as "2160h"
+// or "36h30m", or whole days such as "90d", optionally followed by a Go
+// duration ("1d12h"). It must be positive.
+func parseRotationPeriod(s string) (time.Duration, error) {
+	var days time.Duration
+	rest := s
+	if i := strings.IndexByte(s, 'd'); i >= 0 {
+		n, err := strconv.ParseUint(s[:i], 10, 16)
+		if err != nil {
+			return 0, errors.New(`is not a duration: use whole days such as "90d", or hours such as "2160h"`)
+		}
+		days, rest = time.Duration(n)*24*time.Hour, s[i+1:]
+	}
+	var d time.Duration
+	if rest != "" {
+		var err error
+		if d, err = time.ParseDuration(rest); err != nil || d < 0 {
+			return 0, errors.New(`is not a duration: use whole days such as "90d", or hours such as "2160h"`)
+		}
+	}
+	if days+d <= 0 {
+		return 0, errors.New("must be longer than zero")
+	}
+	return days + d, nil
+}
+
+// rotationPeriodElapsed reports whether plan's rotation_period asks to rotate a
+// secret Flexslot issued at issuedAt, and why. Nothing rotates while the period,
+// the client type or the issue time is unknown.
+func rotationPeriodElapsed(plan oauth2ClientModel, issuedAt *time.Time, now time.Time) (bool, string) {
+	if plan.isPublic() || plan.ClientType.IsUnknown() || plan.RotationPeriod.IsNull() || plan.RotationPeriod.IsUnknown() || issuedAt == nil {
+		return false, ""
+	}
+	period, err := parseRotationPeriod(plan.RotationPeriod.ValueString())
+	if err != nil {
+		return false, ""
+	}
+	age := now.Sub(*issuedAt)
+	if age < period {
+		return false, ""
+	}
+	return true, fmt.Sprintf("Flexslot issued it %s ago (at %s), and rotation_period is %q", roughAge(age),
+		issuedAt.UTC().Format(time.RFC3339), plan.RotationPeriod.ValueString())
+}
+
+// roughAge says how long ago something happened, to the day or, below two
+// days, to the minute.
+func roughAge(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	return d.Truncate(time.Minute).String()
+}
+
+// secretIssuedAt is when Flexslot last issued the client's secret: from
+// private state, or, for a state the last refresh did not annotate, the issue
+// time of the secret state holds.
+func secretIssuedAt(ctx context.Context, private privateState, state oauth2ClientModel) (*time.Time, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateSecretIssuedAt)
+	var s string
+	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil {
+		s = state.SecretRotatedAt.ValueString()
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil, diags
+	}
+	return &t, diags
+}
+
+// setSecretIssuedAt records when Flexslot last issued the client's secret.
+func setSecretIssuedAt(ctx context.Context, private privateState, at *time.Time) diag.Diagnostics {
+	if at == nil {
+		return private.SetKey(ctx, privateSecretIssuedAt, nil)
+	}
+	raw, _ := json.Marshal(at.UTC().Format(time.RFC3339Nano))
+	return private.SetKey(ctx, privateSecretIssuedAt, raw)
+}
+
+// initialSecretVersion is secret_version for a state that has none yet, after
+// import or from an earlier version of the provider: 1 when state holds a
+// secret, 0 when it holds none, null for a public client.
+func initialSecretVersion(m oauth2ClientModel) types.Int64 {
+	switch {
+	case m.isPublic():
+		return types.Int64Null()
+	case m.holdsSecret():
+		return types.Int64Value(1)
+	}
+	return types.Int64Value(0)
+}
+
+// nextSecretVersion is secret_version once a rotation replaces the secret state holds.
+func nextSecretVersion(state oauth2ClientModel) types.Int64 {
+	current := state.SecretVersion
+	if current.IsNull() || current.IsUnknown() {
+		current = initialSecretVersion(state)
+	}
+	return types.Int64Value(current.ValueInt64() + 1)
+}

@@ -1,0 +1,365 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+)
+
+func TestParseRotationPeriod(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]time.Duration{
+		"90d":    90 * 24 * time.Hour,
+		"1d":     24 * time.Hour,
+		"2160h":  2160 * time.Hour,
+		"36h30m": 36*time.Hour + 30*time.Minute,
+		"1d12h":  36 * time.Hour,
+		"90s":    90 * time.Second,
+	} {
+		if got, err := parseRotationPeriod(in); err != nil || got != want {
+			t.Errorf("parseRotationPeriod(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for in, wantErr := range map[string]string{
+		"":      "longer than zero",
+		"0d":    "longer than zero",
+		"0h":    "longer than zero",
+		"-5h":   "is not a duration",
+		"-5d":   "is not a duration",
+		"1.5d":  "is not a duration",
+		"d":     "is not a duration",
+		"90":    "is not a duration",
+		"90 d":  "is not a duration",
+		"3mo":   "is not a duration",
+		"1d-1h": "is not a duration",
+		"1dd":   "is not a duration",
+		"1w":    "is not a duration",
+	} {
+		if _, err := parseRotationPeriod(in); err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("parseRotationPeriod(%q) error = %v, want one saying %q", in, err, wantErr)
+		}
+	}
+}
+
+func TestRotationPeriodElapsed(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
+	withPeriod := func(period types.String, clientType string) oauth2ClientModel {
+		m := baseModel()
+		m.RotationPeriod = period
+		m.ClientType = types.StringValue(clientType)
+		return m
+	}
+	days90 := types.StringValue("90d")
+	for name, tc := range map[string]struct {
+		plan     oauth2ClientModel
+		issuedAt *time.Time
+		want     bool
+	}{
+		"older than the period":    {withPeriod(days90, "confidential"), at(120 * 24 * time.Hour), true},
+		"exactly the period":       {withPeriod(days90, "confidential"), at(90 * 24 * time.Hour), true},
+		"younger than the period":  {withPeriod(days90, "confidential"), at(89 * 24 * time.Hour), false},
+		"no period":                {withPeriod(types.StringNull(), "confidential"), at(1000 * 24 * time.Hour), false},
+		"period unknown":           {withPeriod(types.StringUnknown(), "confidential"), at(1000 * 24 * time.Hour), false},
+		"issue time unknown":       {withPeriod(days90, "confidential"), nil, false},
+		"public client":            {withPeriod(days90, "public"), at(1000 * 24 * time.Hour), false},
+		"hours":                    {withPeriod(types.StringValue("2h"), "confidential"), at(3 * time.Hour), true},
+		"invalid period, no panic": {withPeriod(types.StringValue("soon"), "confidential"), at(1000 * 24 * time.Hour), false},
+	} {
+		got, why := rotationPeriodElapsed(tc.plan, tc.issuedAt, now)
+		if got != tc.want {
+			t.Errorf("%s: rotationPeriodElapsed = %t (%s), want %t", name, got, why, tc.want)
+		}
+	}
+	_, why := rotationPeriodElapsed(withPeriod(days90, "confidential"), at(120*24*time.Hour+5*time.Hour), now)
+	for _, want := range []string{"120 days ago", "2026-08-05T04:00:00Z", `rotation_period is "90d"`} {
+		if !strings.Contains(why, want) {
+			t.Errorf("reason %q does not say %q", why, want)
+		}
+	}
+	if _, why := rotationPeriodElapsed(withPeriod(types.StringValue("1h"), "confidential"), at(90*time.Minute+7*time.Second), now); !strings.Contains(why, "1h30m0s ago") {
+		t.Errorf("reason %q does not say how old the secret is to the minute", why)
+	}
+}
+
+// mapPrivate is private state in memory.
+type mapPrivate map[string][]byte
+
+func (p mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p mapPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(p, key)
+	} else {
+		p[key] = value
+	}
+	return nil
+}
+
+func TestSecretIssuedAt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	held := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	flexslot := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	state := baseModel()
+	state.SecretRotatedAt = timeValue(&held)
+
+	private := mapPrivate{}
+	if got, _ := secretIssuedAt(ctx, private, state); got == nil || !got.Equal(held) {
+		t.Errorf("without private state: %v, want the issue time of the secret state holds, %s", got, held)
+	}
+	setSecretIssuedAt(ctx, private, &flexslot)
+	if got, _ := secretIssuedAt(ctx, private, state); got == nil || !got.Equal(flexslot) {
+		t.Errorf("with private state: %v, want Flexslot's %s", got, flexslot)
+	}
+	imported := baseModel()
+	imported.SecretRotatedAt = types.StringNull()
+	if got, _ := secretIssuedAt(ctx, private, imported); got == nil || !got.Equal(flexslot) {
+		t.Errorf("imported, with private state: %v, want Flexslot's %s", got, flexslot)
+	}
+	setSecretIssuedAt(ctx, private, nil)
+	if got, _ := secretIssuedAt(ctx, private, imported); got != nil {
+		t.Errorf("imported, public: %v, want none", got)
+	}
+}
+
+func TestSecretVersion(t *testing.T) {
+	t.Parallel()
+	holding := baseModel()
+	holding.ClientSecret = types.StringValue("flx_cs_x")
+	sealed := baseModel()
+	sealed.ClientSecretEncrypted = types.StringValue("-----BEGIN AGE ENCRYPTED FILE-----")
+	imported := baseModel()
+	public := baseModel()
+	public.ClientType = types.StringValue("public")
+
+	for name, tc := range map[string]struct {
+		m    oauth2ClientModel
+		want types.Int64
+	}{
+		"earlier state holding a secret":        {holding, types.Int64Value(1)},
+		"earlier state holding a sealed secret": {sealed, types.Int64Value(1)},
+		"imported, no secret held":              {imported, types.Int64Value(0)},
+		"public":                                {public, types.Int64Null()},
+	} {
+		if got := initialSecretVersion(tc.m); !got.Equal(tc.want) {
+			t.Errorf("initialSecretVersion, %s = %s, want %s", name, got, tc.want)
+		}
+	}
+
+	holding.SecretVersion = types.Int64Value(7)
+	if got := nextSecretVersion(holding); !got.Equal(types.Int64Value(8)) {
+		t.Errorf("nextSecretVersion after 7 = %s, want 8", got)
+	}
+	holding.SecretVersion = types.Int64Null()
+	if got := nextSecretVersion(holding); !got.Equal(types.Int64Value(2)) {
+		t.Errorf("nextSecretVersion of an earlier state holding a secret = %s, want 2", got)
+	}
+	if got := nextSecretVersion(imported); !got.Equal(types.Int64Value(1)) {
+		t.Errorf("nextSecretVersion after import = %s, want 1", got)
+	}
+}
+
+// plannedValue saves a plan of w and returns the value it plans for attribute of webAddr.
+func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
+	t.Helper()
+	w.Run("plan", "-input=false", "-no-color", "-out=tfplan").RequireSuccess(t)
+	var plan tfjson.Plan
+	if err := json.Unmarshal([]byte(w.Run("show", "-json", "-no-color", "tfplan").RequireSuccess(t).Stdout), &plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address == webAddr {
+			if after, ok := rc.Change.After.(map[string]any); ok {
+				return after[attribute]
+			}
+		}
+	}
+	t.Fatalf("the plan has no change for %s", webAddr)
+	return nil
+}
+
+func requireNoChanges(t *testing.T, w *acctest.Workspace, when string) {
+	t.Helper()
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan %s: exit %d, want 0 (no changes)\n%s", when, plan.ExitCode, plan.Stdout)
+	}
+}
+
+func requireSecretVersion(t *testing.T, w *acctest.Workspace, want float64) {
+	t.Helper()
+	if got := stateAttrs(t, w)["secret_version"]; got != want {
+		t.Fatalf("secret_version = %v, want %v", got, want)
+	}
+}
+
+func TestAccOAuth2Client_secretVersion(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	recipient, _ := age.GenerateX25519Identity()
+	config := func(trigger, recipients string) string {
+		return requiredFlexslot + webClientConfig("Versioned", `["https://app.example.com/cb"]`, `["cards:read"]`,
+			fmt.Sprintf("  rotate_when_stale = true\n  rotation_triggers = { n = %q }\n  secret_recipients = %s\n", trigger, recipients))
+	}
+	w.WriteConfig(config("1", "[]"))
+	if got := plannedValue(t, w, "secret_version"); got != 1.0 {
+		t.Fatalf("secret_version planned for create = %v, want 1, known at plan", got)
+	}
+	w.Apply().RequireSuccess(t)
+	requireSecretVersion(t, w, 1)
+	requireNoChanges(t, w, "after create")
+	w.Apply("-refresh-only").RequireSuccess(t)
+	requireSecretVersion(t, w, 1)
+
+	// Each kind of rotation counts once, and the plan knows the next value.
+	w.WriteConfig(config("2", "[]"))
+	if got := plannedValue(t, w, "secret_version"); got != 2.0 {
+		t.Fatalf("secret_version planned for a trigger rotation = %v, want 2", got)
+	}
+	w.Apply().RequireSuccess(t)
+	requireSecretVersion(t, w, 2)
+	requireNoChanges(t, w, "after a trigger rotation")
+
+	if _, err := e.Server.RotateAsDashboard(testTokenA, stateClientID(t, w)); err != nil {
+		t.Fatal(err)
+	}
+	w.Apply().RequireSuccess(t)
+	requireSecretVersion(t, w, 3)
+	requireNoChanges(t, w, "after rotate_when_stale")
+
+	w.WriteConfig(config("2", fmt.Sprintf("[%q]", recipient.Recipient())))
+	w.Apply().RequireSuccess(t)
+	requireSecretVersion(t, w, 4)
+	requireNoChanges(t, w, "after a change of recipients")
+
+	// A state written by the previous provider version has neither
+	// secret_version nor rotation_period: it plans no change, and the refresh
+	// counts the secret it holds as 1.
+	stripNewAttributes(t, w)
+	if plan := w.Plan("-detailed-exitcode", "-refresh=false"); plan.ExitCode != 0 {
+		t.Fatalf("plan -refresh=false of an earlier state: exit %d, want 0\n%s", plan.ExitCode, plan.Stdout)
+	}
+	requireNoChanges(t, w, "of an earlier state")
+	w.Apply("-refresh-only").RequireSuccess(t)
+	requireSecretVersion(t, w, 1)
+	w.WriteConfig(config("3", fmt.Sprintf("[%q]", recipient.Recipient())))
+	w.Apply().RequireSuccess(t)
+	requireSecretVersion(t, w, 2)
+	requireNoChanges(t, w, "after a rotation of an earlier state")
+}
+
+// stripNewAttributes rewrites the local state as the previous provider version
+// wrote it: without secret_version, rotation_period and private state.
+func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
+	t.Helper()
+	path := filepath.Join(w.Dir, "terraform.tfstate")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state["resources"].([]any) {
+		for _, inst := range r.(map[string]any)["instances"].([]any) {
+			inst := inst.(map[string]any)
+			attrs := inst["attributes"].(map[string]any)
+			if _, ok := attrs["secret_version"]; !ok {
+				t.Fatalf("state has no secret_version to strip: %v", attrs)
+			}
+			delete(attrs, "secret_version")
+			delete(attrs, "rotation_period")
+			delete(inst, "private")
+		}
+	}
+	state["serial"] = state["serial"].(float64) + 1
+	out, _ := json.MarshalIndent(state, "", "  ")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAccOAuth2Client_rotationPeriod(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	w.WriteConfig(requiredFlexslot + webClientConfig("Periodic", `["https://app.example.com/cb"]`, `["cards:read"]`,
+		`  rotation_period = "90d"`))
+	w.Apply().RequireSuccess(t)
+	clientID := stateClientID(t, w)
+	firstSecret := stateAttrs(t, w)["client_secret"].(string)
+
+	// A fresh secret stays.
+	requireNoWarnings(t, w.Plan())
+	requireNoChanges(t, w, "with a fresh secret")
+
+	// A secret Flexslot issued 100 days ago rotates in place, with a warning saying why.
+	if _, err := e.Server.Backdate(clientID, time.Now().Add(-100*24*time.Hour-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	plan := w.Plan("-detailed-exitcode")
+	if plan.ExitCode != 2 || plan.Changes()[webAddr] != "update" {
+		t.Fatalf("plan after backdating: exit %d, change %q, want 2 and update\n%s", plan.ExitCode, plan.Changes()[webAddr], plan.Stdout)
+	}
+	requireWarning(t, plan, "Applying this plan rotates the client secret", clientID, "100 days ago", `rotation_period is "90d"`)
+	e.Server.ClearRequests()
+	w.Apply().RequireSuccess(t)
+	if n := e.requestCounts()[emulator.OperationRotate]; n != 1 {
+		t.Fatalf("the apply made %d rotations, want 1", n)
+	}
+	attrs := stateAttrs(t, w)
+	if attrs["client_id"] != clientID || attrs["secret_version"] != 2.0 ||
+		!e.Server.VerifySecret(clientID, attrs["client_secret"].(string)) || e.Server.VerifySecret(clientID, firstSecret) {
+		t.Fatalf("after the rotation: client %v, secret_version %v", attrs["client_id"], attrs["secret_version"])
+	}
+	requireNoWarnings(t, w.Plan())
+	requireNoChanges(t, w, "after the rotation")
+
+	// The period follows Flexslot's clock: a dashboard rotation restarts it,
+	// even though state still holds the older secret.
+	if _, err := e.Server.Backdate(clientID, time.Now().Add(-100*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Server.RotateAsDashboard(testTokenA, clientID); err != nil {
+		t.Fatal(err)
+	}
+	requireNoChanges(t, w, "after a dashboard rotation")
+}
+
+func TestAccOAuth2Client_rotationPeriodInvalid(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	w.WriteConfig(requiredFlexslot + webClientConfig("Periodic", `["https://app.example.com/cb"]`, `["cards:read"]`,
+		`  rotation_period = "3 months"`))
+	requireFailure(t, w.Plan(), "Invalid rotation period", `"3 months"`, `"90d"`)
+	w.WriteConfig(requiredFlexslot + clientConfig("web", `
+  application_name = "CLI"
+  client_type      = "public"
+  redirect_uris    = ["http://127.0.0.1/cb"]
+  allowed_scopes   = ["cards:read"]
+  rotation_period  = "90d"
+`))
+	requireFailure(t, w.Plan(), "rotation_period set on a public client", "nothing to rotate")
+	if n := len(e.Server.Requests()); n != 0 {
+		t.Fatalf("invalid configurations reached the API %d times", n)
+	}
+}
