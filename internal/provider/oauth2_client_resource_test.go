@@ -14,7 +14,7 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/agessh"
-	"github.com/hashicorp/go-version"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -371,6 +371,54 @@ func TestAccOAuth2Client_importByIdentity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccOAuth2Client_importBlockIdentity adopts a dashboard client with an
+// import block that names it by identity, as users write it, with the
+// provider launched as a plugin; a malformed or unknown identity fails the
+// plan with an error naming it.
+func TestAccOAuth2Client_importBlockIdentity(t *testing.T) {
+	t.Parallel()
+	// OpenTofu has identity in import blocks from 1.12 on.
+	acctest.VersionChecks(t, tfversion.SkipBelow(tfversion.Version1_12_0))
+	e := newTestEmulator(t)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newCLIWorkspace(t, e)
+	config := func(clientID string) string {
+		return requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  identity = {\n    client_id = %q\n  }\n}\n", webAddr, clientID) +
+			webClientConfig("Dashboard", `["https://app.example.com/cb"]`, `["cards:read"]`, "")
+	}
+
+	w.WriteConfig(config("cli_../rotate-secret"))
+	requireFailure(t, w.Plan(), "Invalid import ID", `"cli_../rotate-secret"`)
+	w.WriteConfig(config("cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"))
+	// Both CLIs report a client the partner does not hold with their own error,
+	// which names the import block's address.
+	requireFailure(t, w.Plan(), "Cannot import non-existent remote object", webAddr)
+
+	w.WriteConfig(config(c.ClientID))
+	e.Server.ClearRequests()
+	plan := w.Plan().RequireSuccess(t)
+	if add, change, remove, _ := plan.ChangeSummary(); add != 0 || change != 0 || remove != 0 || plan.ImportCount() != 1 {
+		t.Fatalf("plan: %d to import, %d to add, %d to change, %d to destroy; want 1 import only\n%s",
+			plan.ImportCount(), add, change, remove, plan.Stdout)
+	}
+	requireWarning(t, plan, "Imported client has no secret in state", c.ClientID)
+	w.Apply().RequireSuccess(t)
+	if err := e.expectWrites(map[string]int{})(nil); err != nil {
+		t.Fatalf("importing %s: %s", c.ClientID, err)
+	}
+	attrs := stateAttrs(t, w)
+	if attrs["client_id"] != c.ClientID || attrs["client_secret"] != nil || attrs["secret_current"] != false {
+		t.Fatalf("state after the import: client_id %v, client_secret set %t, secret_current %v",
+			attrs["client_id"], attrs["client_secret"] != nil, attrs["secret_current"])
+	}
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan after the import: exit %d, want 0 (no changes)\n%s%s", plan.ExitCode, plan.Stdout, plan.Stderr)
+	}
 }
 
 func TestAccOAuth2Client_clientLimit(t *testing.T) {
@@ -756,29 +804,79 @@ func TestAccOAuth2Client_deletionProtectionAgainstReplace(t *testing.T) {
 	if stateClientID(t, w) != clientID {
 		t.Fatalf("state no longer holds %s", clientID)
 	}
-
-	// A removed block with destroy = false stops managing the client and keeps it.
-	if !cliAtLeast(t, w, "1.7.0") {
-		return // removed blocks came with Terraform 1.7
-	}
-	w.WriteConfig(requiredFlexslot + "removed {\n  from = " + webAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n")
-	w.Apply().RequireSuccess(t)
-	if revoked() {
-		t.Fatalf("a removed block revoked %s", clientID)
-	}
 }
 
-// cliAtLeast reports whether the CLI under test is at least version v.
-func cliAtLeast(t *testing.T, w *acctest.Workspace, v string) bool {
-	t.Helper()
-	var out struct {
-		Version string `json:"terraform_version"`
+// removedBlock renders a removed block for addr; destroy is the lifecycle's.
+func removedBlock(addr string, destroy bool) string {
+	return fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = %t\n  }\n}\n", addr, destroy)
+}
+
+// TestAccOAuth2Client_removedBlocks: a removed block with destroy = false
+// stops managing a client, protected or not, and leaves it at Flexslot with
+// its secret working; one that destroys refuses a protected client and
+// revokes an unprotected one.
+func TestAccOAuth2Client_removedBlocks(t *testing.T) {
+	t.Parallel()
+	// OpenTofu has removed blocks with a lifecycle block from 1.10 on.
+	acctest.VersionChecks(t, tfversion.SkipBelow(tfversion.Version1_7_0))
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	const cliAddr = "flexslot_oauth2_client.cli"
+	web := webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`, "  deletion_protection = true")
+	cli := clientConfig("cli", `
+  application_name = "CLI"
+  client_type      = "public"
+  redirect_uris    = ["http://127.0.0.1:8080/callback"]
+  allowed_scopes   = ["cards:read"]
+`)
+	w.WriteConfig(requiredFlexslot + web + cli)
+	w.Apply().RequireSuccess(t)
+	ids := map[string]string{}
+	var webSecret string
+	for _, r := range w.State(t).Values.RootModule.Resources {
+		ids[r.Address] = r.AttributeValues["client_id"].(string)
+		if r.Address == webAddr {
+			webSecret, _ = r.AttributeValues["client_secret"].(string)
+		}
 	}
-	r := w.Run("version", "-json").RequireSuccess(t)
-	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
-		t.Fatalf("version -json: %v\n%s", err, r.Stdout)
+	stateHolds := func(addr string) bool {
+		state := w.State(t)
+		return state.Values != nil &&
+			slices.ContainsFunc(state.Values.RootModule.Resources, func(r *tfjson.StateResource) bool { return r.Address == addr })
 	}
-	return version.Must(version.NewVersion(out.Version)).GreaterThanOrEqual(version.Must(version.NewVersion(v)))
+
+	// destroy = true on the protected client: refused before any call.
+	e.Server.ClearRequests()
+	w.WriteConfig(requiredFlexslot + cli + removedBlock(webAddr, true))
+	requireFailure(t, w.Apply(), "OAuth2 client is protected from deletion", ids[webAddr])
+	if !e.clientListed(ids[webAddr]) || e.requestCounts()[emulator.OperationRevoke] != 0 || !stateHolds(webAddr) {
+		t.Fatalf("a removed block that destroys revoked or dropped the protected client %s", ids[webAddr])
+	}
+
+	// destroy = true on an unprotected client revokes it.
+	w.WriteConfig(requiredFlexslot + web + removedBlock(cliAddr, true))
+	w.Apply().RequireSuccess(t)
+	if e.clientListed(ids[cliAddr]) || e.requestCounts()[emulator.OperationRevoke] != 1 || stateHolds(cliAddr) {
+		t.Fatalf("a removed block with destroy = true did not revoke %s", ids[cliAddr])
+	}
+
+	// destroy = false on the protected client: it leaves state, and stays at
+	// Flexslot with its secret working; nothing is written.
+	e.Server.ClearRequests()
+	w.WriteConfig(requiredFlexslot + removedBlock(webAddr, false))
+	w.Apply().RequireSuccess(t)
+	if err := e.expectWrites(map[string]int{})(nil); err != nil {
+		t.Fatalf("removing %s from state: %s", ids[webAddr], err)
+	}
+	if stateHolds(webAddr) {
+		t.Fatalf("%s is still in state after a removed block with destroy = false", webAddr)
+	}
+	if !e.clientListed(ids[webAddr]) || !e.Server.VerifySecret(ids[webAddr], webSecret) {
+		t.Fatalf("a removed block with destroy = false revoked %s or its secret", ids[webAddr])
+	}
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan after the removal: exit %d, want 0 (no changes)\n%s%s", plan.ExitCode, plan.Stdout, plan.Stderr)
+	}
 }
 
 // requireFailure fails unless r failed with an error whose summary is summary
