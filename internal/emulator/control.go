@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +19,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) routeControl(r *http.Request) response {
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, controlPrefix), "/")
+	// Split the escaped path, so that a client ID holding an escaped "/" stays one segment.
+	parts := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), controlPrefix), "/")
+	for i, p := range parts {
+		if unescaped, err := url.PathUnescape(p); err == nil {
+			parts[i] = unescaped
+		}
+	}
 	route := func(method string, pattern ...string) bool {
 		if r.Method != method || len(parts) != len(pattern) {
 			return false
@@ -51,6 +58,12 @@ func (s *Server) routeControl(r *http.Request) response {
 			return errorResponse(validationError("secret_rotated_at", "secret_rotated_at is required (RFC 3339)"))
 		}
 		c, err := s.Backdate(parts[1], *in.SecretRotatedAt)
+		if err != nil {
+			return controlError(err)
+		}
+		return jsonResponse(http.StatusOK, clientEnvelope{Client: c})
+	case route(http.MethodPost, "clients", "*", "revoke"):
+		c, err := s.Revoke(parts[1])
 		if err != nil {
 			return controlError(err)
 		}
@@ -390,6 +403,23 @@ func (s *Server) RevokeAsDashboard(token, clientID string) error {
 	}
 	s.revokeClientLocked(c)
 	return s.saveLocked()
+}
+
+// Revoke revokes any partner's client as the dashboard's Revoke does (Account
+// → API access), with the cascade, whether or not DELETE is served, and
+// returns the revoked client.
+func (s *Server) Revoke(clientID string) (Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(clientID)
+	if c == nil || c.Status == StatusRevoked {
+		return Client{}, ErrNotFound
+	}
+	s.revokeClientLocked(c)
+	if err := s.saveLocked(); err != nil {
+		return Client{}, err
+	}
+	return c.clone(), nil
 }
 
 // CreateAsDashboard creates a client outside the API, under the same rules,

@@ -224,3 +224,41 @@ func TestControlBackdate(t *testing.T) {
 	public := create(t, inst, tokenA, "public")
 	control(t, inst, http.MethodPost, "/clients/"+public.Client.ClientID+"/backdate", `{"secret_rotated_at":"2020-01-02T03:04:05Z"}`, http.StatusConflict, nil)
 }
+
+func TestControlRevoke(t *testing.T) {
+	for _, withoutDelete := range []bool{false, true} {
+		t.Run(fmt.Sprintf("without delete %t", withoutDelete), func(t *testing.T) {
+			inst := startWith(t, emulator.Options{Tokens: []string{tokenA, tokenB}, WithoutDelete: withoutDelete})
+			created := create(t, inst, tokenA, "confidential")
+			id := created.Client.ClientID
+			kept := create(t, inst, tokenA, "confidential").Client.ClientID
+			var granted struct {
+				AccessToken string `json:"access_token"`
+			}
+			control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusCreated, &granted)
+
+			var envelope struct {
+				Client emulator.Client `json:"client"`
+			}
+			control(t, inst, http.MethodPost, "/clients/"+id+"/revoke", "", http.StatusOK, &envelope)
+			if envelope.Client.ClientID != id || envelope.Client.Status != emulator.StatusRevoked {
+				t.Errorf("revoke answered %+v", envelope.Client)
+			}
+			// The cascade: the secret, the user's token and the listing are gone; the other client is untouched.
+			if inst.Server.VerifySecret(id, created.PlaintextClientSecret) {
+				t.Error("the revoked client's secret still verifies")
+			}
+			if inst.Server.TokenActive(granted.AccessToken) {
+				t.Error("an access token of the revoked client still works")
+			}
+			if got := list(t, inst, tokenA); len(got) != 1 || got[0].ClientID != kept {
+				t.Errorf("list after the revoke: %+v", got)
+			}
+			expectError(t, call(t, inst, tokenA, http.MethodPost, clientPath(id)+"/rotate-secret", ""), http.StatusNotFound, emulator.CodeNotFound, "")
+			// Twice, or an unknown client: 404.
+			control(t, inst, http.MethodPost, "/clients/"+id+"/revoke", "", http.StatusNotFound, nil)
+			control(t, inst, http.MethodPost, "/clients/cli_unknown/revoke", "", http.StatusNotFound, nil)
+			control(t, inst, http.MethodGet, "/clients/"+kept+"/revoke", "", http.StatusNotFound, nil)
+		})
+	}
+}

@@ -16,7 +16,7 @@
 //
 // What the contract only assumes can be switched off, so tests show the
 // provider's behaviour either way: Options.WithoutUpdate (PATCH answers 405),
-// Options.IgnoreIdempotencyKey (a re-sent POST acts again) and
+// Options.WithoutDelete (DELETE answers 405), Options.IgnoreIdempotencyKey (a re-sent POST acts again) and
 // Options.ListRevoked (revoked clients stay in the list with status
 // "revoked", instead of disappearing from it).
 //
@@ -37,6 +37,8 @@
 //	POST   /_emulator/clients/{id}/unsuspend         200 {"client": client}
 //	POST   /_emulator/clients/{id}/backdate          {"secret_rotated_at": RFC 3339, not in the future} →
 //	                                                  200 {"client": client}; the secret stays valid
+//	POST   /_emulator/clients/{id}/revoke            200 {"client": client}; the dashboard's Revoke, with
+//	                                                  the cascade; works with Options.WithoutDelete too
 //	POST   /_emulator/clients/{id}/grants            201 {"access_token": "flx_at_..."}; sets last_used_at
 //	GET    /_emulator/tokens/{access_token}          200 {"active": bool}
 //	POST   /_emulator/verify-secret                  {"client_id","client_secret"} → 200 {"valid": bool};
@@ -134,6 +136,10 @@ type Options struct {
 	// WithoutUpdate makes PATCH /{client_id} answer 405, as if Flexslot had no
 	// update endpoint (PATCH is assumed, not published).
 	WithoutUpdate bool
+	// WithoutDelete makes DELETE /{client_id} answer 405, as if Flexslot had no
+	// revoke endpoint (DELETE is assumed, not published); clients are then
+	// revoked only in the dashboard (the control API's revoke).
+	WithoutDelete bool
 	// IgnoreIdempotencyKey ignores the Idempotency-Key header: a re-sent POST
 	// acts again (Idempotency-Key is assumed, not published).
 	IgnoreIdempotencyKey bool
@@ -153,6 +159,7 @@ type Server struct {
 	statePath     string
 	now           func() time.Time
 	withoutUpdate bool
+	withoutDelete bool
 	ignoreIdemKey bool
 	listRevoked   bool
 
@@ -220,6 +227,7 @@ func New(opts Options) (*Server, error) {
 		statePath:     opts.StatePath,
 		now:           opts.Now,
 		withoutUpdate: opts.WithoutUpdate,
+		withoutDelete: opts.WithoutDelete,
 		ignoreIdemKey: opts.IgnoreIdempotencyKey,
 		listRevoked:   opts.ListRevoked,
 		state:         emptyState(),

@@ -46,7 +46,7 @@ func (s *Server) servePartner(w http.ResponseWriter, r *http.Request) {
 	record := RequestRecord{
 		Method:         r.Method,
 		Path:           r.URL.Path,
-		Operation:      OperationOf(r.Method, r.URL.Path),
+		Operation:      OperationOf(r.Method, r.URL.EscapedPath()),
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 		At:             s.timestamp(),
 	}
@@ -144,7 +144,7 @@ func (s *Server) handlePartner(r *http.Request) response {
 			return response{status: stored.Status, body: stored.Body, contentType: "application/json"}
 		}
 	}
-	resp := s.routeLocked(token, r.Method, r.URL.Path, body)
+	resp := s.routeLocked(token, r.Method, r.URL.EscapedPath(), body)
 	if resp.status >= http.StatusInternalServerError || r.Method == http.MethodGet || (resp.status >= 300 && !useKey) {
 		return resp
 	}
@@ -201,7 +201,9 @@ func (s *Server) routeLocked(token, method, path string, body []byte) response {
 			return s.updateLocked(token, id, body)
 		}
 	case OperationRevoke:
-		return s.revokeLocked(token, id)
+		if !s.withoutDelete {
+			return s.revokeLocked(token, id)
+		}
 	case OperationRotate:
 		return s.rotateLocked(token, id)
 	}
@@ -210,7 +212,7 @@ func (s *Server) routeLocked(token, method, path string, body []byte) response {
 
 func (s *Server) methodNotAllowed(shape route) response {
 	allowed := slices.DeleteFunc(slices.Clone(allowedMethods[shape]), func(m string) bool {
-		return s.withoutUpdate && m == http.MethodPatch
+		return (s.withoutUpdate && m == http.MethodPatch) || (s.withoutDelete && m == http.MethodDelete)
 	})
 	allow := strings.Join(allowed, ", ")
 	resp := errorResponse(&Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: "allowed methods: " + allow})

@@ -445,6 +445,32 @@ func TestWithoutUpdate(t *testing.T) {
 	expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(created.ClientID), ""), http.StatusNoContent)
 }
 
+func TestWithoutDelete(t *testing.T) {
+	inst := startWith(t, emulator.Options{Tokens: []string{tokenA}, WithoutDelete: true})
+	created := create(t, inst, tokenA, "confidential")
+	id := created.Client.ClientID
+	r := call(t, inst, tokenA, http.MethodDelete, clientPath(id), "")
+	expectError(t, r, http.StatusMethodNotAllowed, emulator.CodeMethodNotAllowed, "")
+	if allow := r.header.Get("Allow"); allow != "GET, PATCH" {
+		t.Errorf("Allow = %q", allow)
+	}
+	if c, _ := inst.Server.Client(id); c.Status != emulator.StatusActive || !inst.Server.VerifySecret(id, created.PlaintextClientSecret) {
+		t.Errorf("a refused DELETE changed the client: %+v", c)
+	}
+	// Everything else still works.
+	expectStatus(t, call(t, inst, tokenA, http.MethodPatch, clientPath(id), `{"application_name":"Renamed"}`), http.StatusOK)
+	expectStatus(t, call(t, inst, tokenA, http.MethodPost, clientPath(id)+"/rotate-secret", ""), http.StatusOK)
+	if got := list(t, inst, tokenA); len(got) != 1 || got[0].ClientID != id {
+		t.Errorf("list after the refused DELETE: %+v", got)
+	}
+	// With both switches, a client path serves only GET.
+	both := startWith(t, emulator.Options{Tokens: []string{tokenA}, WithoutDelete: true, WithoutUpdate: true})
+	other := create(t, both, tokenA, "public").Client.ClientID
+	if allow := call(t, both, tokenA, http.MethodDelete, clientPath(other), "").header.Get("Allow"); allow != "GET" {
+		t.Errorf("Allow with both switches = %q", allow)
+	}
+}
+
 func TestRotateSecret(t *testing.T) {
 	inst := startTwoPartners(t)
 	created := create(t, inst, tokenA, "confidential")

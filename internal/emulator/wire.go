@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -156,7 +157,8 @@ const (
 	routeRotate           // BasePath/{client_id}/rotate-secret
 )
 
-// parsePath returns the shape of path and the client ID in it.
+// parsePath returns the shape of path, as escaped on the wire, and the client
+// ID in it, unescaped: client IDs are opaque and travel as one escaped segment.
 func parsePath(path string) (route, string) {
 	rest, ok := strings.CutPrefix(path, BasePath)
 	switch {
@@ -168,8 +170,9 @@ func parsePath(path string) (route, string) {
 		return routeNone, ""
 	}
 	id, action, hasAction := strings.Cut(rest[1:], "/")
+	id, err := url.PathUnescape(id)
 	switch {
-	case id == "":
+	case err != nil || id == "":
 		return routeNone, ""
 	case !hasAction:
 		return routeClient, id
@@ -187,7 +190,8 @@ var allowedMethods = map[route][]string{
 }
 
 // OperationOf names the partner API operation a request is, whatever its
-// outcome: OperationList, OperationCreate, ... or OperationUnknown.
+// outcome: OperationList, OperationCreate, ... or OperationUnknown. path is
+// the path as sent, escaped.
 func OperationOf(method, path string) string {
 	r, _ := parsePath(path)
 	switch {

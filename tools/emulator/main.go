@@ -4,6 +4,8 @@
 // Switches for what the contract only assumes:
 //
 //	-without-update          PATCH /{client_id} answers 405, as if Flexslot had no update endpoint
+//	-without-delete          DELETE /{client_id} answers 405, as if Flexslot had no revoke endpoint;
+//	                         POST /_emulator/clients/{client_id}/revoke revokes, as the dashboard does
 //	-ignore-idempotency-key  the Idempotency-Key header is ignored: a re-sent POST acts again
 //	-list-revoked            revoked clients stay in the list with status "revoked"
 //	-grant-scope SCOPE       grant a scope outside the published catalog to every partner (repeatable)
@@ -48,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	statePath := flags.String("state", "", "JSON file to keep state in across restarts (default: memory only)")
 	allowRemote := flags.Bool("allow-remote", false, "allow listening on a non-loopback address")
 	withoutUpdate := flags.Bool("without-update", false, "answer PATCH /{client_id} with 405, as if Flexslot had no update endpoint")
+	withoutDelete := flags.Bool("without-delete", false, "answer DELETE /{client_id} with 405, as if Flexslot had no revoke endpoint")
 	ignoreIdempotencyKey := flags.Bool("ignore-idempotency-key", false, "ignore the Idempotency-Key header: a re-sent POST acts again")
 	listRevoked := flags.Bool("list-revoked", false, `keep revoked clients in the list, with status "revoked"`)
 	var tokens, grantedScopes stringList
@@ -68,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		StatePath:            *statePath,
 		GrantedScopes:        grantedScopes,
 		WithoutUpdate:        *withoutUpdate,
+		WithoutDelete:        *withoutDelete,
 		IgnoreIdempotencyKey: *ignoreIdempotencyKey,
 		ListRevoked:          *listRevoked,
 	})

@@ -227,6 +227,35 @@ func TestSwitches(t *testing.T) {
 	}
 }
 
+func TestWithoutDeleteSwitch(t *testing.T) {
+	p := startBinary(t, "-token", "flx_pat_a", "-without-delete")
+	status, body := p.do(t, "flx_pat_a", http.MethodPost, basePath, `{"application_name":"App","redirect_uris":["https://a.example/cb"],"allowed_scopes":["decks:read"]}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	var created struct {
+		Client struct {
+			ClientID string `json:"client_id"`
+		} `json:"client"`
+	}
+	if err := json.Unmarshal([]byte(body), &created); err != nil {
+		t.Fatal(err)
+	}
+	id := created.Client.ClientID
+	if status, body := p.do(t, "flx_pat_a", http.MethodDelete, basePath+"/"+id, ""); status != http.StatusMethodNotAllowed ||
+		!strings.Contains(body, "FLEXSLOT_METHOD_NOT_ALLOWED") {
+		t.Errorf("-without-delete: DELETE answered %d %s", status, body)
+	}
+	// The dashboard's Revoke still works.
+	if status, body := p.do(t, "", http.MethodPost, "/_emulator/clients/"+id+"/revoke", ""); status != http.StatusOK ||
+		!strings.Contains(body, `"status":"revoked"`) {
+		t.Errorf("control revoke answered %d %s", status, body)
+	}
+	if _, listed := p.do(t, "flx_pat_a", http.MethodGet, basePath, ""); listed != `[]` {
+		t.Errorf("the revoked client is listed: %s", listed)
+	}
+}
+
 func TestRefusesRemoteListenWithoutAllowRemote(t *testing.T) {
 	for _, address := range []string{"0.0.0.0:0", ":0", "192.0.2.1:80"} {
 		var stderr bytes.Buffer
