@@ -254,6 +254,30 @@ func TestEmulatorWithoutUpdate(t *testing.T) {
 	}
 }
 
+func TestEmulatorWithoutDelete(t *testing.T) {
+	inst, c, _ := startEmulator(t, emulator.Options{WithoutDelete: true})
+	ctx := context.Background()
+	created, err := c.OAuth2Clients.Create(ctx, confidential("App"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := created.Client.ClientID
+	err = c.OAuth2Clients.Revoke(ctx, id)
+	if !errors.Is(err, flexslot.ErrRevokeUnsupported) || flexslot.IsNotFound(err) {
+		t.Fatalf("Revoke = %v, want ErrRevokeUnsupported", err)
+	}
+	if got, err := c.OAuth2Clients.Get(ctx, id); err != nil || got.Status != flexslot.StatusActive {
+		t.Fatalf("after the refused revoke: %+v, %v", got, err)
+	}
+	// Once revoked in the dashboard, the client is gone and Revoke has nothing left to do.
+	if _, err := inst.Server.Revoke(id); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OAuth2Clients.Revoke(ctx, id); err != nil {
+		t.Errorf("Revoke after the dashboard revoke = %v, want nil", err)
+	}
+}
+
 func TestEmulatorListRevoked(t *testing.T) {
 	inst, c, _ := startEmulator(t, emulator.Options{ListRevoked: true})
 	ctx := context.Background()

@@ -31,6 +31,13 @@ var ErrNotFound = errors.New("flexslot: the client is not in the partner's list 
 // active or suspended.
 var ErrUpdateUnsupported = errors.New("flexslot: Flexslot does not support changing this client in place")
 
+// ErrRevokeUnsupported matches, through errors.Is, a revoke Flexslot does not
+// offer through its API: DELETE answered 405, or 404 in the API's own error
+// shape while the list shows the client active or suspended. Flexslot's API
+// reference publishes no revoke; the dashboard's Account → API access card
+// revokes.
+var ErrRevokeUnsupported = errors.New("flexslot: Flexslot offers no revoke through its API")
+
 // IsNotFound reports whether errors.Is(err, ErrNotFound).
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
@@ -243,6 +250,24 @@ func (e *updateUnsupportedError) Error() string {
 
 func (e *updateUnsupportedError) Is(target error) bool { return target == ErrUpdateUnsupported }
 func (e *updateUnsupportedError) Unwrap() error        { return e.err }
+
+// revokeUnsupportedError is ErrRevokeUnsupported for one answer.
+type revokeUnsupportedError struct {
+	op     string
+	status string // the client's status in the list, for a 404
+	err    *APIError
+}
+
+func (e *revokeUnsupportedError) Error() string {
+	if e.status != "" {
+		return fmt.Sprintf("flexslot: %s: Flexslot offers no revoke through its API: DELETE answered %s although the partner's list shows the client %s",
+			e.op, e.err, e.status)
+	}
+	return fmt.Sprintf("flexslot: %s: Flexslot offers no revoke through its API: DELETE answered %s", e.op, e.err)
+}
+
+func (e *revokeUnsupportedError) Is(target error) bool { return target == ErrRevokeUnsupported }
+func (e *revokeUnsupportedError) Unwrap() error        { return e.err }
 
 // opError names the call an error belongs to.
 type opError struct {

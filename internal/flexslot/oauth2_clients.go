@@ -252,16 +252,30 @@ func notApplied(req UpdateRequest, c *OAuth2Client) []string {
 // client active or suspended; a 404 from DELETE is confirmed the same way, so
 // Revoke returns nil for a client that is already gone. When the list still
 // shows the client, or fails, the error is *RevokeUnconfirmedError.
+//
+// DELETE is not published. A 405, or a 404 in the API's own error shape,
+// while the list still shows the client active or suspended, matches
+// ErrRevokeUnsupported: Flexslot offers no revoke through its API. A 405 for a
+// client the list no longer shows (revoked in the dashboard) is nil.
 func (s *OAuth2ClientsService) Revoke(ctx context.Context, clientID string) error {
 	if clientID == "" {
 		return errors.New("flexslot: client ID must not be empty")
 	}
 	c := s.client
 	c.claim(clientID)
-	a, err := c.do(ctx, &call{method: http.MethodDelete, path: clientPath(clientID, ""), resendLost: true}, c.policy.newBudget())
+	cl := &call{method: http.MethodDelete, path: clientPath(clientID, ""), resendLost: true}
+	a, err := c.do(ctx, cl, c.policy.newBudget())
+	var apiErr *APIError
 	if err != nil {
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || a == nil {
+		switch {
+		case !errors.As(err, &apiErr):
+			return err
+		case apiErr.StatusCode == http.StatusMethodNotAllowed:
+			if r, listErr := c.lists.fresh(ctx); listErr == nil && !listsLive(r, clientID) {
+				return nil // revoked in the dashboard: nothing left to do
+			}
+			return &revokeUnsupportedError{op: cl.op(), err: apiErr}
+		case apiErr.StatusCode != http.StatusNotFound || a == nil:
 			return err
 		}
 	}
@@ -276,13 +290,23 @@ func (s *OAuth2ClientsService) Revoke(ctx context.Context, clientID string) erro
 		unconfirmed.ListErr = err
 		return unconfirmed
 	}
-	for _, cl := range r.clients {
-		if cl.ClientID == clientID && (cl.Status == StatusActive || cl.Status == StatusSuspended || cl.Status == "") {
-			unconfirmed.ListedStatus = statusText(cl.Status)
-			return unconfirmed
+	for _, listed := range r.clients {
+		if listed.ClientID != clientID || (listed.Status != StatusActive && listed.Status != StatusSuspended && listed.Status != "") {
+			continue
 		}
+		if apiErr != nil && apiErr.parsed {
+			return &revokeUnsupportedError{op: cl.op(), status: statusText(listed.Status), err: apiErr}
+		}
+		unconfirmed.ListedStatus = statusText(listed.Status)
+		return unconfirmed
 	}
 	return nil
+}
+
+// listsLive reports whether r shows the client, and not as revoked.
+func listsLive(r *listResult, clientID string) bool {
+	_, err := findLive(r, clientID)
+	return err == nil
 }
 
 // checkGone turns a 404 answer into ErrNotFound when a fresh list confirms

@@ -104,11 +104,18 @@ func TestRevoke(t *testing.T) {
 		{"204 but still active", noContent, listOf(publishedClient),
 			[]string{"DELETE answered 204 No Content (no content type, request id req_a)", "still shows it active", "base_url", "proxy", "partner"}, 0},
 		{"404 but listed suspended", notFound, listOf(withStatus(StatusSuspended)),
-			[]string{"DELETE answered 404 Not Found (application/json, request id req_a)", "still shows it suspended"}, 0},
+			[]string{"offers no revoke through its API", "DELETE answered 404 Not Found", "no such client", "shows the client suspended"}, 404},
+		{"html 404 but listed", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(404)
+			io.WriteString(w, "<html>not here</html>")
+		}, listOf(publishedClient),
+			[]string{"DELETE answered 404 Not Found (text/html, request id req_a)", "still shows it active", "base_url"}, 0},
 		{"204 but the list fails", noContent, func(w http.ResponseWriter) { writeError(w, 401, "FLEXSLOT_UNAUTHORIZED", "bad token", "") },
 			[]string{"DELETE answered 204 No Content", "listing the partner's clients to confirm it failed", "401 Unauthorized"}, 401},
-		{"405", func(w http.ResponseWriter) { writeError(w, 405, "FLEXSLOT_METHOD_NOT_ALLOWED", "no", "") }, nil,
-			[]string{"DELETE /api/public/v1/me/partner/oauth2-clients/" + testID, "405 Method Not Allowed", "req_a"}, 405},
+		{"405 then gone", func(w http.ResponseWriter) { writeError(w, 405, "FLEXSLOT_METHOD_NOT_ALLOWED", "no", "") }, listOf(), nil, 0},
+		{"405", func(w http.ResponseWriter) { writeError(w, 405, "FLEXSLOT_METHOD_NOT_ALLOWED", "no", "") }, listOf(publishedClient),
+			[]string{"DELETE /api/public/v1/me/partner/oauth2-clients/" + testID, "offers no revoke through its API", "405 Method Not Allowed", "req_a"}, 405},
 		{"500", func(w http.ResponseWriter) { writeError(w, 500, "FLEXSLOT_INTERNAL_ERROR", "boom", "") }, nil,
 			[]string{"500 Internal Server Error", "boom"}, 500},
 		{"redirect", func(w http.ResponseWriter) {
@@ -139,8 +146,12 @@ func TestRevoke(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, want)
 				}
 			}
+			unsupported := tc.apiErr == 404 || tc.apiErr == 405
+			if errors.Is(err, ErrRevokeUnsupported) != unsupported {
+				t.Errorf("errors.Is(%v, ErrRevokeUnsupported) = %t, want %t", err, !unsupported, unsupported)
+			}
 			var unconfirmed *RevokeUnconfirmedError
-			if tc.list != nil && !errors.As(err, &unconfirmed) {
+			if tc.list != nil && !unsupported && !errors.As(err, &unconfirmed) {
 				t.Errorf("err = %T, want *RevokeUnconfirmedError", err)
 			}
 			var apiErr *APIError

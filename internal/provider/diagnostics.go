@@ -216,6 +216,24 @@ func updateUnsupportedDiagnostic(clientID string, fields []string, err error) di
 			"configuration.", strings.Join(fields, ", "), clientID, err, clientID))
 }
 
+// revokeUnsupportedDiagnostic is the way out when Flexslot offers no revoke
+// through its API: revoke in the dashboard and run the same command again, or
+// stop managing the client without revoking it.
+func revokeUnsupportedDiagnostic(clientID string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Flexslot offers no revoke through its API",
+		fmt.Sprintf("Revoking %s needs a revoke call, which Flexslot refused: %s\n\nFlexslot's API reference publishes "+
+			"no way to revoke an OAuth2 client, and this API does not offer one. Nothing was revoked, and state still "+
+			"holds %s. To go on, revoke it in the Flexslot dashboard under Account → API access (this invalidates its "+
+			"secret and tokens and signs out every user who authorized it), then run the same command again: its "+
+			"refresh sees the client gone, and the apply completes, creating the replacement if this was one.\n\n"+
+			"To stop managing the client without revoking it, replace its resource block with a removed block "+
+			"(Terraform 1.7 or later, OpenTofu 1.10 or later; or run state rm with the resource's address):\n\n"+
+			"removed {\n  from = <address of this resource>\n  lifecycle {\n    destroy = false\n  }\n}\n\n"+
+			"With create_before_destroy, the replacement was created before this revoke was tried: it is in state, and "+
+			"%s stays in state, deposed, until it is revoked in the dashboard and the next apply refreshes it away.",
+			clientID, err, clientID, clientID))
+}
+
 func updateNotAppliedDiagnostic(err *flexslot.UpdateNotAppliedError) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Flexslot did not apply the update",
 		fmt.Sprintf("%s. State keeps the values Flexslot reported; run plan to see the difference, and contact "+

@@ -621,7 +621,13 @@ func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer cancel()
 
 	r.data.applying.Store(true)
-	if err := r.data.client.OAuth2Clients.Revoke(ctx, clientID); err != nil {
+	err := r.data.client.OAuth2Clients.Revoke(ctx, clientID)
+	switch {
+	case errors.Is(err, flexslot.ErrRevokeUnsupported):
+		// State keeps the client: the next refresh finds it gone once it is
+		// revoked in the dashboard, and the same command then completes.
+		resp.Diagnostics.Append(revokeUnsupportedDiagnostic(clientID, err))
+	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(opRevoke, clientID, err))
 	}
 }

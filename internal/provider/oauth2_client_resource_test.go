@@ -6,6 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -1587,5 +1589,171 @@ func TestAccOAuth2Client_emptyValues(t *testing.T) {
 	r := w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.other", "")
 	if r.ExitCode == 0 || !strings.Contains(r.Stdout+r.Stderr, "Invalid import ID") || strings.Contains(r.Stdout+r.Stderr, "Value Conversion Error") {
 		t.Fatalf("import with an empty ID: exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+}
+
+// revokeInDashboard revokes a client through the emulator's control API, as
+// the dashboard's Revoke under Account → API access does.
+func (e *testEmulator) revokeInDashboard(t *testing.T, clientID string) {
+	t.Helper()
+	resp, err := http.Post(e.URL+"/_emulator/clients/"+url.PathEscape(clientID)+"/revoke", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Client emulator.Client `json:"client"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Client.Status != emulator.StatusRevoked {
+		t.Fatalf("revoking %s in the dashboard: %d %+v %v", clientID, resp.StatusCode, out.Client, err)
+	}
+}
+
+// TestAccOAuth2Client_withoutRevokeEndpoint takes every path to a revoke
+// while Flexslot answers DELETE with 405: each fails before anything is
+// created, keeps the client in state, and names the dashboard and the removed
+// block; once the client is revoked in the dashboard, the same command completes.
+func TestAccOAuth2Client_withoutRevokeEndpoint(t *testing.T) {
+	t.Parallel()
+	trigger := func(v string) string {
+		return fmt.Sprintf("resource \"terraform_data\" \"trigger\" {\n  input = %q\n}\n", v)
+	}
+	replaceOnTrigger := "  lifecycle {\n    replace_triggered_by = [terraform_data.trigger]\n  }"
+	for name, tc := range map[string]struct {
+		before, after string // configurations before and for the command
+		run           func(w *acctest.Workspace) *acctest.Result
+		gone          bool // the command leaves no client behind
+	}{
+		"destroy": {
+			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			after:  webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			run:    func(w *acctest.Workspace) *acctest.Result { return w.Destroy() },
+			gone:   true,
+		},
+		"removed from the configuration": {
+			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			after:  "",
+			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
+			gone:   true,
+		},
+		"-replace": {
+			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			after:  webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply("-replace=" + webAddr) },
+		},
+		"client_type change": {
+			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			after: clientConfig("web", `
+  application_name = "Kept"
+  client_type      = "public"
+  redirect_uris    = ["https://app.example.com/cb"]
+  allowed_scopes   = ["cards:read"]
+`),
+			run: func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
+		},
+		"replace_triggered_by": {
+			before: trigger("1") + webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, replaceOnTrigger),
+			after:  trigger("2") + webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, replaceOnTrigger),
+			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEmulatorWith(t, emulator.Options{WithoutDelete: true})
+			w := newCLIWorkspace(t, e)
+			w.WriteConfig(requiredFlexslot + tc.before)
+			w.Apply().RequireSuccess(t)
+			clientID := stateClientID(t, w)
+			secret := fmt.Sprint(stateAttrs(t, w)["client_secret"])
+			w.WriteConfig(requiredFlexslot + tc.after)
+
+			e.Server.ClearRequests()
+			requireFailure(t, tc.run(w), "Flexslot offers no revoke through its API", clientID,
+				"Account → API access", "run the same command again", "refresh sees the client gone",
+				"removed {", "destroy = false", "create_before_destroy")
+			counts := e.requestCounts()
+			if counts[emulator.OperationCreate] != 0 || counts[emulator.OperationRevoke] != 1 {
+				t.Fatalf("requests of the refused command: %v, want one revoke and no create", counts)
+			}
+			if !e.clientListed(clientID) || !e.Server.VerifySecret(clientID, secret) {
+				t.Fatalf("after the refused revoke, %s is listed %t", clientID, e.clientListed(clientID))
+			}
+			if got := stateClientID(t, w); got != clientID {
+				t.Fatalf("state holds %s, want %s", got, clientID)
+			}
+
+			e.revokeInDashboard(t, clientID)
+			e.Server.ClearRequests()
+			tc.run(w).RequireSuccess(t)
+			counts = e.requestCounts()
+			if counts[emulator.OperationRevoke] != 0 {
+				t.Errorf("the command after the dashboard revoke sent %d revokes", counts[emulator.OperationRevoke])
+			}
+			live := e.Server.Clients(testTokenA)
+			if tc.gone {
+				if st := w.State(t); len(live) != 0 || counts[emulator.OperationCreate] != 0 || (st.Values != nil && len(st.Values.RootModule.Resources) != 0) {
+					t.Fatalf("after the dashboard revoke: %d clients live, %d creates", len(live), counts[emulator.OperationCreate])
+				}
+				return
+			}
+			replacement := stateClientID(t, w)
+			if counts[emulator.OperationCreate] != 1 || len(live) != 1 || live[0].ClientID != replacement || replacement == clientID {
+				t.Fatalf("after the dashboard revoke: state holds %s, the emulator %+v, requests %v", replacement, live, counts)
+			}
+			if attrs := stateAttrs(t, w); attrs["client_type"] == "confidential" && !e.Server.VerifySecret(replacement, fmt.Sprint(attrs["client_secret"])) {
+				t.Fatalf("the replacement's secret in state does not verify")
+			}
+		})
+	}
+}
+
+// TestAccOAuth2Client_withoutRevokeEndpointCreateBeforeDestroy shows what
+// create_before_destroy does without a revoke endpoint: the replacement is
+// created before the revoke is refused, and the old client stays in state,
+// deposed, until it is revoked in the dashboard; nothing is orphaned.
+func TestAccOAuth2Client_withoutRevokeEndpointCreateBeforeDestroy(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulatorWith(t, emulator.Options{WithoutDelete: true})
+	w := newCLIWorkspace(t, e)
+	w.WriteConfig(requiredFlexslot + webClientConfig("Overlap", `["https://app.example.com/cb"]`, `["cards:read"]`,
+		"  lifecycle {\n    create_before_destroy = true\n  }"))
+	w.Apply().RequireSuccess(t)
+	old := stateClientID(t, w)
+
+	requireFailure(t, w.Apply("-replace="+webAddr), "Flexslot offers no revoke through its API", old, "deposed")
+	var replacement string
+	deposed := 0
+	for _, r := range w.State(t).Values.RootModule.Resources {
+		switch {
+		case r.Address == webAddr && r.DeposedKey != "":
+			deposed++
+			if r.AttributeValues["client_id"] != old {
+				t.Fatalf("deposed object holds %v, want %s", r.AttributeValues["client_id"], old)
+			}
+		case r.Address == webAddr:
+			replacement = fmt.Sprint(r.AttributeValues["client_id"])
+		}
+	}
+	if deposed != 1 {
+		t.Fatalf("state holds %d deposed objects, want 1 (%s)", deposed, old)
+	}
+	if replacement == old || !e.clientListed(old) || !e.clientListed(replacement) {
+		t.Fatalf("after the refused revoke: state %s, old %s listed %t", replacement, old, e.clientListed(old))
+	}
+	if !e.Server.VerifySecret(replacement, fmt.Sprint(stateAttrs(t, w)["client_secret"])) {
+		t.Fatalf("the replacement's secret in state does not verify")
+	}
+	// The deposed client is still tracked: the next plan tries to revoke it again.
+	if _, _, remove, ok := w.Plan().ChangeSummary(); !ok || remove != 1 {
+		t.Fatalf("plan with %s deposed: %d to destroy, want 1", old, remove)
+	}
+
+	e.revokeInDashboard(t, old)
+	w.Apply().RequireSuccess(t)
+	if live := e.Server.Clients(testTokenA); len(live) != 1 || live[0].ClientID != replacement || stateClientID(t, w) != replacement {
+		t.Fatalf("after the dashboard revoke: the emulator holds %+v, state %s", live, stateClientID(t, w))
+	}
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan after the dashboard revoke: exit %d\n%s", plan.ExitCode, plan.Stdout)
 	}
 }
