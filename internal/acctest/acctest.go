@@ -346,14 +346,25 @@ func (r *Result) messages() []uiMessage {
 	return messages
 }
 
+// validateOutput is the one JSON object that validate -json prints.
+type validateOutput struct {
+	Valid       *bool        `json:"valid"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
 // Diagnostics returns every diagnostic of the output, including the
-// development overrides warning.
+// development overrides warning, from the machine-readable UI or from the
+// output of validate -json.
 func (r *Result) Diagnostics() []Diagnostic {
 	var diags []Diagnostic
 	for _, m := range r.messages() {
 		if m.Type == "diagnostic" && m.Diagnostic != nil {
 			diags = append(diags, *m.Diagnostic)
 		}
+	}
+	var validate validateOutput
+	if json.Unmarshal([]byte(r.Stdout), &validate) == nil && validate.Valid != nil {
+		diags = append(diags, validate.Diagnostics...)
 	}
 	return diags
 }

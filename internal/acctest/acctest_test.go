@@ -369,3 +369,24 @@ func TestResult_queryParsing(t *testing.T) {
 		t.Errorf("ImportCount() = %d, want 2", got)
 	}
 }
+
+func TestResult_validateParsing(t *testing.T) {
+	// validate -json prints one object, not the machine-readable UI.
+	r := &Result{Stdout: `{
+  "format_version": "1.0",
+  "valid": false,
+  "error_count": 1,
+  "warning_count": 1,
+  "diagnostics": [
+    {"severity": "warning", "summary": "Provider development overrides are in effect", "detail": "..."},
+    {"severity": "error", "summary": "Invalid value for variable", "detail": "The redirect URI \"http://x\" must use https.",
+     "range": {"filename": "main.tf", "start": {"line": 3, "column": 19, "byte": 40}, "end": {"line": 3, "column": 40, "byte": 61}}}
+  ]
+}`}
+	if errs := r.Errors(); len(errs) != 1 || errs[0].Summary != "Invalid value for variable" || errs[0].Range.Start.Line != 3 {
+		t.Errorf("Errors() = %v, want the invalid value", errs)
+	}
+	if w := r.Warnings(); len(w) != 0 {
+		t.Errorf("Warnings() = %v, want none besides the development overrides", w)
+	}
+}

@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -13,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
@@ -141,5 +145,68 @@ func TestRedirectURIProblemsFunction_call(t *testing.T) {
 		if want := rules.RedirectURIProblems(uri); !slices.Equal(got, want) {
 			t.Errorf("%q: problems = %s, want %s", uri, fmt.Sprint(got), fmt.Sprint(want))
 		}
+	}
+}
+
+// TestAccRedirectURIProblemsFunction_module uses the function's example as a
+// module, as users do, with the provider launched as a plugin: a bad URI
+// written in the module block fails validate, one that reaches the module
+// through each.value passes validate and fails plan, and a good one applies
+// with the example's outputs.
+func TestAccRedirectURIProblemsFunction_module(t *testing.T) {
+	t.Parallel()
+	// OpenTofu has provider functions from 1.7 on.
+	acctest.VersionChecks(t, tfversion.SkipBelow(tfversion.Version1_8_0))
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	if err := os.MkdirAll(filepath.Join(w.Dir, "app"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	copyExample(t, w, "functions/redirect_uri_problems", "function.tf")
+	if err := os.Rename(filepath.Join(w.Dir, "function.tf"), filepath.Join(w.Dir, "app", "main.tf")); err != nil {
+		t.Fatal(err)
+	}
+	const bad = "http://decks.example.com/oauth/callback"
+	problem := fmt.Sprintf("The redirect URI %q %s.", bad, rules.MsgHTTPS)
+
+	w.WriteConfig(fmt.Sprintf("module \"literal\" {\n  source        = \"./app\"\n  redirect_uris = [\"https://decks.example.com/cb\", %q]\n}\n", bad))
+	w.Init()
+	validate := w.Run("validate", "-json", "-no-color")
+	if validate.ExitCode == 0 || !slices.ContainsFunc(validate.Errors(), func(d acctest.Diagnostic) bool { return strings.Contains(d.Detail, problem) }) {
+		t.Fatalf("validate of a bad URI written in the module block: exit %d, errors %v; want %q", validate.ExitCode, validate.Errors(), problem)
+	}
+
+	forEach := func(uri string) string {
+		return fmt.Sprintf(`module "apps" {
+  source        = "./app"
+  for_each      = { deck = %q }
+  redirect_uris = [each.value]
+}
+
+output "valid" {
+  value = module.apps["deck"].valid
+}
+
+output "plain_http" {
+  value = module.apps["deck"].plain_http
+}
+`, uri)
+	}
+	w.WriteConfig(forEach(bad))
+	w.Init()
+	w.Run("validate", "-no-color").RequireSuccess(t)
+	plan := w.Plan()
+	if plan.ExitCode == 0 || !slices.ContainsFunc(plan.Errors(), func(d acctest.Diagnostic) bool { return strings.Contains(d.Detail, problem) }) {
+		t.Fatalf("plan of a bad URI passed through each.value: exit %d, errors %v; want %q", plan.ExitCode, plan.Errors(), problem)
+	}
+
+	w.WriteConfig(forEach("http://127.0.0.1:8080/callback"))
+	w.Apply().RequireSuccess(t)
+	outputs := w.State(t).Values.Outputs
+	if v := outputs["valid"]; v == nil || fmt.Sprint(v.Value) != "[]" {
+		t.Errorf("output valid = %+v, want an empty list", v)
+	}
+	if v := outputs["plain_http"]; v == nil || fmt.Sprint(v.Value) != fmt.Sprint([]any{rules.MsgHTTPS}) {
+		t.Errorf("output plain_http = %+v, want [%q]", v, rules.MsgHTTPS)
 	}
 }
