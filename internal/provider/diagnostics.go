@@ -341,3 +341,31 @@ func invalidImportIDDiagnostic(err error) diag.Diagnostic {
 func providerBugDiagnostic(summary, detail string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic(summary, detail+" This is a bug in the provider; please report it.")
 }
+
+func secretNotSealedDiagnostic() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_secret_encrypted"), "No encrypted client secret to decrypt",
+		"client_secret_encrypted is null: the flexslot_oauth2_client it comes from keeps no encrypted secret, because "+
+			"secret_recipients is not set, or it is a public client (which has no secret), or it was imported (state "+
+			"holds no secret then). Set secret_recipients on that client to the age recipient or SSH public key that "+
+			"belongs to identity: the apply that sets it rotates the secret and keeps it only encrypted. After an "+
+			"import, set rotate_when_stale = true as well.")
+}
+
+func notCiphertextDiagnostic(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_secret_encrypted"), "client_secret_encrypted is not age ciphertext",
+		fmt.Sprintf("The value of client_secret_encrypted %s, or is damaged. Pass the client_secret_encrypted "+
+			"attribute of a flexslot_oauth2_client unchanged. The value is not shown, in case it is a secret.", err))
+}
+
+func invalidIdentityDiagnostic(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("identity"), "Invalid identity",
+		fmt.Sprintf("The identity %s. It takes what `age -i` reads: age identities (AGE-SECRET-KEY-1...), "+
+			"one a line, with # comments as age-keygen writes them, or one unencrypted OpenSSH ed25519 or RSA private "+
+			"key. The identity is never shown.", err))
+}
+
+func noIdentityMatchedDiagnostic(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("identity"), "The identity cannot decrypt client_secret_encrypted",
+		fmt.Sprintf("%s. Pass the private key of one of the client's secret_recipients as identity; after a change of "+
+			"secret_recipients, the ciphertext is encrypted only to the new ones.", err))
+}

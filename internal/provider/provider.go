@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,6 +32,8 @@ var (
 	_ provider.Provider                  = (*flexslotProvider)(nil)
 	_ provider.ProviderWithFunctions     = (*flexslotProvider)(nil)
 	_ provider.ProviderWithListResources = (*flexslotProvider)(nil)
+
+	_ provider.ProviderWithEphemeralResources = (*flexslotProvider)(nil)
 )
 
 type flexslotProvider struct {
@@ -151,6 +154,10 @@ func (p *flexslotProvider) DataSources(context.Context) []func() datasource.Data
 
 func (p *flexslotProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{NewRedirectURIProblemsFunction}
+}
+
+func (p *flexslotProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewOAuth2ClientSecretEphemeralResource}
 }
 
 func (p *flexslotProvider) ListResources(context.Context) []func() list.ListResource {

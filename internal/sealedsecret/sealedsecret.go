@@ -1,7 +1,8 @@
 // Package sealedsecret encrypts a client secret to age recipients, so that the
 // plaintext never has to be written anywhere: X25519 recipients (age1...) and
 // SSH public keys (ssh-ed25519 ..., ssh-rsa ...), as the age command accepts
-// them. The result is ASCII-armored and decrypts with `age -d -i key`.
+// them. The result is ASCII-armored and decrypts with `age -d -i key`, or in
+// memory with Open and the identities ParseIdentities reads.
 package sealedsecret
 
 import (
@@ -14,6 +15,7 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/agessh"
 	"filippo.io/age/armor"
+	"golang.org/x/crypto/ssh"
 )
 
 // ParseRecipient parses one recipient, or says why it is not one.
@@ -74,13 +76,127 @@ func Seal(secret string, recipients []string) (string, error) {
 	return out.String(), nil
 }
 
+// armorHeader opens every ciphertext Seal makes.
+const armorHeader = "-----BEGIN AGE ENCRYPTED FILE-----"
+
+var (
+	// ErrNotCiphertext is returned by Open for text that is not ASCII-armored
+	// age ciphertext, or that is damaged.
+	ErrNotCiphertext = errors.New("is not ASCII-armored age ciphertext (it must begin with " + armorHeader + ")")
+	// ErrNoIdentityMatched is returned by Open when the ciphertext is not
+	// encrypted to any of the identities.
+	ErrNoIdentityMatched = errors.New("no identity matched a recipient of the ciphertext")
+	// ErrPassphraseProtected is returned by ParseIdentities for an SSH private
+	// key encrypted with a passphrase, which nothing can prompt for.
+	ErrPassphraseProtected = errors.New("is a passphrase-protected SSH private key, and there is no way to enter its passphrase: " +
+		"give an unencrypted copy of the key (ssh-keygen -p -N \"\" -f copy-of-key) or an age identity")
+)
+
 // Open decrypts armored ciphertext made by Seal with identities in the format
-// `age -i` reads (age-keygen output, or an SSH private key).
+// `age -i` reads (age-keygen output, or an SSH private key). Its errors never
+// quote the ciphertext, the identities or the plaintext: ErrNotCiphertext, or
+// ErrNoIdentityMatched saying which kinds of recipients the ciphertext has and
+// which kinds of identities were tried.
 func Open(armored string, identities ...age.Identity) (string, error) {
-	r, err := age.Decrypt(armor.NewReader(strings.NewReader(armored)), identities...)
-	if err != nil {
-		return "", err
+	if !strings.HasPrefix(strings.TrimSpace(armored), armorHeader) {
+		return "", ErrNotCiphertext
+	}
+	r, err := age.Decrypt(armor.NewReader(strings.NewReader(strings.TrimSpace(armored))), identities...)
+	var noMatch *age.NoIdentityMatchError
+	switch {
+	case errors.As(err, &noMatch):
+		return "", fmt.Errorf("%w: the ciphertext is encrypted to %s, and the identities tried were %s",
+			ErrNoIdentityMatched, describe(noMatch.StanzaTypes, "recipient", "recipients"),
+			describe(identityKinds(identities), "identity", "identities"))
+	case err != nil:
+		return "", ErrNotCiphertext
 	}
 	b, err := io.ReadAll(r)
-	return string(b), err
+	if err != nil {
+		return "", ErrNotCiphertext
+	}
+	return string(b), nil
+}
+
+// ParseIdentities parses what `age -i` reads: age X25519 identities
+// (AGE-SECRET-KEY-1...), one a line, with blank lines and # comments as
+// age-keygen writes them; or one unencrypted OpenSSH (or PEM) ed25519 or RSA
+// private key. Its errors never quote the text.
+func ParseIdentities(text string) ([]age.Identity, error) {
+	if strings.Contains(text, "-----BEGIN") {
+		id, err := agessh.ParseIdentity([]byte(strings.TrimSpace(text) + "\n"))
+		var missing *ssh.PassphraseMissingError
+		switch {
+		case errors.As(err, &missing):
+			return nil, ErrPassphraseProtected
+		case err != nil:
+			return nil, errors.New("looks like a private key but is not an OpenSSH or PEM ed25519 or RSA private key")
+		}
+		return []age.Identity{id}, nil
+	}
+	var ids []age.Identity
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !strings.HasPrefix(line, "AGE-SECRET-KEY-1") {
+			return nil, fmt.Errorf("has, on line %d, something that is neither an age identity (AGE-SECRET-KEY-1...), a # comment, "+
+				"nor part of an SSH private key", n+1)
+		}
+		id, err := age.ParseX25519Identity(line)
+		if err != nil {
+			return nil, fmt.Errorf("has, on line %d, an age X25519 identity that is damaged or truncated", n+1)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("holds no identity: give age identities (AGE-SECRET-KEY-1...), one a line, or an SSH private key")
+	}
+	return ids, nil
+}
+
+// identityKinds names the kind of each identity as age names recipient stanzas.
+func identityKinds(ids []age.Identity) []string {
+	kinds := make([]string, 0, len(ids))
+	for _, id := range ids {
+		switch id.(type) {
+		case *age.X25519Identity:
+			kinds = append(kinds, "X25519")
+		case *agessh.Ed25519Identity:
+			kinds = append(kinds, "ssh-ed25519")
+		case *agessh.RSAIdentity:
+			kinds = append(kinds, "ssh-rsa")
+		default:
+			kinds = append(kinds, fmt.Sprintf("%T", id))
+		}
+	}
+	return kinds
+}
+
+// describe counts kinds: "2 X25519 recipients and 1 ssh-ed25519 recipient".
+func describe(kinds []string, noun, nouns string) string {
+	var order []string
+	counts := map[string]int{}
+	for _, k := range kinds {
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, k := range order {
+		n := noun
+		if counts[k] != 1 {
+			n = nouns
+		}
+		parts = append(parts, fmt.Sprintf("%d %s %s", counts[k], k, n))
+	}
+	switch len(parts) {
+	case 0:
+		return "no " + nouns
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
