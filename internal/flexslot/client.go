@@ -198,6 +198,10 @@ func (c *Client) Redact(s string) string { return c.secrets.redact(s) }
 
 func (c *Client) redact(s string) string { return c.secrets.redact(s) }
 
+// Close stops the lists in flight, a Prefetch included, and waits until they
+// have returned. The Client stays usable.
+func (c *Client) Close() { c.lists.close() }
+
 // markSeen records the clients of a list that came back at completed.
 func (c *Client) markSeen(ids []string, completed time.Time) {
 	c.mu.Lock()

@@ -29,12 +29,18 @@ type listResult struct {
 //   - once a write starts, no list that started before it serves any read
 //     that starts after it: neither a completed one nor one still in flight;
 //   - a failed list serves no one but the reads that waited for it, and is
-//     never kept.
+//     never kept; except a prefetch, a list started before any read asked for
+//     it, whose failure serves the reads that start within listReuseWindow of
+//     it as a success would, since they would have waited for it had they
+//     come a little sooner.
 //
 // A list runs with its first reader's context values and deadline, and is
-// cancelled when every reader waiting for it has given up. A reader whose own
-// context is still alive when the list failed only because of another
-// reader's deadline starts a list of its own.
+// cancelled when every reader waiting for it has given up; a prefetch runs
+// with its own bound, to its end. A reader whose own context is still alive
+// when the list failed only because of another reader's deadline, or the
+// prefetch's bound, starts a list of its own. A reader whose deadline comes
+// before the end of a Retry-After the list is waiting through fails at once,
+// as its own list would have.
 type sharedList struct {
 	fetch  func(ctx context.Context) (*listResult, error)
 	now    func() time.Time
@@ -44,6 +50,9 @@ type sharedList struct {
 	writes   uint64    // how many writes have started
 	inflight *listCall // the newest list in flight
 	last     *listCall // the newest completed list that may serve reads
+	// running holds every list in flight, so that close can stop them.
+	running map[*listCall]struct{}
+	wg      sync.WaitGroup
 }
 
 type listCall struct {
@@ -54,10 +63,66 @@ type listCall struct {
 	completed time.Time
 	waiters   int
 	cancel    context.CancelFunc
+	// prefetch marks a list started before any read asked for it.
+	prefetch bool
+	// retry is the Retry-After the list is waiting through, if any, since
+	// retryAt; retrying is closed and replaced whenever it changes.
+	retry    *RetryAfterError
+	retryAt  time.Time
+	retrying chan struct{}
+}
+
+// retryNoticeKey carries, in a list's context, the function the transport
+// tells of each Retry-After it is about to wait through.
+type retryNoticeKey struct{}
+
+// retryBeyond returns the error a reader whose context is ctx gets at once
+// because the list it waits for is waiting through a Retry-After that ends
+// after ctx's deadline, as the reader's own list would have; nil otherwise.
+func (lc *listCall) retryBeyond(ctx context.Context, now time.Time) *RetryAfterError {
+	rem, ok := remaining(ctx)
+	if lc.retry == nil || !ok {
+		return nil
+	}
+	wait := lc.retry.Wait - now.Sub(lc.retryAt)
+	if wait <= rem {
+		return nil
+	}
+	e := *lc.retry
+	e.Wait, e.Remaining = wait, max(rem, 0)
+	return &e
 }
 
 func newSharedList(fetch func(ctx context.Context) (*listResult, error)) *sharedList {
-	return &sharedList{fetch: fetch, now: time.Now, window: listReuseWindow}
+	return &sharedList{fetch: fetch, now: time.Now, window: listReuseWindow, running: map[*listCall]struct{}{}}
+}
+
+// prefetch starts a list now, in the background, for the reads to come, unless
+// a list is in flight or could serve a read starting now. The list runs with
+// ctx's values but not its cancellation or deadline, for at most bound.
+func (l *sharedList) prefetch(ctx context.Context, bound time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lc := l.inflight; lc != nil && lc.writes == l.writes {
+		return
+	}
+	if last := l.last; last != nil && last.err == nil && last.writes == l.writes && l.now().Sub(last.completed) <= l.window {
+		return
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bound)
+	lc := l.startLocked(fctx)
+	lc.prefetch = true
+	l.cancelWith(lc, cancel)
+}
+
+// close stops every list in flight and waits until they have returned.
+func (l *sharedList) close() {
+	l.mu.Lock()
+	for lc := range l.running {
+		lc.cancel()
+	}
+	l.mu.Unlock()
+	l.wg.Wait()
 }
 
 // beginWrite records that a write starts now: no list that started before
@@ -83,30 +148,66 @@ func (l *sharedList) read(ctx context.Context, fresh bool) (*listResult, error) 
 	readStart := l.now()
 	for {
 		l.mu.Lock()
-		if last := l.last; !fresh && last != nil && last.writes == l.writes && readStart.Sub(last.completed) <= l.window {
+		if last := l.last; !fresh && last != nil && last.writes == l.writes && readStart.Sub(last.completed) <= l.window &&
+			(last.err == nil || !l.failedForAnother(ctx, last.err)) {
 			l.mu.Unlock()
-			return last.res, nil
+			return last.res, last.err
 		}
 		lc := l.inflight
 		if fresh || lc == nil || lc.writes != l.writes {
 			lc = l.startLocked(ctx)
 		}
 		lc.waiters++
+		retrying := lc.retrying
+		if ra := lc.retryBeyond(ctx, l.now()); ra != nil {
+			l.leaveLocked(lc)
+			l.mu.Unlock()
+			return nil, ra
+		}
 		l.mu.Unlock()
 
+		res, err, again := l.wait(ctx, lc, retrying)
+		if !again {
+			return res, err
+		}
+	}
+}
+
+// leaveLocked records that a reader stopped waiting for lc, and cancels lc
+// when it was the last, unless lc is a prefetch, which runs to its bound for
+// the reads still to come.
+func (l *sharedList) leaveLocked(lc *listCall) {
+	if lc.waiters--; lc.waiters == 0 && !lc.prefetch {
+		lc.cancel()
+	}
+}
+
+// wait waits for lc on behalf of a reader; again asks the reader to start over.
+func (l *sharedList) wait(ctx context.Context, lc *listCall, retrying chan struct{}) (res *listResult, err error, again bool) {
+	leave := func() {
+		l.mu.Lock()
+		l.leaveLocked(lc)
+		l.mu.Unlock()
+	}
+	for {
 		select {
 		case <-lc.done:
 			if lc.err != nil && ctx.Err() == nil && l.failedForAnother(ctx, lc.err) {
-				continue
+				return nil, nil, true
 			}
-			return lc.res, lc.err
-		case <-ctx.Done():
+			return lc.res, lc.err, false
+		case <-retrying:
 			l.mu.Lock()
-			if lc.waiters--; lc.waiters == 0 {
-				lc.cancel()
-			}
+			ra := lc.retryBeyond(ctx, l.now())
+			retrying = lc.retrying
 			l.mu.Unlock()
-			return nil, fmt.Errorf("flexslot: waiting for the list of clients: %w", ctx.Err())
+			if ra != nil {
+				leave()
+				return nil, ra, false
+			}
+		case <-ctx.Done():
+			leave()
+			return nil, fmt.Errorf("flexslot: waiting for the list of clients: %w", ctx.Err()), false
 		}
 	}
 }
@@ -134,22 +235,40 @@ func (l *sharedList) startLocked(ctx context.Context) *listCall {
 		parent := cancel
 		cancel = func() { cancelDeadline(); parent() }
 	}
-	lc := &listCall{writes: l.writes, done: make(chan struct{}), cancel: cancel}
-	l.inflight = lc
-	go func() {
-		res, err := l.fetch(fctx)
-		cancel()
+	lc := &listCall{writes: l.writes, done: make(chan struct{}), cancel: cancel, retrying: make(chan struct{})}
+	fctx = context.WithValue(fctx, retryNoticeKey{}, func(ra *RetryAfterError) {
 		l.mu.Lock()
+		defer l.mu.Unlock()
+		lc.retry, lc.retryAt = ra, l.now()
+		close(lc.retrying)
+		lc.retrying = make(chan struct{})
+	})
+	l.inflight = lc
+	l.running[lc] = struct{}{}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		res, err := l.fetch(fctx)
+		l.mu.Lock()
+		lc.cancel()
+		delete(l.running, lc)
 		lc.res, lc.err, lc.completed = res, err, l.now()
 		if l.inflight == lc {
 			l.inflight = nil
 		}
-		// A list that overlapped a write serves no later read.
-		if err == nil && lc.writes == l.writes && (l.last == nil || !lc.completed.Before(l.last.completed)) {
+		// A list that overlapped a write serves no later read; a failed one
+		// only if it was a prefetch.
+		if (err == nil || lc.prefetch) && lc.writes == l.writes && (l.last == nil || !lc.completed.Before(l.last.completed)) {
 			l.last = lc
 		}
 		l.mu.Unlock()
 		close(lc.done)
 	}()
 	return lc
+}
+
+// cancelWith makes lc's cancel also release another context.
+func (l *sharedList) cancelWith(lc *listCall, other context.CancelFunc) {
+	inner := lc.cancel
+	lc.cancel = func() { inner(); other() }
 }

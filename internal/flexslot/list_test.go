@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -310,4 +312,200 @@ func TestRace(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestSharedListPrefetch checks that a prefetch is the one list of the reads
+// that come while it is in flight or within the reuse window after it, and
+// that it outlives the context it was started with, up to its bound.
+func TestSharedListPrefetch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		now := time.Now()
+		l.now = func() time.Time { return now }
+
+		configure, endConfigure := context.WithCancel(context.Background())
+		l.prefetch(configure, time.Minute)
+		endConfigure() // Configure returns; the list goes on
+		l.prefetch(context.Background(), time.Minute)
+		synctest.Wait()
+		if n := f.calls.Load(); n != 1 {
+			t.Fatalf("%d lists after two prefetches, want 1", n)
+		}
+		got := make(chan string, 3)
+		for range 3 {
+			go func() {
+				r, err := l.get(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				got <- from(r)
+			}()
+		}
+		synctest.Wait()
+		f.release <- nil
+		for range 3 {
+			if g := <-got; g != "call-1" {
+				t.Errorf("a read that came while the prefetch was in flight got %s", g)
+			}
+		}
+		now = now.Add(listReuseWindow)
+		if r, _ := l.get(context.Background()); from(r) != "call-1" || f.calls.Load() != 1 {
+			t.Errorf("a read within the window after the prefetch got %s after %d lists", from(r), f.calls.Load())
+		}
+		// A fresh list makes a prefetch needless.
+		l.prefetch(context.Background(), time.Minute)
+		if n := f.calls.Load(); n != 1 {
+			t.Errorf("a prefetch beside a fresh list listed again: %d lists", n)
+		}
+
+		// Nobody reads: the prefetch ends at its bound, not before.
+		l.beginWrite()
+		l.prefetch(context.Background(), time.Minute)
+		start := time.Now()
+		synctest.Wait()
+		l.mu.Lock()
+		lc := l.inflight
+		l.mu.Unlock()
+		<-lc.done
+		if !errors.Is(lc.err, context.DeadlineExceeded) || time.Since(start) != time.Minute {
+			t.Errorf("an unread prefetch ended with %v after %s, want its one-minute bound", lc.err, time.Since(start))
+		}
+	})
+}
+
+// TestSharedListPrefetchFailure checks that a prefetch that failed before any
+// read came is the outcome of the reads within the window after it, as if
+// they had waited for it, and of no read after that.
+func TestSharedListPrefetchFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		now := time.Now()
+		l.now = func() time.Time { return now }
+		boom := errors.New("401")
+
+		l.prefetch(context.Background(), time.Minute)
+		f.release <- boom
+		synctest.Wait()
+		for range 2 {
+			if _, err := l.get(context.Background()); !errors.Is(err, boom) {
+				t.Errorf("a read right after the failed prefetch: %v, want its error", err)
+			}
+		}
+		if n := f.calls.Load(); n != 1 {
+			t.Errorf("%d lists, want the failed prefetch only", n)
+		}
+		now = now.Add(listReuseWindow + time.Millisecond)
+		f.release <- nil
+		if r, err := l.get(context.Background()); err != nil || from(r) != "call-2" {
+			t.Errorf("a read after the window: %s, %v, want a list of its own", from(r), err)
+		}
+
+		// A prefetch that ran out of its bound fails no read with time left:
+		// that read lists again.
+		l.beginWrite()
+		l.prefetch(context.Background(), time.Second)
+		synctest.Wait()
+		l.mu.Lock()
+		lc := l.inflight
+		l.mu.Unlock()
+		<-lc.done
+		f.release <- nil
+		if r, err := l.get(context.Background()); err != nil || from(r) != "call-4" {
+			t.Errorf("after a prefetch that ran out of its bound: %s, %v, want a list of its own", from(r), err)
+		}
+	})
+}
+
+// TestSharedListRetryAfterBeyondDeadline checks that a reader fails at once,
+// as its own list would, when the list it waits for waits through a
+// Retry-After that ends after the reader's deadline; a reader with time
+// enough waits on, and the prefetch is not cancelled for it.
+func TestSharedListRetryAfterBeyondDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		answer := &APIError{StatusCode: http.StatusTooManyRequests}
+		retried := make(chan struct{})
+		l := newSharedList(func(ctx context.Context) (*listResult, error) {
+			notice := ctx.Value(retryNoticeKey{}).(func(*RetryAfterError))
+			notice(&RetryAfterError{Wait: 30 * time.Second, Attempts: 1, Err: answer, op: "GET /x"})
+			<-retried
+			return &listResult{clients: []OAuth2Client{{ClientID: "after-retry"}}}, nil
+		})
+		l.prefetch(context.Background(), 2*time.Minute)
+		synctest.Wait()
+
+		short, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := l.get(short)
+		var ra *RetryAfterError
+		if !errors.As(err, &ra) || ra.Wait != 30*time.Second || ra.Remaining != 5*time.Second || ra.Err != answer {
+			t.Fatalf("a reader with 5s left behind a 30s Retry-After got %v, want a RetryAfterError at once", err)
+		}
+
+		long, cancelLong := context.WithTimeout(context.Background(), time.Minute)
+		defer cancelLong()
+		got := make(chan string)
+		go func() {
+			r, err := l.get(long)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- from(r)
+		}()
+		synctest.Wait()
+		close(retried)
+		if g := <-got; g != "after-retry" {
+			t.Errorf("a reader with a minute left got %s", g)
+		}
+	})
+}
+
+// TestClientCloseStopsPrefetch checks that Close stops a prefetch the server
+// never answers and returns only once it has.
+func TestClientCloseStopsPrefetch(t *testing.T) {
+	arrived := make(chan struct{})
+	gone := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+		close(gone)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL)
+	c.OAuth2Clients.Prefetch(context.Background(), time.Hour)
+	<-arrived
+	c.Close()
+	<-gone
+	c.lists.mu.Lock()
+	defer c.lists.mu.Unlock()
+	if n := len(c.lists.running); n != 0 {
+		t.Errorf("%d lists still running after Close", n)
+	}
+}
+
+// TestPrefetchRetryAfterBeyondReadDeadline checks through HTTP that a read
+// with 5s left, joining a prefetch that Flexslot asked to wait 30s, fails at
+// once saying so, as the read's own list would have.
+func TestPrefetchRetryAfterBeyondReadDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"error":{"code":"FLEXSLOT_RATE_LIMITED","message":"slow down"}}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL)
+	defer c.Close()
+	c.OAuth2Clients.Prefetch(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := c.OAuth2Clients.Get(ctx, "cli_x")
+	var ra *RetryAfterError
+	if !errors.As(err, &ra) || ra.Wait > 30*time.Second || ra.Wait < 25*time.Second || ra.Err.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("Get with 5s left behind a 30s Retry-After: %v, want a RetryAfterError", err)
+	}
+	if !strings.Contains(err.Error(), "asked to wait") {
+		t.Errorf("error %q does not say how long Flexslot asked to wait", err)
+	}
 }

@@ -98,7 +98,8 @@ type UpdateRequest struct {
 // them. It is served by the Client's shared list: reads that arrive while a
 // list is in flight wait for it, and a list that came back serves the reads
 // that start within about a second, unless this Client started a write since
-// the list started. A failed list is an error and is never kept.
+// the list started. A failed list is an error and is never kept, except a
+// failed Prefetch for the reads that start within about a second of it.
 func (s *OAuth2ClientsService) List(ctx context.Context) ([]OAuth2Client, error) {
 	r, err := s.client.lists.get(ctx)
 	if err != nil {
@@ -109,6 +110,15 @@ func (s *OAuth2ClientsService) List(ctx context.Context) ([]OAuth2Client, error)
 		out[i] = cloneClient(r.clients[i])
 	}
 	return out, nil
+}
+
+// Prefetch starts the shared list (see List) in the background, so that the
+// reads to come find it in flight or fresh, unless a list is in flight or
+// fresh already. It runs with ctx's values, not its cancellation or deadline,
+// for at most bound, even when no read comes. Its outcome, failure included,
+// is what the reads that join it or start within about a second of it get.
+func (s *OAuth2ClientsService) Prefetch(ctx context.Context, bound time.Duration) {
+	s.client.lists.prefetch(ctx, bound)
 }
 
 // Get returns one client from the shared list (see List). It answers

@@ -132,6 +132,10 @@ func (c *Client) wait(ctx context.Context, op string, b *budget, a *answer, last
 		}
 		return &retryError{op: op, attempts: b.used, deadline: true, last: last}
 	}
+	var apiErr *APIError
+	if notice, ok := ctx.Value(retryNoticeKey{}).(func(*RetryAfterError)); ok && exact && errors.As(last, &apiErr) {
+		notice(&RetryAfterError{Wait: wait, Attempts: b.used, Err: apiErr, op: op})
+	}
 	if err := sleep(ctx, wait); err != nil {
 		return &stoppedError{op: op, attempts: b.used, last: last, err: err}
 	}

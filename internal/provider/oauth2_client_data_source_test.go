@@ -178,8 +178,9 @@ func TestAccOAuth2ClientDataSource_revokedBetweenSteps(t *testing.T) {
 }
 
 // TestOAuth2ClientDataSource_oneRequestPerRead reads the data source over the
-// plugin protocol and checks that a read costs exactly one list call, the only
-// published read.
+// plugin protocol and checks that configuring the provider and a read cost
+// exactly one list call, the only published read: the read uses the list
+// Configure started.
 func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
@@ -187,11 +188,11 @@ func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.Server.ClearRequests()
 	p := newProtoProvider(t, e)
 	typ := p.schema.DataSourceSchemas["flexslot_oauth2_client"].ValueType()
 	config := p.dynamicValue(t, typ, map[string]tftypes.Value{"client_id": tftypes.NewValue(tftypes.String, c.ClientID)})
 
-	e.Server.ClearRequests()
 	resp, err := p.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "flexslot_oauth2_client", Config: &config})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 )
 
 // protoProvider is the provider server as the CLI sees it over the plugin
@@ -34,8 +35,18 @@ type protoProvider struct {
 // newProtoProvider starts the provider server and configures it as partner A of e.
 func newProtoProvider(t *testing.T, e *testEmulator) *protoProvider {
 	t.Helper()
+	return newProtoProviderWithEnv(t, e.env())
+}
+
+// newProtoProviderWithEnv starts the provider server and configures it from env.
+func newProtoProviderWithEnv(t *testing.T, env map[string]string) *protoProvider {
+	t.Helper()
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(New("test", WithEnv(e.env()))())()
+	// Every list the provider starts, its prefetch included, ends with the test.
+	closeClients := func(p *flexslotProvider) {
+		p.configured = func(c *flexslot.Client) { t.Cleanup(c.Close) }
+	}
+	server, err := providerserver.NewProtocol6WithError(New("test", WithEnv(env), closeClients)())()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +177,8 @@ func TestOAuth2ClientListResource_protocol(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	alpha, beta, gamma := dashboardClients(t, e)
+	// Configuring starts the one list the first query uses.
+	e.Server.ClearRequests()
 	p := newProtoProvider(t, e)
 
 	ids := func(results []listResult) []string {
@@ -176,13 +189,12 @@ func TestOAuth2ClientListResource_protocol(t *testing.T) {
 		return out
 	}
 
-	e.Server.ClearRequests()
 	all := p.list(t, nil, false, 0)
 	if want := []string{alpha.ClientID, beta.ClientID, gamma.ClientID}; !slices.Equal(ids(all), want) {
 		t.Fatalf("identities = %v, want the partner's clients oldest first %v", ids(all), want)
 	}
 	if got := e.requestCounts(); got[emulator.OperationList] != 1 || len(e.Server.Requests()) != 1 {
-		t.Errorf("requests for one list: %v, want a single GET", e.Server.Requests())
+		t.Errorf("requests for configuring and one query: %v, want a single GET", e.Server.Requests())
 	}
 	for i, name := range []string{"Alpha", "Beta", "Gamma"} {
 		if want := fmt.Sprintf("%s (%s)", name, all[i].clientID); all[i].displayName != want {

@@ -1140,6 +1140,9 @@ resource "flexslot_oauth2_client" "many" {
 	w.Apply().RequireSuccess(t)
 	// Creating them lists once for the plan's checks, and once when the apply plans them again.
 	if got := e.requestCounts(); got[emulator.OperationCreate] != 10 || got[emulator.OperationList] != 2 {
+		for _, r := range e.Server.Requests() {
+			t.Logf("%s %s %s", r.At.Format("15:04:05.000"), r.Method, r.Operation)
+		}
 		t.Fatalf("an apply of 10 creates sent %v, want 10 creates and 2 lists", got)
 	}
 	e.Server.ClearRequests()

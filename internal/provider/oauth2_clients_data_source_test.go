@@ -132,16 +132,17 @@ func TestAccOAuth2ClientsDataSource_invalidFilters(t *testing.T) {
 }
 
 // TestOAuth2ClientsDataSource_oneRequestPerRead checks over the plugin protocol
-// that a read of the plural data source costs exactly one list call, whatever
-// the filters.
+// that configuring the provider and a read of the plural data source cost
+// exactly one list call, whatever the filters: the read uses the list
+// Configure started.
 func TestOAuth2ClientsDataSource_oneRequestPerRead(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	dashboardClients(t, e)
+	e.Server.ClearRequests()
 	p := newProtoProvider(t, e)
 	config := p.dynamicValue(t, p.schema.DataSourceSchemas["flexslot_oauth2_clients"].ValueType(), nil)
 
-	e.Server.ClearRequests()
 	resp, err := p.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "flexslot_oauth2_clients", Config: &config})
 	if err != nil {
 		t.Fatal(err)

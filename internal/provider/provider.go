@@ -26,6 +26,11 @@ import (
 const (
 	envToken   = "FLEXSLOT_PAT"
 	envBaseURL = "FLEXSLOT_BASE_URL"
+
+	// listPrefetchBound bounds the list Configure starts for the reads to
+	// come, retries included, as a read with the default timeout is bounded.
+	// A read with more time lists again if the prefetch ran out of it.
+	listPrefetchBound = defaultReadTimeout
 )
 
 var (
@@ -41,6 +46,9 @@ type flexslotProvider struct {
 	// getenv reads the environment fallbacks; tests inject their own so that
 	// parallel tests can point the provider at their own emulator.
 	getenv func(string) string
+	// configured, when set, is given each client Configure makes, so that
+	// tests can stop its lists in flight.
+	configured func(*flexslot.Client)
 }
 
 type providerModel struct {
@@ -137,6 +145,14 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 	if err != nil {
 		resp.Diagnostics.Append(clientConfigurationDiagnostic(err))
 		return
+	}
+	// The one list this process's reads share starts now, in the background,
+	// so that it is in flight before the CLI hands the reads their slots. A
+	// process that never reads costs this one list; a failure is reported by
+	// the reads that needed it, never here.
+	client.OAuth2Clients.Prefetch(ctx, listPrefetchBound)
+	if p.configured != nil {
+		p.configured(client)
 	}
 	data := &providerData{client: client}
 	resp.DataSourceData = data

@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +15,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 )
 
 // TestMain gives every test run a CLI config file of its own: the caller's
@@ -167,5 +173,86 @@ func TestUserAgent(t *testing.T) {
 	got := userAgent("1.2.3", "1.5.7")
 	if got != base+"; cli 1.5.7)" || strings.Contains(got, "Terraform/") {
 		t.Errorf("userAgent with CLI = %q", got)
+	}
+}
+
+// TestProvider_configureStartsTheList checks over the plugin protocol that
+// Configure starts the list the reads share and returns without waiting for
+// it, and that a read coming while it is in flight joins it: configuring and
+// reading cost one list.
+func TestProvider_configureStartsTheList(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The gate holds every request until released, telling when one arrives.
+	arrived, release := make(chan struct{}, 10), make(chan struct{})
+	target, err := url.Parse(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gate.Close)
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+
+	e.Server.ClearRequests()
+	p := newProtoProviderWithEnv(t, map[string]string{"FLEXSLOT_BASE_URL": gate.URL, "FLEXSLOT_PAT": testTokenA})
+	<-arrived // configured, and its list is in flight before any read
+
+	typ := p.schema.DataSourceSchemas["flexslot_oauth2_client"].ValueType()
+	config := p.dynamicValue(t, typ, map[string]tftypes.Value{"client_id": tftypes.NewValue(tftypes.String, c.ClientID)})
+	read := make(chan *tfprotov6.ReadDataSourceResponse)
+	go func() {
+		resp, err := p.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "flexslot_oauth2_client", Config: &config})
+		if err != nil {
+			t.Error(err)
+		}
+		read <- resp
+	}()
+	close(release)
+	if resp := <-read; resp != nil {
+		checkNoDiagnostics(t, "ReadDataSource", resp.Diagnostics)
+	}
+	if got := e.Server.Requests(); len(got) != 1 || got[0].Operation != emulator.OperationList {
+		t.Errorf("configuring and one read sent %+v, want the one list Configure started", got)
+	}
+}
+
+// TestProvider_failedListReportedByTheRead checks that the list Configure
+// starts, refused here for a token Flexslot does not know, is no configure
+// error: the read that needed it fails with the read's own diagnostic, and
+// no second list is sent.
+func TestProvider_failedListReportedByTheRead(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	e.Server.ClearRequests()
+	p := newProtoProviderWithEnv(t, map[string]string{"FLEXSLOT_BASE_URL": e.URL, "FLEXSLOT_PAT": "flx_pat_unknown_to_flexslot"})
+	config := p.dynamicValue(t, p.schema.DataSourceSchemas["flexslot_oauth2_clients"].ValueType(), nil)
+	resp, err := p.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "flexslot_oauth2_clients", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
+		resp.Diagnostics[0].Summary != "Failed to "+opList.action || !strings.Contains(resp.Diagnostics[0].Detail, "401") {
+		for _, d := range resp.Diagnostics {
+			t.Logf("%s: %s", d.Summary, d.Detail)
+		}
+		t.Errorf("the read did not fail with its own 401 diagnostic")
+	}
+	if got := e.Server.Requests(); len(got) != 1 || got[0].Operation != emulator.OperationList {
+		t.Errorf("configuring and one read sent %+v, want the one list Configure started", got)
 	}
 }

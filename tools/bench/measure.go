@@ -258,8 +258,9 @@ func (b *bench) operations(r *report, n int) error {
 		return err
 	}
 	// Every read of a walk is served by one list per provider process, one
-	// process per partner here: each operation expects its writes, one per
-	// client, and the lists below.
+	// process per partner here, which the process starts when it is
+	// configured, whether it reads or not: each operation expects its writes,
+	// one per client, and the lists below.
 	step := func(op, command string, want expectation, args ...string) error {
 		b.emu.ClearRequests()
 		if _, err := ws.run(false, args...); err != nil {
@@ -279,10 +280,10 @@ func (b *bench) operations(r *report, n int) error {
 	if err := step("no-change plan", "plan", expectation{lists: 1, why: "1 list serves every read"}, planArgs...); err != nil {
 		return err
 	}
-	if err := step("update", "apply (name changed)", expectation{write: reqPatch, writes: n, lists: 1, why: "1 list for the refresh"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
+	if err := step("update", "apply (name changed)", expectation{write: reqPatch, writes: n, lists: 2, why: "1 list for the refresh; 1 started by the apply walk's provider when configured"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
 		return err
 	}
-	if err := step("rotate", "apply (rotation_triggers added)", expectation{write: reqRotate, writes: n, lists: 1, why: "1 list for the refresh"}, "apply", "-auto-approve", "-var=name_suffix=-renamed", "-var=rotation=1"); err != nil {
+	if err := step("rotate", "apply (rotation_triggers added)", expectation{write: reqRotate, writes: n, lists: 2, why: "1 list for the refresh; 1 started by the apply walk's provider when configured"}, "apply", "-auto-approve", "-var=name_suffix=-renamed", "-var=rotation=1"); err != nil {
 		return err
 	}
 	// Import the same clients into an empty state with import blocks.
@@ -296,14 +297,14 @@ func (b *bench) operations(r *report, n int) error {
 	if err := ws.writeConfig(b.flexslotConfig(n, imports)); err != nil {
 		return err
 	}
-	if err := step("import", "apply (import blocks)", expectation{lists: 1, why: "1 list serves every read"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
+	if err := step("import", "apply (import blocks)", expectation{lists: 2, why: "1 list serves every read; 1 started by the apply walk's provider when configured"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
 		return err
 	}
 	if err := ws.writeConfig(b.flexslotConfig(n, nil)); err != nil {
 		return err
 	}
 	// Each revoke is confirmed by a list that starts after its DELETE.
-	return step("delete", "destroy", expectation{write: reqDelete, writes: n, lists: 1 + n, why: "1 list for the refresh, then 1 confirming list per DELETE"},
+	return step("delete", "destroy", expectation{write: reqDelete, writes: n, lists: 2 + n, why: "1 list for the refresh, 1 started by the apply walk's provider when configured, then 1 confirming list per DELETE"},
 		"destroy", "-auto-approve", "-var=name_suffix=-renamed")
 }
 
