@@ -5,7 +5,9 @@
 # filesystem mirror built by tools/install.sh; nothing is downloaded from a registry.
 #
 # In a directory, the import-*.tf files are validated one at a time, each on its
-# own (the docs show them as alternatives); the other .tf files together.
+# own (the docs show them as alternatives); the other .tf files together. The
+# .tfquery.hcl files of a directory are checked with the current Terraform
+# (TERRAFORM_CURRENT_VERSION), since OpenTofu has no terraform query.
 #
 # Users copy examples as written, so each of these must declare flexslot/flexslot
 # in a terraform { required_providers { ... } } block itself; one that does not
@@ -122,10 +124,32 @@ while IFS= read -r exdir; do
 	shopt -u nullglob
 done < <(find "$examples" -name '*.tf' -exec dirname {} \; | sort -u)
 
-# terraform query files need Terraform 1.14, which cannot be built here.
-find "$examples" -name '*.tfquery.hcl' | sort | while IFS= read -r f; do
-	echo "examples: skipped $f (terraform query needs Terraform 1.14+)"
-done
+# terraform query files (.tfquery.hcl) need Terraform 1.14+, so they are checked
+# on the current Terraform: formatted, and valid (validate -query) together with
+# the .tf files beside them.
+query_dirs=$(find "$examples" -name '*.tfquery.hcl' -exec dirname {} \; | sort -u)
+if [ -n "$query_dirs" ]; then
+	# shellcheck source=tools/versions.env
+	source tools/versions.env
+	./tools/install.sh "terraform@$TERRAFORM_CURRENT_VERSION"
+	terraform="$(dirname "$tofu")/terraform-$TERRAFORM_CURRENT_VERSION"
+	echo "examples: $("$terraform" version | head -n 1) for the .tfquery.hcl files"
+	while IFS= read -r exdir; do
+		units=$((units + 1))
+		dir="$work/units/$units"
+		mkdir -p "$dir"
+		cp "$exdir"/*.tf "$exdir"/*.tfquery.hcl "$dir/"
+		if "$terraform" -chdir="$dir" fmt -check -diff -no-color >"$dir.log" 2>&1 &&
+			"$terraform" -chdir="$dir" init -input=false -backend=false -no-color >>"$dir.log" 2>&1 &&
+			"$terraform" -chdir="$dir" validate -query -no-color >>"$dir.log" 2>&1; then
+			echo "examples: ok      $exdir/ (query)"
+		else
+			echo "examples: FAILED  $exdir/ (query)" >&2
+			sed 's/^/    /' "$dir.log" >&2
+			failed+=("$exdir/ (query)")
+		fi
+	done <<<"$query_dirs"
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "examples: ${#failed[@]} of $units failed: ${failed[*]}" >&2
