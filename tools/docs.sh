@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates docs/ from templates/ and examples/ with tfplugindocs, which cannot
 # download a CLI here, so it is fed a schema: OpenTofu, pointed at a build of
-# the provider (go run ./tools/devcli cli-config), exports it.
+# the provider (go run ./tools/clisetup cli-config), exports it.
 #
 #   tools/docs.sh          regenerate docs/ and validate it
 #   tools/docs.sh check    the same, then fail if regenerating changed docs/
@@ -18,14 +18,14 @@ case $mode in generate | check) ;; *)
 esac
 
 ./tools/install.sh tofu tfplugindocs
-tofu=$(go run ./tools/devcli path tofu)
-tfplugindocs=$(go run ./tools/devcli path tfplugindocs)
+tofu=$(go run ./tools/clisetup path tofu)
+tfplugindocs=$(go run ./tools/clisetup path tfplugindocs)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-docs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "docs: building the provider"
-cli_env=$(go run ./tools/devcli cli-config "$work")
+cli_env=$(go run ./tools/clisetup cli-config "$work")
 eval "$cli_env"
 
 # tfplugindocs looks the schema up as registry.terraform.io/hashicorp/<name>;

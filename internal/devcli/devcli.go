@@ -5,7 +5,7 @@
 // commands in process groups of their own.
 //
 // The acceptance test harness (internal/acctest), the benchmark (tools/bench)
-// and, through tools/devcli, the demo, docs and examples scripts all use it,
+// and, through tools/clisetup, the demo, docs and examples scripts all use it,
 // so every one of them configures the CLI the same way.
 package devcli
 

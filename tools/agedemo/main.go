@@ -1,9 +1,9 @@
 // Command agedemo does for `make demo` what the age tools do, with the age
 // library the provider already uses, so that the demo needs no age binary:
 //
-//	go run ./tools/demo/agedemo keygen FILE    like age-keygen -o FILE: writes a new X25519
+//	go run ./tools/agedemo keygen FILE    like age-keygen -o FILE: writes a new X25519
 //	                                           identity to FILE and prints its recipient (age1...)
-//	go run ./tools/demo/agedemo decrypt FILE   like age -d -i FILE: decrypts the armored
+//	go run ./tools/agedemo decrypt FILE   like age -d -i FILE: decrypts the armored
 //	                                           ciphertext on stdin to stdout
 package main
 

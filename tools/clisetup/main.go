@@ -1,18 +1,17 @@
-// Command devcli gives shell scripts the development CLI setup of package
+// Command clisetup gives shell scripts the development CLI setup of package
 // internal/devcli, so that they configure OpenTofu and Terraform exactly as
 // the acceptance tests and the benchmark do.
 //
-//	go run ./tools/devcli build DIR       build the provider into DIR/bin, and as a
-//	                                      filesystem mirror into DIR/mirror; print DIR/bin
-//	go run ./tools/devcli cli-config DIR  the same, then write DIR/cli.tfrc and print the
-//	                                      shell commands that point a CLI at it
-//	go run ./tools/devcli path NAME       print where tools/install.sh puts NAME: tofu and
-//	                                      terraform at the versions of tools/versions.env,
-//	                                      or another tool such as tfplugindocs
+//	go run ./tools/clisetup build DIR       build the provider into DIR/bin, and as a
+//	                                        filesystem mirror into DIR/mirror; print DIR/bin
+//	go run ./tools/clisetup cli-config DIR  the same, then write DIR/cli.tfrc and print the
+//	                                        shell commands that point a CLI at it
+//	go run ./tools/clisetup path NAME       print where tools/install.sh puts NAME: tofu and
+//	                                        terraform at the versions of tools/versions.env
 //
 // A script evaluates the output of cli-config, after checking that it succeeded:
 //
-//	env=$(go run ./tools/devcli cli-config "$work")
+//	env=$(go run ./tools/clisetup cli-config "$work")
 //	eval "$env"
 package main
 
@@ -29,13 +28,13 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 )
 
-const usage = `usage: devcli build DIR | cli-config DIR | path NAME`
+const usage = `usage: clisetup build DIR | cli-config DIR | path NAME`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "devcli:", err)
+		fmt.Fprintln(os.Stderr, "clisetup:", err)
 		os.Exit(2)
 	}
 }
