@@ -17,9 +17,9 @@ case $mode in generate | check) ;; *)
 	;;
 esac
 
-./tools/install.sh tofu tfplugindocs
+./tools/install.sh tofu
 tofu=$(go run ./tools/clisetup path tofu)
-tfplugindocs=$(go run ./tools/clisetup path tfplugindocs)
+tfplugindocs() { ./tools/gotool.sh tfplugindocs "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-docs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -55,9 +55,9 @@ if [ "$mode" = check ]; then
 fi
 
 echo "docs: generating docs/"
-"$tfplugindocs" generate --provider-name flexslot --providers-schema "$work/schema.json" >"$work/generate.log" 2>&1 ||
+tfplugindocs generate --provider-name flexslot --providers-schema "$work/schema.json" >"$work/generate.log" 2>&1 ||
 	{ cat "$work/generate.log" >&2; exit 1; }
-"$tfplugindocs" validate --provider-name flexslot --providers-schema "$work/schema.json" >"$work/validate.log" 2>&1 ||
+tfplugindocs validate --provider-name flexslot --providers-schema "$work/schema.json" >"$work/validate.log" 2>&1 ||
 	{ grep -v '\[DEBUG\]' "$work/validate.log" >&2; exit 1; }
 echo "docs: tfplugindocs validate passed"
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the test CLIs and build-time tools into $FLEXSLOT_TOOLS_DIR/bin, each only
-# when missing or at the wrong version. Every binary is built into a temporary
-# file and renamed into place, so a half-written binary is never used.
+# Installs the test CLIs, and the hashicorp/time provider the examples use, into
+# $FLEXSLOT_TOOLS_DIR/bin, each only when missing or at the wrong version. Every
+# binary is written to a temporary file and renamed into place, so a half-written
+# binary is never used. The Go-based tools (golangci-lint, tfplugindocs,
+# goreleaser, actionlint) are not installed here: tools/gotool.sh runs them at
+# the versions of their modules under tools/gotools/.
 #
 # Usage: tools/install.sh [TOOL...]   (default: all)
-#   all            tofu, both Terraforms, golangci-lint, tfplugindocs and time:
-#                  what the tests, lint, docs and examples need
-#   release        goreleaser and actionlint: what `make release-check` and
-#                  `make actionlint` need
-#   tofu, terraform, golangci-lint, tfplugindocs, time, goreleaser, actionlint
+#   all            tofu, both Terraforms and time: what the tests, the docs and
+#                  the examples need
+#   tofu, terraform, time
 #   tofu@VERSION, terraform@VERSION
 #                  a CLI at another version than tools/versions.env names, as
 #                  `make testacc CLI=terraform TERRAFORM_VERSION=...` asks for
@@ -170,45 +171,6 @@ download_terraform() { # version, target
 	install_built "$bin/.terraform-$version.tmp" "$target"
 }
 
-# built_from: the binary was built by "go install pkg@version" (some tools, such as
-# tfplugindocs, report version "dev" when built that way).
-built_from() { # binary, pkg@version
-	local info
-	info=$(go version -m "$1" 2>/dev/null) || return 1
-	grep -qxF "$(printf '\tpath\t%s' "${2%@*}")" <<<"$info" &&
-		grep -qE "^[[:space:]]mod[[:space:]][^[:space:]]+[[:space:]]${2##*@}([[:space:]]|$)" <<<"$info"
-}
-
-go_install() { # name, module@version, expected version substring, version args...
-	local name=$1 pkg=$2 want=$3
-	shift 3
-	local target="$bin/$name"
-	if has_version "$target" "$want" "$@" || built_from "$target" "$pkg"; then return; fi
-	log "installing $pkg"
-	local gobin exe
-	gobin=$(mktemp -d "$tools_dir/gobin.XXXXXX")
-	trap 'rm -rf "$gobin"; trap - RETURN' RETURN
-	GOBIN="$gobin" go install -trimpath "$pkg"
-	# go install names the binary after the package path's last element, or the
-	# one before it for a major version suffix (.../goreleaser/v2 -> goreleaser).
-	exe=$(basename "${pkg%@*}")
-	if [[ $exe =~ ^v[0-9]+$ ]]; then exe=$(basename "$(dirname "${pkg%@*}")"); fi
-	install_built "$gobin/$exe" "$target"
-}
-
-install_golangci_lint() {
-	go_install golangci-lint "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION" "$GOLANGCI_LINT_VERSION" version
-}
-install_tfplugindocs() {
-	go_install tfplugindocs "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v$TFPLUGINDOCS_VERSION" "$TFPLUGINDOCS_VERSION" --version
-}
-install_goreleaser() {
-	go_install goreleaser "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION" "v$GORELEASER_VERSION" --version
-}
-install_actionlint() {
-	go_install actionlint "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION" "v$ACTIONLINT_VERSION" -version
-}
-
 # The hashicorp/time provider, laid out as a filesystem mirror for the examples.
 build_time_provider() {
 	local os_arch
@@ -237,24 +199,14 @@ for tool in $want; do
 	all)
 		install_terraform "$TERRAFORM_VERSION"
 		install_terraform "$TERRAFORM_CURRENT_VERSION"
-		install_golangci_lint
-		install_tfplugindocs
 		build_time_provider
 		build_tofu "$TOFU_VERSION"
-		;;
-	release)
-		install_goreleaser
-		install_actionlint
 		;;
 	tofu) build_tofu "$TOFU_VERSION" ;;
 	tofu@*) build_tofu "${tool#tofu@}" ;;
 	terraform) install_terraform "$TERRAFORM_VERSION" ;;
 	terraform@*) install_terraform "${tool#terraform@}" ;;
-	golangci-lint) install_golangci_lint ;;
-	tfplugindocs) install_tfplugindocs ;;
 	time) build_time_provider ;;
-	goreleaser) install_goreleaser ;;
-	actionlint) install_actionlint ;;
 	*) log "unknown tool $tool"; exit 2 ;;
 	esac
 done

@@ -130,7 +130,7 @@ var cliVersionKeys = map[string]string{
 
 // ToolPath returns the path of a binary tools/install.sh builds: "tofu" and
 // "terraform" at the versions of the versions file of the module at root, or
-// any other tool by its name, such as "tfplugindocs".
+// any other binary there by its name.
 func ToolPath(root, name string) (string, error) {
 	tools, err := ToolsDir()
 	if err != nil {
