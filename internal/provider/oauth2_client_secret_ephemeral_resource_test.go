@@ -1,21 +1,34 @@
 package provider
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
+	"github.com/flexslot/terraform-provider-flexslot/internal/testconsumer"
 )
 
 // sshPrivateKey returns an OpenSSH ed25519 key pair, the private key
@@ -154,3 +167,217 @@ ephemeral "flexslot_oauth2_client_secret" "web" {
 }
 
 func pathOf(attribute string) path.Path { return path.Root(attribute) }
+
+// chain is one test of the whole delivery chain: Flexslot → client_secret_encrypted
+// → flexslot_oauth2_client_secret → consumer_secret.secret_wo and a local-exec
+// provisioner, through the real CLI.
+type chain struct {
+	t        *testing.T
+	e        *testEmulator
+	store    *testconsumer.Store
+	identity *age.X25519Identity
+	workDirs string // every working directory, state, backup and plan file of the test
+	outFile  string // where the provisioner writes the secret, outside the working directories
+	held     []string
+}
+
+const (
+	chainClientAddr   = "flexslot_oauth2_client.web"
+	chainConsumerAddr = "consumer_secret.web"
+	chainDeployAddr   = "terraform_data.deploy"
+)
+
+func (c *chain) config(trigger string) string {
+	return fmt.Sprintf(`
+variable "identity" {
+  type      = string
+  ephemeral = true
+  sensitive = true
+}
+
+resource "flexslot_oauth2_client" "web" {
+  application_name  = "Chain"
+  client_type       = "confidential"
+  redirect_uris     = ["https://app.example.com/cb"]
+  allowed_scopes    = ["cards:read"]
+  secret_recipients = [%q]
+  rotation_triggers = { n = %q }
+  rotate_when_stale = true
+  rotation_period   = "90d"
+}
+
+ephemeral "flexslot_oauth2_client_secret" "web" {
+  client_secret_encrypted = flexslot_oauth2_client.web.client_secret_encrypted
+  identity                = var.identity
+}
+
+resource "consumer_secret" "web" {
+  name              = "web"
+  client_id         = flexslot_oauth2_client.web.client_id
+  secret_wo         = ephemeral.flexslot_oauth2_client_secret.web.client_secret
+  secret_wo_version = flexslot_oauth2_client.web.secret_version
+}
+
+resource "terraform_data" "deploy" {
+  triggers_replace = [flexslot_oauth2_client.web.secret_version]
+
+  provisioner "local-exec" {
+    command = "printf '%%s' \"$CLIENT_SECRET\" > \"$OUT\""
+    environment = {
+      CLIENT_SECRET = ephemeral.flexslot_oauth2_client_secret.web.client_secret
+      OUT           = %q
+    }
+  }
+}
+`, c.identity.Recipient(), trigger, c.outFile)
+}
+
+// delivered checks that both consumers hold a secret Flexslot accepts, that it
+// is new, that every secret they held before is refused, and that
+// secret_version is want.
+func (c *chain) delivered(wantVersion int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		attrs := s.RootModule().Resources[chainClientAddr].Primary.Attributes
+		clientID := attrs["client_id"]
+		if attrs["secret_version"] != fmt.Sprint(wantVersion) {
+			return fmt.Errorf("secret_version = %s, want %d", attrs["secret_version"], wantVersion)
+		}
+		stored, ok := c.store.Get("web")
+		if !ok || !c.e.Server.VerifySecret(clientID, stored) {
+			return fmt.Errorf("the consumer does not hold a secret Flexslot accepts (held: %t)", ok)
+		}
+		written, err := os.ReadFile(c.outFile)
+		if err != nil || string(written) != stored {
+			return fmt.Errorf("the provisioner wrote a different secret than the consumer holds (%v)", err)
+		}
+		for i, old := range c.held {
+			if old == stored {
+				return fmt.Errorf("the consumer still holds secret %d, delivered before", i+1)
+			}
+			if c.e.Server.VerifySecret(clientID, old) {
+				return fmt.Errorf("Flexslot still accepts secret %d, delivered before", i+1)
+			}
+		}
+		c.held = append(c.held, stored)
+		return nil
+	}
+}
+
+// heldSecret adds a secret made outside the chain to those that must be refused.
+func (c *chain) heldSecret(secret string) { c.held = append(c.held, secret) }
+
+// noPlaintext scans every file of every working directory for a client secret
+// and for the identity.
+func (c *chain) noPlaintext() error {
+	var found []string
+	files := 0
+	err := filepath.WalkDir(c.workDirs, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		for _, s := range []string{emulator.SecretPrefix, c.identity.String(), "AGE-SECRET-KEY-1"} {
+			if strings.Contains(string(b), s) {
+				found = append(found, fmt.Sprintf("%s holds %.12q...", path, s))
+			}
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case len(found) > 0:
+		return fmt.Errorf("plaintext found: %s", strings.Join(found, "; "))
+	case files == 0:
+		return fmt.Errorf("no files under %s: the scan looked in the wrong place", c.workDirs)
+	}
+	return nil
+}
+
+// scanCheck scans the working directories when a plan has been saved there.
+type scanCheck struct{ c *chain }
+
+func (s scanCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = s.c.noPlaintext()
+}
+
+func (c *chain) step(trigger string, wantVersion int, preConfig func()) resource.TestStep {
+	rotates := wantVersion > 1
+	pre := []plancheck.PlanCheck{scanCheck{c}}
+	if rotates {
+		pre = append(pre,
+			plancheck.ExpectResourceAction(chainClientAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(chainConsumerAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(chainDeployAddr, plancheck.ResourceActionReplace),
+			plancheck.ExpectKnownValue(chainClientAddr, tfjsonpath.New("secret_version"), knownvalue.Int64Exact(int64(wantVersion))),
+		)
+	}
+	return resource.TestStep{
+		PreConfig: preConfig,
+		Config:    c.config(trigger),
+		Check:     c.delivered(wantVersion),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: pre,
+			// The plan after the apply opens the ephemeral resource with a
+			// known ciphertext, and saves a plan file too.
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), scanCheck{c}},
+		},
+	}
+}
+
+func TestAccOAuth2ClientSecretEphemeral_deliveryChain(t *testing.T) {
+	// t.Setenv: the identity reaches the CLI only through its environment, as
+	// on a real runner, and the working directories go where the scan looks.
+	identity, _ := age.GenerateX25519Identity()
+	c := &chain{t: t, store: testconsumer.NewStore(), identity: identity, workDirs: t.TempDir(), outFile: filepath.Join(t.TempDir(), "client_secret")}
+	t.Setenv("TF_ACC_TEMP_DIR", c.workDirs)
+	t.Setenv("TF_VAR_identity", identity.String())
+	c.e = newTestEmulator(t)
+	clientID := func() string {
+		clients := c.e.Server.Clients(testTokenA)
+		if len(clients) != 1 {
+			t.Fatalf("%d clients at the emulator, want 1", len(clients))
+		}
+		return clients[0].ClientID
+	}
+	factories := c.e.factories()
+	factories["consumer"] = providerserver.NewProtocol6WithError(testconsumer.New(c.e.URL, c.store)())
+
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			// Write-only arguments: Terraform 1.11, OpenTofu 1.11.
+			tfversion.SkipBelow(tfversion.Version1_11_0),
+		},
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             c.e.checkNoClientsLeft,
+		Steps: []resource.TestStep{
+			c.step("1", 1, nil),
+			// Rotation by rotation_triggers.
+			c.step("2", 2, nil),
+			// Rotation by rotate_when_stale, after a rotation in the dashboard.
+			c.step("2", 3, func() {
+				secret, err := c.e.Server.RotateAsDashboard(testTokenA, clientID())
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.heldSecret(secret)
+			}),
+			// Rotation by rotation_period, after the secret aged 100 days.
+			c.step("2", 4, func() {
+				if _, err := c.e.Server.Backdate(clientID(), time.Now().Add(-100*24*time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}),
+			{
+				Config: c.config("2"),
+				Check: func(*terraform.State) error {
+					return c.noPlaintext()
+				},
+			},
+		},
+	})
+}
