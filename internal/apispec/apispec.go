@@ -26,7 +26,24 @@ var (
 	listExample string
 	//go:embed examples/create.json
 	createExample string
+	//go:embed examples/partner.json
+	partnerExample string
+	//go:embed examples/access_token.json
+	accessTokenExample string
+	//go:embed examples/rotate_api_key.json
+	rotateAPIKeyExample string
 )
+
+// PartnerExample returns the published example of "Read the calling user's
+// partner row". It omits rate_limit_tier and status, which the field list of
+// the same page marks required.
+func PartnerExample() string { return partnerExample }
+
+// AccessTokenExample returns the published example of "Read metadata for the calling PAT".
+func AccessTokenExample() string { return accessTokenExample }
+
+// RotateAPIKeyExample returns the published example of "Rotate (or generate) the partner API key".
+func RotateAPIKeyExample() string { return rotateAPIKeyExample }
 
 // ListExample returns the published example of the list's answer: a bare array.
 func ListExample() string { return listExample }

@@ -11,7 +11,17 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-const base = "/api/public/v1/me/partner/oauth2-clients"
+const (
+	base = "/api/public/v1/me/partner/oauth2-clients"
+	me   = "/api/public/v1/me"
+)
+
+// partner is a partner row with every published field.
+const partner = `{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","slug":"deck-builder","name":"Deck Builder",
+	"contact_email":"dev@decks.example.com","website_url":"https://decks.example.com","api_key_prefix":"flx_pk_1a2b3",
+	"scopes":["cards:read","decks:read-all"],"game_scopes":["mtg"],"allowed_origins":["https://decks.example.com"],
+	"rate_limit_tier":"standard","status":"active","secret_rotated_at":null,"last_used_at":null,
+	"created_at":"2026-06-02T18:00:00Z","updated_at":"2026-06-02T18:00:00Z"}`
 
 func TestLoadIsValidAndCached(t *testing.T) {
 	first, err := Load()
@@ -33,12 +43,15 @@ func TestEveryOperationDeclaresTheContractStatuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]int{
-		"GET " + base:                                 {200, 401},
-		"POST " + base:                                {200, 201, 400, 401, 409, 422},
-		"GET " + base + "/{client_id}":                {200, 401, 404},
-		"PATCH " + base + "/{client_id}":              {200, 400, 401, 404, 405},
-		"DELETE " + base + "/{client_id}":             {204, 401, 404},
-		"POST " + base + "/{client_id}/rotate-secret": {200, 401, 404, 409, 422},
+		"GET " + base:                                   {200, 401},
+		"POST " + base:                                  {200, 201, 400, 401, 403, 409, 422},
+		"GET " + base + "/{client_id}":                  {200, 401, 404},
+		"PATCH " + base + "/{client_id}":                {200, 400, 401, 404, 405},
+		"DELETE " + base + "/{client_id}":               {204, 401, 404},
+		"POST " + base + "/{client_id}/rotate-secret":   {200, 401, 404, 409, 422},
+		"GET /api/public/v1/me/partner":                 {200, 401},
+		"POST /api/public/v1/me/partner/rotate-api-key": {200, 401, 403, 422},
+		"GET /api/public/v1/me/access-tokens/":          {200, 401},
 	}
 	seen := 0
 	for path, item := range doc.Paths.Map() {
@@ -171,6 +184,23 @@ func TestDocumentMatchesTheContractExamples(t *testing.T) {
 		{"revoke", "DELETE", base + "/x", "", 204, ``, false, false},
 		{"undeclared status", "GET", base + "/x", "", 418, errBody("FLEXSLOT_X", ""), false, false},
 		{"error without code", "GET", base + "/x", "", 404, `{"error":{"message":"y"}}`, false, true},
+		{"partner row", "GET", me + "/partner", "", 200, partner, false, false},
+		{"partner row without status", "GET", me + "/partner", "", 200, strings.Replace(partner, `"status":"active",`, "", 1), false, true},
+		{"partner status unknown", "GET", me + "/partner", "", 200, strings.Replace(partner, `"active"`, `"paused"`, 1), false, true},
+		{"partner tier unknown", "GET", me + "/partner", "", 200, strings.Replace(partner, `"standard"`, `"gold"`, 1), false, true},
+		{"partner game scope pattern", "GET", me + "/partner", "", 200, strings.Replace(partner, `"mtg"`, `"m t g"`, 1), false, true},
+		// The placeholders break the published slug and game scope patterns.
+		{"published partner example, status and tier added", "GET", me + "/partner", "", 200,
+			strings.NewReplacer("{", `{"rate_limit_tier":"premium","status":"suspended",`, `"<string>"`, `"x"`).Replace(PartnerExample()), false, false},
+		{"published partner example as it stands", "GET", me + "/partner", "", 200, PartnerExample(), false, true},
+		{"rotate api key", "POST", me + "/partner/rotate-api-key", "", 200, RotateAPIKeyExample(), false, false},
+		{"rotate api key without prefix", "POST", me + "/partner/rotate-api-key", "", 200, `{"plaintext_api_key":"flx_pk_x"}`, false, true},
+		{"inactive partner", "POST", me + "/partner/rotate-api-key", "", 403, errBody("FLEXSLOT_PARTNER_NOT_ACTIVE", ""), false, false},
+		{"access token", "GET", me + "/access-tokens/", "", 200, AccessTokenExample(), false, false},
+		{"access token without expiry", "GET", me + "/access-tokens/", "", 200,
+			`{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","name":"ci","token_prefix":"flx_pat_abcd","scopes":[],"created_at":"2026-06-02T18:00:00Z","expires_at":null}`, false, false},
+		{"access token prefix of 13", "GET", me + "/access-tokens/", "", 200,
+			`{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","name":"ci","token_prefix":"flx_pat_abcde","scopes":[],"created_at":"2026-06-02T18:00:00Z"}`, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -103,6 +103,43 @@ func (s *Server) routeControl(r *http.Request) response {
 			return controlError(err)
 		}
 		return noContent()
+	case route(http.MethodPost, "partner"):
+		var in PartnerUpdate
+		if e := decodeControlBody(r, &in); e != nil {
+			return errorResponse(e)
+		}
+		rows, err := s.SetPartner(in)
+		if err != nil {
+			return controlError(err)
+		}
+		if in.Token != "" {
+			return jsonResponse(http.StatusOK, rows[0])
+		}
+		return jsonResponse(http.StatusOK, struct {
+			Partners []Partner `json:"partners"`
+		}{rows})
+	case route(http.MethodPost, "partner", "rotate-api-key"):
+		var in struct {
+			Token string `json:"token"`
+		}
+		if e := decodeControlBody(r, &in); e != nil {
+			return errorResponse(e)
+		}
+		key, err := s.RotateAPIKeyAsDashboard(in.Token)
+		if err != nil {
+			return controlError(err)
+		}
+		return jsonResponse(http.StatusOK, key)
+	case route(http.MethodPost, "access-tokens"):
+		var in AccessTokenUpdate
+		if e := decodeControlBody(r, &in); e != nil {
+			return errorResponse(e)
+		}
+		meta, err := s.SetAccessToken(in)
+		if err != nil {
+			return controlError(err)
+		}
+		return jsonResponse(http.StatusOK, meta)
 	case route(http.MethodPost, "faults"):
 		var f Fault
 		if e := decodeControlBody(r, &f); e != nil {
@@ -186,6 +223,7 @@ func (s *Server) reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state = emptyState()
+	s.ensureMeLocked()
 	s.faults = nil
 	s.requests = nil
 	return s.saveLocked()

@@ -20,11 +20,21 @@
 // Options.ListRevoked (revoked clients stay in the list with status
 // "revoked", instead of disappearing from it).
 //
+// The calling user's endpoints [doc] live under MePath: GET /me/partner answers
+// the partner row (Partner); POST /me/partner/rotate-api-key issues a new
+// partner API key, shown once (APIKey), and stops the previous one; GET
+// /me/access-tokens/ answers the calling token's metadata (AccessToken). A
+// token that is revoked or expired (set through the control API) answers 401
+// everywhere. A partner whose status is not active cannot create clients or
+// rotate its key (403 FLEXSLOT_PARTNER_NOT_ACTIVE) [assumed].
+//
 // # Scopes
 //
 // A partner may use the published catalog (rules.ScopeCatalog) plus the scopes
-// Flexslot granted it: Options.GrantedScopes for every partner, or the control
-// call below for one. Any other scope answers 400 FLEXSLOT_INVALID_SCOPE.
+// of its partner row: by default the catalog and the scopes Flexslot granted it
+// (Options.GrantedScopes for every partner, or POST /_emulator/scopes for one),
+// or the list POST /_emulator/partner set. Any other scope answers 400
+// FLEXSLOT_INVALID_SCOPE.
 //
 // # Control API
 //
@@ -32,7 +42,8 @@
 //
 //	POST   /_emulator/reset                          204; clients, user grants, idempotency keys, faults,
 //	                                                  the request log and scopes granted through
-//	                                                  /_emulator/scopes are emptied
+//	                                                  /_emulator/scopes are emptied; partner rows and
+//	                                                  token metadata start over
 //	POST   /_emulator/clients/{id}/suspend           200 {"client": client}
 //	POST   /_emulator/clients/{id}/unsuspend         200 {"client": client}
 //	POST   /_emulator/clients/{id}/backdate          {"secret_rotated_at": RFC 3339, not in the future} →
@@ -46,6 +57,15 @@
 //	POST   /_emulator/scopes                         {"token"?: "flx_pat_...", "scope": "decks:read-all"} → 204;
 //	                                                  grants a scope outside the catalog to the partner
 //	                                                  (every partner when token is absent)
+//	POST   /_emulator/partner                        {"token"?, "status"?, "scopes"?, "game_scopes"?,
+//	                                                  "rate_limit_tier"?} → 200 the partner row; without
+//	                                                  token every partner changes and the answer is
+//	                                                  {"partners": [rows, in token order]}; scopes
+//	                                                  replaces the row's scopes
+//	POST   /_emulator/partner/rotate-api-key         {"token"} → 200 {"plaintext_api_key","api_key_prefix"};
+//	                                                  a rotation in the dashboard
+//	POST   /_emulator/access-tokens                  {"token", "expires_at"?, "revoked"?} → 200 the token's
+//	                                                  metadata; expires_at null removes the expiry
 //	POST   /_emulator/faults                         a Fault → 201 {"id": "..."}
 //	DELETE /_emulator/faults                         204
 //	GET    /_emulator/requests                       200 {"requests": [RequestRecord]}, oldest first
@@ -179,6 +199,10 @@ type state struct {
 	AccessTokens map[string]*grant `json:"access_tokens"`
 	// GrantedScopes maps partner token to the scopes granted through the control API.
 	GrantedScopes map[string][]string `json:"granted_scopes"`
+	// Partners maps partner token to the partner row.
+	Partners map[string]*partnerRecord `json:"partners"`
+	// PATs maps partner token to the token's metadata.
+	PATs map[string]*patRecord `json:"personal_access_tokens"`
 }
 
 type clientRecord struct {
@@ -204,6 +228,8 @@ func emptyState() state {
 		Idempotency:   map[string]map[string]*idempotentResponse{},
 		AccessTokens:  map[string]*grant{},
 		GrantedScopes: map[string][]string{},
+		Partners:      map[string]*partnerRecord{},
+		PATs:          map[string]*patRecord{},
 	}
 }
 
@@ -259,6 +285,11 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if s.ensureMeLocked() {
+		if err := s.saveLocked(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -291,6 +322,12 @@ func (s *Server) load() error {
 	}
 	if st.GrantedScopes == nil {
 		st.GrantedScopes = map[string][]string{}
+	}
+	if st.Partners == nil {
+		st.Partners = map[string]*partnerRecord{}
+	}
+	if st.PATs == nil {
+		st.PATs = map[string]*patRecord{}
 	}
 	s.state = st
 	return nil
@@ -346,8 +383,7 @@ func (s *Server) partnerClientLocked(token, clientID string) (*clientRecord, *Er
 // scopeAllowedLocked reports whether the partner may give a client scope: it
 // is in the catalog or was granted to the partner.
 func (s *Server) scopeAllowedLocked(token, scope string) bool {
-	return slices.Contains(s.catalog, scope) || slices.Contains(s.granted, scope) ||
-		slices.Contains(s.state.GrantedScopes[token], scope)
+	return slices.Contains(s.catalog, scope) || slices.Contains(s.partnerScopesLocked(token), scope)
 }
 
 // ScopeAllowed reports whether the partner whose token this is may give a
@@ -377,6 +413,9 @@ func (s *Server) GrantScope(token, scope string) error {
 	for _, t := range targets {
 		if !slices.Contains(s.state.GrantedScopes[t], scope) {
 			s.state.GrantedScopes[t] = append(s.state.GrantedScopes[t], scope)
+		}
+		if p := s.state.Partners[t]; p != nil && p.Scopes != nil && !slices.Contains(p.Scopes, scope) {
+			p.Scopes = append(p.Scopes, scope)
 		}
 	}
 	return s.saveLocked()

@@ -132,6 +132,9 @@ func (s *Server) handlePartner(r *http.Request) response {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if why := s.patRefusedLocked(token); why != "" {
+		return unauthorized(why)
+	}
 	if useKey {
 		if stored := s.idempotentLocked(token, key); stored != nil {
 			if stored.Fingerprint != fingerprint {
@@ -185,6 +188,9 @@ func (s *Server) idempotentLocked(token, key string) *idempotentResponse {
 }
 
 func (s *Server) routeLocked(token, method, path string, body []byte) response {
+	if resp, ok := s.routeMeLocked(token, method, path); ok {
+		return resp
+	}
 	shape, id := parsePath(path)
 	if shape == routeNone {
 		return errorResponse(&Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint"})
@@ -242,6 +248,9 @@ func (s *Server) clientsLocked(token string) []Client {
 }
 
 func (s *Server) createLocked(token string, body []byte) response {
+	if p := s.partnerRecordLocked(token); p.Status != rules.StatusActive {
+		return errorResponse(partnerNotActive(p.Status, "create OAuth2 clients"))
+	}
 	fields, e := decodeObject(body, createFields)
 	if e != nil {
 		return errorResponse(e)

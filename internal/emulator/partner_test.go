@@ -695,12 +695,17 @@ func TestOperationOf(t *testing.T) {
 		{"GET", emulator.BasePath + "/", emulator.OperationUnknown},
 		{"GET", emulator.BasePath + "x", emulator.OperationUnknown},
 		{"GET", "/other", emulator.OperationUnknown},
+		{"GET", emulator.PartnerPath, emulator.OperationPartner},
+		{"POST", emulator.RotateAPIKeyPath, emulator.OperationRotateAPIKey},
+		{"GET", emulator.AccessTokensPath, emulator.OperationAccessToken},
+		{"GET", emulator.RotateAPIKeyPath, emulator.OperationUnknown},
+		{"GET", strings.TrimSuffix(emulator.AccessTokensPath, "/"), emulator.OperationUnknown},
 	} {
 		if got := emulator.OperationOf(tt.method, tt.path); got != tt.want {
 			t.Errorf("OperationOf(%s, %s) = %q, want %q", tt.method, tt.path, got, tt.want)
 		}
 	}
-	if len(emulator.Operations()) != 6 || slices.Contains(emulator.Operations(), emulator.OperationUnknown) {
+	if len(emulator.Operations()) != 9 || slices.Contains(emulator.Operations(), emulator.OperationUnknown) {
 		t.Errorf("Operations() = %v", emulator.Operations())
 	}
 }

@@ -106,7 +106,7 @@ func Codes() []string {
 	return []string{
 		CodeValidationError, CodeInvalidRedirectURI, CodeInvalidScope, CodeImmutableField, CodeUnauthorized,
 		CodeNotFound, CodeMethodNotAllowed, CodeClientLimitReached, CodePublicClientHasNoSecret,
-		CodeIdempotencyKeyReused, CodeInjectedFault, CodeClientSuspended, CodeInternalError,
+		CodeIdempotencyKeyReused, CodeInjectedFault, CodeClientSuspended, CodePartnerNotActive, CodeInternalError,
 	}
 }
 
@@ -193,6 +193,9 @@ var allowedMethods = map[route][]string{
 // outcome: OperationList, OperationCreate, ... or OperationUnknown. path is
 // the path as sent, escaped.
 func OperationOf(method, path string) string {
+	if op := meOperation(method, path); op != "" {
+		return op
+	}
 	r, _ := parsePath(path)
 	switch {
 	case r == routeCollection && method == http.MethodGet:
@@ -213,7 +216,8 @@ func OperationOf(method, path string) string {
 
 // Operations returns every operation name but OperationUnknown.
 func Operations() []string {
-	return []string{OperationList, OperationGet, OperationCreate, OperationUpdate, OperationRotate, OperationRevoke}
+	return []string{OperationList, OperationGet, OperationCreate, OperationUpdate, OperationRotate, OperationRevoke,
+		OperationPartner, OperationRotateAPIKey, OperationAccessToken}
 }
 
 // RequestRecord is one partner API request in the request log.

@@ -63,7 +63,7 @@ type validator struct {
 }
 
 func (v *validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.URL.Path, emulator.BasePath) {
+	if !strings.HasPrefix(r.URL.Path, emulator.MePath) {
 		v.next.ServeHTTP(w, r)
 		return
 	}
