@@ -25,7 +25,7 @@
 // partner API key, shown once (APIKey), and stops the previous one; GET
 // /me/access-tokens/ answers the calling token's metadata (AccessToken). A
 // token that is revoked or expired (set through the control API) answers 401
-// everywhere. A partner whose status is not active cannot create clients or
+// everywhere but on its own metadata [assumed]. A partner whose status is not active cannot create clients or
 // rotate its key (403 FLEXSLOT_PARTNER_NOT_ACTIVE) [assumed].
 //
 // # Scopes

@@ -170,10 +170,18 @@ func TestAccessTokenMetadata(t *testing.T) {
 	}
 	expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
 
-	// Expired: refused everywhere, the metadata included.
+	// Expired: refused everywhere but on its own metadata, which says so.
 	control(t, inst, http.MethodPost, "/access-tokens", `{"token":"`+tokenA+`","expires_at":"2026-06-02T18:00:00Z"}`, http.StatusOK, nil)
 	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusUnauthorized, emulator.CodeUnauthorized, "")
-	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.AccessTokensPath, ""), http.StatusUnauthorized, emulator.CodeUnauthorized, "")
+	expectError(t, call(t, inst, tokenA, http.MethodGet, emulator.PartnerPath, ""), http.StatusUnauthorized, emulator.CodeUnauthorized, "")
+	r = call(t, inst, tokenA, http.MethodGet, emulator.AccessTokensPath, "")
+	expectStatus(t, r, http.StatusOK)
+	r.decode(t, &meta)
+	if meta.ExpiresAt == nil || meta.ExpiresAt.After(now) {
+		t.Fatalf("expired metadata %s", r.body)
+	}
+	// An unknown token reads nothing.
+	expectError(t, call(t, inst, "flx_pat_nobody", http.MethodGet, emulator.AccessTokensPath, ""), http.StatusUnauthorized, emulator.CodeUnauthorized, "")
 	expectStatus(t, call(t, inst, tokenB, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
 
 	// null removes the expiry; revoked refuses the token until un-revoked.

@@ -132,7 +132,8 @@ func (s *Server) handlePartner(r *http.Request) response {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if why := s.patRefusedLocked(token); why != "" {
+	// A revoked or expired token may still read its own metadata [assumed].
+	if why := s.patRefusedLocked(token); why != "" && OperationOf(r.Method, r.URL.Path) != OperationAccessToken {
 		return unauthorized(why)
 	}
 	if useKey {

@@ -45,6 +45,10 @@ type Config struct {
 	// RetryWaitMin is the first backoff step and RetryWaitMax caps it; 0 means 250ms and 30s.
 	// Each wait is jittered within [step/2, step]; a Retry-After header is honoured instead.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// DescribeRefusedToken makes the first 401 answer read the calling
+	// token's metadata (GET /me/access-tokens/), unless it was read already,
+	// so that APIError.Token can name the token. Off, a 401 costs no request.
+	DescribeRefusedToken bool
 	// Logf, when set, receives one redacted entry per HTTP attempt.
 	Logf func(ctx context.Context, msg string, fields map[string]any)
 }
@@ -54,6 +58,10 @@ type Config struct {
 // OAuth2ClientsService.List), so a provider configuration should use one Client.
 type Client struct {
 	OAuth2Clients *OAuth2ClientsService
+	// Partner reads the partner row, at most once per Client, and rotates its API key.
+	Partner *PartnerService
+	// AccessTokens reads the calling token's metadata, at most once per Client.
+	AccessTokens *AccessTokensService
 
 	baseURL   string
 	token     string
@@ -62,7 +70,12 @@ type Client struct {
 	policy    retryPolicy
 	secrets   redactor
 	lists     *sharedList
-	creates   keyedLock
+	// describeRefused is Config.DescribeRefusedToken.
+	describeRefused bool
+	// partner and accessToken are the reads made at most once per Client.
+	partner     onceRead[*Partner]
+	accessToken onceRead[*AccessToken]
+	creates     keyedLock
 	// minReserveDeadline is minReserveDeadline, but for tests.
 	minReserveDeadline time.Duration
 
@@ -90,8 +103,10 @@ func NewClient(cfg Config) (*Client, error) {
 		baseURL:   base + apiPrefix,
 		token:     cfg.Token,
 		userAgent: cfg.UserAgent,
-		seen:      map[string]time.Time{},
-		claimed:   map[string]bool{},
+
+		describeRefused: cfg.DescribeRefusedToken,
+		seen:            map[string]time.Time{},
+		claimed:         map[string]bool{},
 
 		minReserveDeadline: minReserveDeadline,
 	}
@@ -133,6 +148,8 @@ func NewClient(cfg Config) (*Client, error) {
 
 	c.lists = newSharedList(c.fetchList)
 	c.OAuth2Clients = &OAuth2ClientsService{client: c}
+	c.Partner = &PartnerService{client: c}
+	c.AccessTokens = &AccessTokensService{client: c}
 	return c, nil
 }
 

@@ -56,6 +56,12 @@ type APIError struct {
 	ContentType string
 	// Location is the host a 3xx answer redirected to; redirects are never followed.
 	Location string
+	// Token names the token Flexslot refused with a 401, never showing it
+	// (see Client.TokenLabel); "" for other answers.
+	Token string
+	// TokenState says why, when the token's metadata shows it: "it expired
+	// at ..." or "it was revoked at ...".
+	TokenState string
 
 	method, path string
 	// parsed is set when the body had one of the known error shapes, which

@@ -18,7 +18,7 @@ const minRedactedValue = 4
 
 // sensitiveFields are the JSON fields and form parameters whose values are
 // never shown, whatever they look like.
-var sensitiveFields = []string{"plaintext_client_secret", "client_secret", "access_token", "refresh_token", "authorization"}
+var sensitiveFields = []string{"plaintext_client_secret", "plaintext_api_key", "client_secret", "access_token", "refresh_token", "authorization"}
 
 var (
 	// prefixPattern matches the documented prefixes of Flexslot secrets and tokens.

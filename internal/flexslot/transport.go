@@ -91,6 +91,7 @@ func (c *Client) do(ctx context.Context, cl *call, b *budget) (*answer, error) {
 		case outcomeStopped:
 			return nil, &stoppedError{op: cl.op(), attempts: b.used, last: last, err: err}
 		case outcomeFinal:
+			c.labelRefusedToken(ctx, cl, err)
 			if b.used > 1 {
 				return a, &retryError{op: cl.op(), attempts: b.used, last: err}
 			}
