@@ -341,12 +341,13 @@ func (c *Client) labelRefusedToken(ctx context.Context, cl *call, err error) {
 	}
 	apiErr.Token = c.TokenLabel()
 	if t, ok := c.accessToken.kept(); ok && t != nil {
-		apiErr.TokenState = tokenState(t, time.Now())
+		apiErr.TokenState = t.Unusable(time.Now())
 	}
 }
 
-// tokenState says why a token's metadata shows it cannot work, or "".
-func tokenState(t *AccessToken, now time.Time) string {
+// Unusable says why the metadata shows the token cannot work at now: "it
+// was revoked at ..." or "it expired at ..."; "" when it can.
+func (t *AccessToken) Unusable(now time.Time) string {
 	switch {
 	case t.RevokedAt != nil:
 		return "it was revoked at " + t.RevokedAt.UTC().Format(time.RFC3339)

@@ -15,7 +15,9 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 )
 
-func countOps(inst interface{ Requests() []emulator.RequestRecord }) map[string]int {
+func countOps(inst interface {
+	Requests() []emulator.RequestRecord
+}) map[string]int {
 	counts := map[string]int{}
 	for _, r := range inst.Requests() {
 		counts[r.Operation]++

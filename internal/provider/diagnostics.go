@@ -23,12 +23,14 @@ type operation struct {
 }
 
 var (
-	opRead   = operation{action: "read the OAuth2 client"}
-	opList   = operation{action: "list the partner's OAuth2 clients"}
-	opCreate = operation{action: "create the OAuth2 client", writes: true}
-	opUpdate = operation{action: "update the OAuth2 client", writes: true}
-	opRotate = operation{action: "rotate the client secret", writes: true}
-	opRevoke = operation{action: "revoke the OAuth2 client", writes: true}
+	opRead        = operation{action: "read the OAuth2 client"}
+	opList        = operation{action: "list the partner's OAuth2 clients"}
+	opCreate      = operation{action: "create the OAuth2 client", writes: true}
+	opUpdate      = operation{action: "update the OAuth2 client", writes: true}
+	opRotate      = operation{action: "rotate the client secret", writes: true}
+	opRevoke      = operation{action: "revoke the OAuth2 client", writes: true}
+	opReadPartner = operation{action: "read the partner row"}
+	opRotateKey   = operation{action: "rotate the partner API key", writes: true}
 )
 
 // nextStep is the last sentence of every hint. Only a write whose outcome is
@@ -96,7 +98,7 @@ func errorHint(err error) string {
 			"(remove it from your configuration or revoke it in the dashboard), or contact Flexslot for a higher limit.",
 			rules.MaxClients)
 	case apiErr.StatusCode == 401:
-		return "The Personal Access Token was refused: check api_token or FLEXSLOT_PAT, which may be mistyped, expired " +
+		return refusedTokenSentence(err) + ". Check api_token or FLEXSLOT_PAT, which may be mistyped, expired " +
 			"or revoked. The token is the problem, not this client: every resource of this provider fails the same way " +
 			"until it is fixed."
 	case apiErr.StatusCode == 403:
@@ -173,11 +175,25 @@ func clientLimitWarning(clients []flexslot.OAuth2Client) diag.Diagnostic {
 			len(clients), rules.MaxClients, strings.Join(ids, ", ")))
 }
 
-func tokenRefusedAtPlanDiagnostic(err error) diag.Diagnostic {
+func tokenRefusedAtPlanDiagnostic(what string, err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Flexslot refused the provider's token",
-		fmt.Sprintf("Listing the partner's clients before creating one failed: %s\n\nThe Personal Access Token (api_token "+
-			"or FLEXSLOT_PAT) was refused, so the apply of this plan would fail. The token is the problem, not a client: "+
-			"every resource of this provider fails the same way until the token is fixed.", err))
+		fmt.Sprintf("%s failed: %s\n\n%s (api_token or FLEXSLOT_PAT), so the apply of this plan would fail. "+
+			"The token is the problem, not a client: every resource of this provider fails the same way until the token "+
+			"is fixed.", what, err, refusedTokenSentence(err)))
+}
+
+// refusedTokenSentence says which token Flexslot refused, and why when its
+// metadata tells, without ever showing the token.
+func refusedTokenSentence(err error) string {
+	var apiErr *flexslot.APIError
+	if !errors.As(err, &apiErr) || apiErr.Token == "" {
+		return "The Personal Access Token was refused"
+	}
+	s := "The Personal Access Token " + apiErr.Token + " was refused"
+	if apiErr.TokenState != "" {
+		s += ": " + apiErr.TokenState
+	}
+	return s
 }
 
 func planCheckSkippedWarning(err error) diag.Diagnostic {
@@ -368,4 +384,74 @@ func noIdentityMatchedDiagnostic(err error) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("identity"), "The identity cannot decrypt client_secret_encrypted",
 		fmt.Sprintf("%s. Pass the private key of one of the client's secret_recipients as identity; after a change of "+
 			"secret_recipients, the ciphertext is encrypted only to the new ones.", err))
+}
+
+func tokenPrefixWarning(source string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("api_token"), "The API token is not a Personal Access Token",
+		"The token (from "+source+") does not start with "+flexslot.TokenPrefix+", the prefix of every Flexslot Personal "+
+			"Access Token. A partner API key or an OAuth access token pasted by mistake is the usual cause, and Flexslot "+
+			"will refuse it. Mint a Personal Access Token under Settings → Personal Access Tokens.")
+}
+
+func tokenUnusableDiagnostic(label, why string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Flexslot refused the provider's token",
+		fmt.Sprintf("The Personal Access Token %s (api_token or FLEXSLOT_PAT) cannot be used: %s, so the apply of this "+
+			"plan would fail. Mint a new token under Settings → Personal Access Tokens.", label, why))
+}
+
+func tokenExpiresSoonWarning(label string, expiresAt time.Time, left time.Duration) diag.Diagnostic {
+	when := fmt.Sprintf("expires in %s", roundDays(left))
+	return diag.NewWarningDiagnostic("The Personal Access Token expires soon",
+		fmt.Sprintf("The Personal Access Token %s %s, at %s. Once it has expired, every plan and apply of this provider "+
+			"fails. Mint a new token under Settings → Personal Access Tokens and set it in api_token or FLEXSLOT_PAT "+
+			"before then.", label, when, expiresAt.UTC().Format(time.RFC3339)))
+}
+
+// roundDays shows a duration in whole days, or hours below a day.
+func roundDays(d time.Duration) string {
+	if d < 24*time.Hour {
+		h := int(d.Hours())
+		if h <= 1 {
+			return "less than 2 hours"
+		}
+		return fmt.Sprintf("%d hours", h)
+	}
+	days := int(d.Hours() / 24)
+	if days == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", days)
+}
+
+func partnerUnreadableWarning(err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Could not read the partner row",
+		fmt.Sprintf("The plan reads the partner row (GET /me/partner) to check the partner's status and which scopes "+
+			"outside Flexslot's catalog it holds, but the read failed: %s\n\nThe plan goes on without those checks; "+
+			"scopes outside the catalog only warn, and the apply tells whether Flexslot accepts them.", err))
+}
+
+func partnerNotActiveDiagnostic(status string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("The partner is not active",
+		fmt.Sprintf("The partner row says the partner is %s, not active, so Flexslot will not create OAuth2 clients for "+
+			"it. Nothing was created. Contact Flexslot to find out why, then plan again once the status is active "+
+			"(the flexslot_partner data source shows it).", status))
+}
+
+func partnerScopeWarning(p path.Path, scope string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(p, "Scope outside Flexslot's published catalog",
+		fmt.Sprintf("The scope %q is not in Flexslot's published scope catalog (%s), but your partner holds it (the "+
+			"partner row's scopes), so Flexslot is expected to accept it. The create endpoint publishes only the catalog, "+
+			"so the apply tells.", scope, strings.Join(rules.ScopeCatalog(), ", ")))
+}
+
+func scopeNotAvailableDiagnostic(p path.Path, scope string, partnerScopes []string) diag.Diagnostic {
+	held := "none"
+	if len(partnerScopes) > 0 {
+		held = strings.Join(partnerScopes, ", ")
+	}
+	return diag.NewAttributeErrorDiagnostic(p, "Scope not available to this partner",
+		fmt.Sprintf("The scope %q is neither in Flexslot's published scope catalog (%s) nor among the scopes your partner "+
+			"holds (%s), so Flexslot would refuse the client. Fix the scope, or request it for your partner "+
+			"(POST /me/partner/scope-requests) and plan again once Flexslot granted it.",
+			scope, strings.Join(rules.ScopeCatalog(), ", "), held))
 }

@@ -268,23 +268,6 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("rotation_period"))
 		}
 	}
-	resp.Diagnostics.Append(nonCatalogScopeWarnings(config.AllowedScopes)...)
-}
-
-// nonCatalogScopeWarnings warns about each known scope outside the published catalog.
-func nonCatalogScopeWarnings(scopes types.Set) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if scopes.IsNull() || scopes.IsUnknown() {
-		return diags
-	}
-	for _, v := range scopes.Elements() {
-		s, ok := v.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() || rules.InCatalog(s.ValueString()) || !rules.ValidScope(s.ValueString()) {
-			continue
-		}
-		diags.Append(nonCatalogScopeWarning(path.Root("allowed_scopes").AtSetValue(s), s.ValueString()))
-	}
-	return diags
 }
 
 func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -317,6 +300,7 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
+		resp.Diagnostics.Append(r.checkPartner(ctx, plan.AllowedScopes, true, true, true)...)
 		return
 	}
 
@@ -352,6 +336,31 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.SecretRotatedAt, plan.SecretCurrent, plan.SecretVersion = state.SecretRotatedAt, state.SecretCurrent, state.SecretVersion
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.checkPartner(ctx, plan.AllowedScopes, false, !plan.AllowedScopes.Equal(state.AllowedScopes),
+		!resp.Plan.Raw.Equal(req.State.Raw))...)
+}
+
+// checkPartner runs the plan-time checks that need the partner row or the
+// token's metadata, only when the plan creates the client or changes it
+// (changes), and never once this process is applying. The token's expiry is
+// checked for any such plan; the partner row is read for a create (the
+// partner's status) and for a change of allowed_scopes holding a scope
+// outside the catalog. Without the row, each such scope warns as it always did.
+func (r *oauth2ClientResource) checkPartner(ctx context.Context, scopes types.Set, creating, scopesChanged, changes bool) diag.Diagnostics {
+	nonCatalog := nonCatalogScopes(scopes)
+	if r.data == nil || r.data.applying.Load() || !changes {
+		return scopeDiagnostics(nonCatalog, nil)
+	}
+	diags := r.data.checkTokenAtPlan(ctx)
+	if !creating && (!scopesChanged || len(nonCatalog) == 0) {
+		return append(diags, scopeDiagnostics(nonCatalog, nil)...)
+	}
+	partner, d := r.data.partnerForPlan(ctx)
+	diags.Append(d...)
+	if creating && partner != nil && partner.Status != "" && partner.Status != flexslot.StatusActive {
+		diags.Append(partnerNotActiveDiagnostic(partner.Status))
+	}
+	return append(diags, scopeDiagnostics(nonCatalog, partner)...)
 }
 
 // planIssuedSecret marks the values a create or rotation of a confidential
@@ -385,7 +394,8 @@ func (r *oauth2ClientResource) checkBeforeCreate(ctx context.Context, plan oauth
 	clients, err := r.data.client.OAuth2Clients.List(ctx)
 	switch {
 	case flexslot.IsUnauthorized(err):
-		return append(diags, tokenRefusedAtPlanDiagnostic(err))
+		r.data.refusedReported.Store(true)
+		return append(diags, tokenRefusedAtPlanDiagnostic("Listing the partner's clients before creating one", err))
 	case err != nil:
 		if r.data.listWarned.CompareAndSwap(false, true) {
 			diags.Append(planCheckSkippedWarning(err))

@@ -485,9 +485,29 @@ func TestAccOAuth2Client_deletionProtection(t *testing.T) {
 	})
 }
 
-func TestAccOAuth2Client_unknownScopeFailsAtApply(t *testing.T) {
+func TestAccOAuth2Client_unknownScopeFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.checkNoClientsLeft,
+		Steps: []resource.TestStep{{
+			Config:      webClientConfig("Web", `["https://app.example.com/cb"]`, `["decks:read", "billing:admin"]`, ""),
+			PlanOnly:    true,
+			ExpectError: expectError("Scope not available to this partner", `"billing:admin"`, "catalog", "cards:read"),
+		}},
+	})
+	if got := e.requestCounts(); got[emulator.OperationCreate] != 0 {
+		t.Fatalf("a plan refused for its scope wrote: %v", got)
+	}
+}
+
+// Without the partner row, a scope Flexslot refuses fails at apply, with Flexslot's error.
+func TestAccOAuth2Client_unknownScopeFailsAtApplyWithoutThePartnerRow(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	// Every GET under /me/partner fails, the list included: the plan only warns.
+	e.Server.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.PartnerPath, Kind: emulator.FaultStatus, Status: 503, RetryAfter: 3600})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
@@ -1006,13 +1026,13 @@ func TestAccOAuth2Client_validationAsPublished(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 
-	// A scope outside the catalog warns, and Flexslot decides.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Granted", `["https://app.example.com/cb"]`, `["decks:read-all"]`, ""))
-	plan := w.Plan().RequireSuccess(t)
-	requireWarning(t, plan, "Scope outside Flexslot's published catalog", `"decks:read-all"`)
+	// A scope outside the catalog that the partner holds warns, and Flexslot decides.
 	if err := e.Server.GrantScope(testTokenA, "decks:read-all"); err != nil {
 		t.Fatal(err)
 	}
+	w.WriteConfig(requiredFlexslot + webClientConfig("Granted", `["https://app.example.com/cb"]`, `["decks:read-all"]`, ""))
+	plan := w.Plan().RequireSuccess(t)
+	requireWarning(t, plan, "Scope outside Flexslot's published catalog", `"decks:read-all"`)
 	w.Apply().RequireSuccess(t)
 
 	// A password in base_url is refused and never repeated, in either form.

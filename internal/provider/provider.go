@@ -126,6 +126,8 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.Append(missingTokenDiagnostic())
 	} else if malformedToken(token) {
 		resp.Diagnostics.Append(malformedTokenDiagnostic(tokenSource(config.APIToken)))
+	} else if !strings.HasPrefix(token, flexslot.TokenPrefix) {
+		resp.Diagnostics.Append(tokenPrefixWarning(tokenSource(config.APIToken)))
 	}
 	if err := checkBaseURL(baseURL); err != nil {
 		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Root("base_url"), baseURL, baseURLSource(config.BaseURL), err))
@@ -138,6 +140,8 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 		BaseURL:   baseURL,
 		Token:     token,
 		UserAgent: userAgent(p.version, req.TerraformVersion),
+		// A 401 then names the token, by its metadata when Flexslot still shows it.
+		DescribeRefusedToken: true,
 		Logf: func(ctx context.Context, msg string, fields map[string]any) {
 			tflog.Debug(ctx, msg, fields)
 		},
@@ -165,7 +169,7 @@ func (p *flexslotProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *flexslotProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewOAuth2ClientDataSource, NewOAuth2ClientsDataSource}
+	return []func() datasource.DataSource{NewOAuth2ClientDataSource, NewOAuth2ClientsDataSource, NewPartnerDataSource}
 }
 
 func (p *flexslotProvider) Functions(context.Context) []func() function.Function {

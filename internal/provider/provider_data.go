@@ -16,6 +16,9 @@ type providerData struct {
 	// limitWarned and listWarned make each plan-time warning appear once per
 	// provider process, however many clients the plan creates.
 	limitWarned, listWarned atomic.Bool
+	// partnerWarned, tokenChecked and refusedReported do the same for the
+	// plan-time checks of the partner row and of the token (plan_checks.go).
+	partnerWarned, tokenChecked, refusedReported atomic.Bool
 
 	// applying is set by the first write: the process is applying a plan
 	// whose checks already ran, and the CLI plans each create again only to
