@@ -203,12 +203,17 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 
 	// Error paths: a refused scope from the API, and a server error in the
 	// middle of a rotation followed by a failing PATCH.
+	// The plan refuses a scope the partner row does not hold, so the row is
+	// made unreadable (and the refresh skipped, since the fault covers the
+	// list too): the plan only warns and the API refuses.
 	bad := conf
 	bad.scopes = []string{"cards:read", "tournaments:admin"}
 	h.w.WriteConfig(render("", bad, pub, sealed, imported))
-	if r := l.result(h.w.Apply()); r.ExitCode == 0 || !strings.Contains(diagText(r.Errors()), emulator.CodeInvalidScope) {
+	h.srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.PartnerPath, Kind: emulator.FaultStatus, Status: 503, RetryAfter: 3600})
+	if r := l.result(h.w.Apply("-refresh=false")); r.ExitCode == 0 || !strings.Contains(diagText(r.Errors()), emulator.CodeInvalidScope) {
 		t.Errorf("an unknown scope was not refused by the API: %s", diagText(r.Errors()))
 	}
+	h.srv.ClearFaults()
 	conf.triggers["generation"] = "3"
 	conf.app += " renamed"
 	h.w.WriteConfig(render("", conf, pub, sealed, imported))
