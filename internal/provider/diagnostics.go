@@ -30,7 +30,6 @@ var (
 	opRotate      = operation{action: "rotate the client secret", writes: true}
 	opRevoke      = operation{action: "revoke the OAuth2 client", writes: true}
 	opReadPartner = operation{action: "read the partner row"}
-	opRotateKey   = operation{action: "rotate the partner API key", writes: true}
 )
 
 // nextStep is the last sentence of every hint. Only a write whose outcome is
