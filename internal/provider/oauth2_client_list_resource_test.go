@@ -459,4 +459,20 @@ func TestAccOAuth2ClientListResource_queryCLI(t *testing.T) {
 	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
 		t.Fatalf("plan after adopting the clients: exit %d, want 0 (no changes)\n%s%s", plan.ExitCode, plan.Stdout, plan.Stderr)
 	}
+
+	// A filter value the list resource does not accept fails validate -query
+	// and the query, naming the argument and the value.
+	if err := os.WriteFile(filepath.Join(w.Dir, "clients.tfquery.hcl"),
+		[]byte("list \"flexslot_oauth2_client\" \"dashboard\" {\n  provider = flexslot\n  config {\n    client_type = \"secret\"\n  }\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badFilter := func(d acctest.Diagnostic) bool {
+		return strings.Contains(d.Detail, "client_type") && strings.Contains(d.Detail, `"secret"`) && strings.Contains(d.Detail, `"confidential"`)
+	}
+	for _, args := range [][]string{{"validate", "-query", "-json", "-no-color"}, {"query", "-json", "-no-color"}} {
+		r := w.Run(args...)
+		if r.ExitCode == 0 || !slices.ContainsFunc(r.Errors(), badFilter) {
+			t.Errorf("%s with client_type = \"secret\": exit %d, errors %v", args[0], r.ExitCode, r.Errors())
+		}
+	}
 }
