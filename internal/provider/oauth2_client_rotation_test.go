@@ -363,3 +363,29 @@ func TestAccOAuth2Client_rotationPeriodInvalid(t *testing.T) {
 		t.Fatalf("invalid configurations reached the API %d times", n)
 	}
 }
+
+func TestAccOAuth2Client_rotationPeriodAfterImport(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Imported", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Server.Backdate(c.ClientID, time.Now().Add(-200*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, c.ClientID) +
+		webClientConfig("Imported", `["https://app.example.com/cb"]`, `["cards:read"]`, `  rotation_period = "90d"`))
+
+	// The plan that imports already knows Flexslot's secret is 200 days old.
+	plan := w.Plan()
+	requireWarning(t, plan, "Applying this plan rotates the client secret", c.ClientID, "200 days ago", `rotation_period is "90d"`)
+	w.Apply().RequireSuccess(t)
+	attrs := stateAttrs(t, w)
+	if attrs["secret_version"] != 1.0 || !e.Server.VerifySecret(c.ClientID, fmt.Sprint(attrs["client_secret"])) {
+		t.Fatalf("after import and rotation: secret_version %v, secret verifies %t", attrs["secret_version"],
+			e.Server.VerifySecret(c.ClientID, fmt.Sprint(attrs["client_secret"])))
+	}
+	requireNoChanges(t, w, "after the rotation")
+}
