@@ -4,7 +4,10 @@
 # then in a copy of examples/quickstart/: apply, a plan that must show no
 # changes, a secret rotation; then the encrypted variant in a copy of
 # examples/guides/secret-recipients/ (a client whose secret only an age identity made for the
-# demo can decrypt); and destroy. Secrets are always shown masked. Everything
+# demo can decrypt); the delivery chain in a copy of
+# examples/guides/delivering-client-secrets/ (the secret decrypted in memory and
+# handed to a deploy step, rotated by rotation_period, in no state or plan
+# file; OpenTofu or Terraform 1.11+); and destroy. Secrets are always shown masked. Everything
 # runs in a temporary directory with its own CLI configuration
 # (TF_CLI_CONFIG_FILE), removed at the end, and the emulator is stopped, on
 # failure too.
@@ -104,7 +107,7 @@ secret_works() { # client_id, secret
 		grep -q '"valid": *true'
 }
 
-for example in examples/quickstart examples/guides/secret-recipients; do
+for example in examples/quickstart examples/guides/secret-recipients examples/guides/delivering-client-secrets; do
 	cp -R "$example" "$work/"
 	copy="$work/$(basename "$example")"
 	rm -rf "$copy/.terraform" "$copy/.terraform.lock.hcl" "$copy"/terraform.tfstate*
@@ -208,6 +211,73 @@ secret_works "$sealed_id" "$sealed_secret" || die "Flexslot does not accept the 
 say "Flexslot accepts the decrypted secret: yes"
 logged destroy-encrypted destroy -input=false -auto-approve -var "$recipients"
 say "$cli_name destroy: $sealed_id revoked"
+
+# ---------------------------------------------------------------------------
+step "The delivery chain: Flexslot → age ciphertext in state → a consumer, plaintext in no state"
+cli_version=$("$cli" version 2>/dev/null | head -n 1 | sed -E 's/^[^0-9]*v?([0-9]+\.[0-9]+).*/\1/')
+if [ "$(printf '%s\n' "$cli_version" 1.11 | sort -V | head -n 1)" != 1.11 ]; then
+	say "skipped: ephemeral resources and write-only arguments need Terraform or OpenTofu 1.11+, not $cli_version"
+else
+	chdir="$work/delivering-client-secrets"
+	# The consumer: a deploy script that keeps what it receives outside the workspace.
+	mkdir -m 700 "$work/consumer"
+	cat >"$chdir/deploy-secret.sh" <<SCRIPT
+#!/bin/sh
+set -eu
+test -n "\$FLEXSLOT_CLIENT_SECRET"
+umask 077
+printf '%s' "\$FLEXSLOT_CLIENT_SECRET" >"$work/consumer/client_secret"
+SCRIPT
+	chmod 700 "$chdir/deploy-secret.sh"
+	vars=(-var "secret_recipient=$recipient" -var deliver_client_secret=true)
+	# Ephemeral: only in this environment, never in a file the CLI writes.
+	TF_VAR_flexslot_identity=$(cat "$work/age/key.txt")
+	export TF_VAR_flexslot_identity
+	identity_key=$(grep '^AGE-SECRET-KEY-' "$work/age/key.txt")
+	delivered() { cat "$work/consumer/client_secret"; }
+	# no_plaintext fails if a state, backup or plan file holds a secret or the identity.
+	no_plaintext() {
+		local f
+		for f in "$chdir"/terraform.tfstate* "$chdir"/*.tfplan; do
+			[ -e "$f" ] || continue
+			if grep -qF -e flx_cs_ -e "$identity_key" "$f"; then die "$(basename "$f") holds a secret or the identity"; fi
+		done
+	}
+	logged init-chain init -input=false
+	say "$cli_name apply (in a copy of examples/guides/delivering-client-secrets/), identity in TF_VAR_flexslot_identity"
+	logged apply-chain apply -input=false -auto-approve "${vars[@]}"
+	state_value() { sed -n "s/^ *\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$chdir/terraform.tfstate" | head -n 1; }
+	chain_id=$(state_value client_id)
+	chain1=$(delivered)
+	secret_works "$chain_id" "$chain1" || die "Flexslot does not accept the secret the deploy step received"
+	no_plaintext
+	say "client      $chain_id  secret_version $(state_value secret_version)"
+	say "consumer    received $(mask "$chain1") through local-exec; Flexslot accepts it: yes"
+	say "state       no client secret and no identity in terraform.tfstate"
+
+	# The secret ages past rotation_period (90d) at Flexslot: the next plan rotates.
+	printf '{"secret_rotated_at":"%s"}' "$(date -u -d '-100 days' +%Y-%m-%dT%H:%M:%SZ)" |
+		curl -sS --fail-with-body -H 'Content-Type: application/json' --data-binary @- \
+			"$url/_emulator/clients/$chain_id/backdate" >/dev/null || die "could not backdate the secret"
+	say "the emulator now says the secret was issued 100 days ago"
+	logged plan-chain plan -input=false -out=rotate.tfplan "${vars[@]}"
+	# The warning's detail, the paragraph after its source location.
+	awk '/Warning: Applying this plan rotates the client secret/ { w = 1; print; next }
+		w && /^[[:space:]]*$/ { blank++; if (blank == 3) exit; next }
+		w && blank == 2 { print }' "$work/plan-chain.log" | sed 's/^/   /'
+	grep -E '^Plan:' "$work/plan-chain.log" | sed 's/^/   /'
+	logged apply-rotate apply -input=false -auto-approve rotate.tfplan
+	chain2=$(delivered)
+	[ "$chain1" != "$chain2" ] || die "the deploy step did not receive a new secret"
+	secret_works "$chain_id" "$chain2" || die "Flexslot does not accept the rotated secret the deploy step received"
+	if secret_works "$chain_id" "$chain1"; then die "the old secret still works after rotation"; fi
+	no_plaintext
+	say "consumer    received $(mask "$chain2") in the same apply (secret_version $(state_value secret_version)); Flexslot accepts it and refuses the old one"
+	say "files       terraform.tfstate, terraform.tfstate.backup and rotate.tfplan hold no secret and no identity"
+	logged destroy-chain destroy -input=false -auto-approve "${vars[@]}"
+	unset TF_VAR_flexslot_identity
+	say "$cli_name destroy: $chain_id revoked"
+fi
 chdir="$work/quickstart"
 
 # ---------------------------------------------------------------------------

@@ -132,7 +132,9 @@ func rotationWarning(clientID, why string, sealed bool) diag.Diagnostic {
 	deliver := "reference client_secret from the resource that hands it to the app (a secret store, a Kubernetes " +
 		"secret, a CI variable) in this same configuration, so the apply updates both"
 	if sealed {
-		deliver = "ship client_secret_encrypted to the app, or to whatever decrypts it for the app, in this same apply"
+		deliver = "hand it to the app's secret store through the flexslot_oauth2_client_secret ephemeral resource " +
+			"and a write-only argument versioned by secret_version, or ship client_secret_encrypted to whatever " +
+			"decrypts it for the app, in this same apply"
 	}
 	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Applying this plan rotates the client secret",
 		fmt.Sprintf("The secret of %s is rotated because %s. Flexslot invalidates the current secret the moment it "+
