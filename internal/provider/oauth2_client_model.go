@@ -14,7 +14,6 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
-	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
 
 // oauth2ClientModel is the flexslot_oauth2_client resource's state and plan.
@@ -124,29 +123,18 @@ func (m *oauth2ClientModel) setIssuedSecret(ctx context.Context, issued *flexslo
 		return nil
 	}
 	m.SecretRotatedAt = timeValue(issued.SecretRotatedAt)
-	m.SecretCurrent = types.BoolValue(true)
-	if !m.sealsSecret() {
-		m.ClientSecret = types.StringValue(issued.Secret)
-		return nil
-	}
-	var recipients []string
-	if diags = m.SecretRecipients.ElementsAs(ctx, &recipients, false); diags.HasError() {
-		m.SecretCurrent = types.BoolValue(false)
-		return diags
-	}
-	sealed, err := sealedsecret.Seal(issued.Secret, recipients)
+	plain, sealed, diags, err := secretForms(ctx, issued.Secret, m.SecretRecipients)
 	if err != nil {
-		m.SecretCurrent = types.BoolValue(false)
 		diags.Append(sealingFailedDiagnostic(issued.Client.ClientID, err))
-		return diags
 	}
-	m.ClientSecretEncrypted = types.StringValue(sealed)
-	return nil
+	m.ClientSecret, m.ClientSecretEncrypted = plain, sealed
+	m.SecretCurrent = types.BoolValue(!diags.HasError())
+	return diags
 }
 
 // sealsSecret reports whether the secret is to be kept only encrypted.
 func (m *oauth2ClientModel) sealsSecret() bool {
-	return !m.SecretRecipients.IsNull() && (m.SecretRecipients.IsUnknown() || len(m.SecretRecipients.Elements()) > 0)
+	return sealsTo(m.SecretRecipients)
 }
 
 // holdsSecret reports whether state holds the client's secret in either form.
@@ -169,26 +157,8 @@ func secretRotationPlanned(state, plan oauth2ClientModel) (bool, string) {
 	if plan.isPublic() {
 		return false, ""
 	}
-	switch {
-	case !plan.RotationTriggers.IsNull() &&
-		(plan.RotationTriggers.IsUnknown() || len(plan.RotationTriggers.Elements()) > 0) &&
-		!plan.RotationTriggers.Equal(state.RotationTriggers):
-		return true, "rotation_triggers changed"
-	case !sameRecipients(state.SecretRecipients, plan.SecretRecipients):
-		return true, "secret_recipients changed"
-	case plan.RotateWhenStale.ValueBool() && state.SecretCurrent.Equal(types.BoolValue(false)):
-		return true, "the secret in state is not current and rotate_when_stale is true"
-	}
-	return false, ""
-}
-
-// sameRecipients compares two secret_recipients values, null and empty alike.
-func sameRecipients(a, b types.Set) bool {
-	empty := func(s types.Set) bool { return s.IsNull() || (!s.IsUnknown() && len(s.Elements()) == 0) }
-	if empty(a) || empty(b) {
-		return empty(a) == empty(b)
-	}
-	return a.Equal(b)
+	return secretRotationReason(state.RotationTriggers, plan.RotationTriggers, state.SecretRecipients, plan.SecretRecipients,
+		plan.RotateWhenStale, state.SecretCurrent, "secret")
 }
 
 // secretIsStale reports whether the secret in state was replaced outside

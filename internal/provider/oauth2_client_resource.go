@@ -368,14 +368,11 @@ func (r *oauth2ClientResource) checkPartner(ctx context.Context, scopes types.Se
 // the client type or the recipients are unknown, so is that form.
 func (m *oauth2ClientModel) planIssuedSecret() {
 	m.SecretRotatedAt = types.StringUnknown()
-	switch {
-	case m.ClientType.IsUnknown() || m.SecretRecipients.IsUnknown():
+	if m.ClientType.IsUnknown() {
 		m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
-	case m.sealsSecret():
-		m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = types.StringNull(), types.StringUnknown(), types.BoolValue(true)
-	default:
-		m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = types.StringUnknown(), types.StringNull(), types.BoolValue(true)
+		return
 	}
+	m.ClientSecret, m.ClientSecretEncrypted, m.SecretCurrent = plannedSecretForms(m.SecretRecipients)
 }
 
 // checkBeforeCreate lists the partner's clients once within a short budget to

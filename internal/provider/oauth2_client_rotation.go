@@ -54,19 +54,10 @@ func parseRotationPeriod(s string) (time.Duration, error) {
 // secret Flexslot issued at issuedAt, and why. Nothing rotates while the period,
 // the client type or the issue time is unknown.
 func rotationPeriodElapsed(plan oauth2ClientModel, issuedAt *time.Time, now time.Time) (bool, string) {
-	if plan.isPublic() || plan.ClientType.IsUnknown() || plan.RotationPeriod.IsNull() || plan.RotationPeriod.IsUnknown() || issuedAt == nil {
+	if plan.isPublic() || plan.ClientType.IsUnknown() {
 		return false, ""
 	}
-	period, err := parseRotationPeriod(plan.RotationPeriod.ValueString())
-	if err != nil {
-		return false, ""
-	}
-	age := now.Sub(*issuedAt)
-	if age < period {
-		return false, ""
-	}
-	return true, fmt.Sprintf("Flexslot issued it %s ago (at %s), and rotation_period is %q", roughAge(age),
-		issuedAt.UTC().Format(time.RFC3339), plan.RotationPeriod.ValueString())
+	return periodElapsed(plan.RotationPeriod, issuedAt, now, "Flexslot issued it")
 }
 
 // roughAge says how long ago something happened, to the day or, below two
