@@ -23,13 +23,14 @@ type operation struct {
 }
 
 var (
-	opRead        = operation{action: "read the OAuth2 client"}
-	opList        = operation{action: "list the partner's OAuth2 clients"}
-	opCreate      = operation{action: "create the OAuth2 client", writes: true}
-	opUpdate      = operation{action: "update the OAuth2 client", writes: true}
-	opRotate      = operation{action: "rotate the client secret", writes: true}
-	opRevoke      = operation{action: "revoke the OAuth2 client", writes: true}
-	opReadPartner = operation{action: "read the partner row"}
+	opRead         = operation{action: "read the OAuth2 client"}
+	opList         = operation{action: "list the partner's OAuth2 clients"}
+	opCreate       = operation{action: "create the OAuth2 client", writes: true}
+	opUpdate       = operation{action: "update the OAuth2 client", writes: true}
+	opRotate       = operation{action: "rotate the client secret", writes: true}
+	opRevoke       = operation{action: "revoke the OAuth2 client", writes: true}
+	opReadPartner  = operation{action: "read the partner row"}
+	opRotateAPIKey = operation{action: "rotate the partner API key", writes: true}
 )
 
 // nextStep is the last sentence of every hint. Only a write whose outcome is
@@ -455,4 +456,77 @@ func scopeNotAvailableDiagnostic(p path.Path, scope string, partnerScopes []stri
 			"holds (%s), so Flexslot would refuse the client. Fix the scope, or request it for your partner "+
 			"(POST /me/partner/scope-requests) and plan again once Flexslot granted it.",
 			scope, strings.Join(rules.ScopeCatalog(), ", "), held))
+}
+
+// keyName names a partner API key by its prefix, as Flexslot shows it.
+func keyName(prefix string) string {
+	if prefix == "" {
+		return "the partner API key"
+	}
+	return "the partner API key " + prefix + "…"
+}
+
+func apiKeyCreateWarning(currentPrefix string, sealed bool) diag.Diagnostic {
+	current := "The partner's current API key"
+	if currentPrefix != "" {
+		current = "The partner's current API key (" + currentPrefix + "…)"
+	}
+	deliver := "plaintext_api_key"
+	if sealed {
+		deliver = "api_key_encrypted"
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("plaintext_api_key"), "Applying this plan replaces the partner API key",
+		fmt.Sprintf("Creating flexslot_partner_api_key asks Flexslot for a new partner API key. %s stops working the "+
+			"moment the new one is issued, with no overlap: every app or server still using it fails to authenticate "+
+			"until it has the new key, which only Terraform will hold (in %s). Deliver it in this same apply, or, to "+
+			"manage the key without replacing it, import it instead: terraform import flexslot_partner_api_key.<name> "+
+			"<partner id>.", current, deliver))
+}
+
+func apiKeyRotationWarning(prefix, why string, sealed bool) diag.Diagnostic {
+	deliver := "plaintext_api_key"
+	if sealed {
+		deliver = "api_key_encrypted"
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("plaintext_api_key"), "Applying this plan rotates the partner API key",
+		fmt.Sprintf("The key is rotated because %s. Flexslot stops %s the moment it issues the new one, with no "+
+			"overlap: everything still using it fails to authenticate until it has the new key. Deliver %s in this "+
+			"same apply.", why, keyName(prefix), deliver))
+}
+
+func apiKeyStaysValidWarning(prefix string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("The partner API key stays valid",
+		fmt.Sprintf("Destroying flexslot_partner_api_key only removes it from state: Flexslot publishes no way to revoke "+
+			"a partner API key, so %s keeps working. To stop it, rotate it in the dashboard, or keep this resource and "+
+			"change rotation_triggers.", keyName(prefix)))
+}
+
+func apiKeySealingFailedDiagnostic(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("secret_recipients"), "Could not encrypt the partner API key",
+		fmt.Sprintf("Flexslot issued a new partner API key, but encrypting it to secret_recipients failed: %s. The "+
+			"plaintext was not stored, so state holds no key and key_current is false. Fix secret_recipients and apply "+
+			"again: the change rotates the key once more.", err))
+}
+
+func staleAPIKeyWarning(held, current string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("plaintext_api_key"), "Partner API key in state is stale",
+		fmt.Sprintf("The partner row shows the API key %s…, but state holds %s: the key was rotated outside Terraform "+
+			"(such as in the dashboard), so the key in state no longer works and key_current is false. Change a value "+
+			"in rotation_triggers, or set rotate_when_stale = true, and apply to issue a key that Terraform holds.",
+			current, keyName(held)))
+}
+
+func importedAPIKeyWarning(prefix string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("plaintext_api_key"), "Imported partner API key is not in state",
+		fmt.Sprintf("Flexslot shows a partner API key only once, so importing adopts %s without rotating it and "+
+			"without its value: plaintext_api_key is null and key_current is false. Set or change rotation_triggers, "+
+			"or set rotate_when_stale = true, and apply to issue a key that Terraform holds (this stops the current one).",
+			keyName(prefix)))
+}
+
+func apiKeyImportIDDiagnostic(id string, p *flexslot.Partner) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Import ID names another partner",
+		fmt.Sprintf("The import ID %q is neither the id (%s) nor the slug (%s) of the partner whose token the provider "+
+			"uses. A partner API key can only be imported by the partner that owns it: import it by that partner's id "+
+			"or slug, as the flexslot_partner data source shows them.", id, p.ID, p.Slug))
 }

@@ -165,7 +165,7 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func (p *flexslotProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewOAuth2ClientResource}
+	return []func() resource.Resource{NewOAuth2ClientResource, NewPartnerAPIKeyResource}
 }
 
 func (p *flexslotProvider) DataSources(context.Context) []func() datasource.DataSource {
