@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -233,7 +235,7 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, clientID
 		// The CLI does not support resource identity.
 		return nil
 	}
-	return identity.Set(ctx, oauth2ClientIdentityModel{ClientID: types.StringValue(clientID)})
+	return identity.SetAttribute(ctx, path.Root("client_id"), clientID)
 }
 
 func timeValue(t *time.Time) types.String {
@@ -243,11 +245,13 @@ func timeValue(t *time.Time) types.String {
 	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
 }
 
-func stringSet(ctx context.Context, values []string, diags diag.Diagnostics) (types.Set, diag.Diagnostics) {
-	if values == nil {
-		values = []string{}
+// stringSet returns values as a set, empty rather than null when there are none.
+func stringSet(_ context.Context, values []string, diags diag.Diagnostics) (types.Set, diag.Diagnostics) {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
 	}
-	set, d := types.SetValueFrom(ctx, types.StringType, values)
+	set, d := types.SetValue(types.StringType, elems)
 	return set, append(diags, d...)
 }
 

@@ -250,7 +250,7 @@ func (r *oauth2ClientResource) Configure(_ context.Context, req resource.Configu
 
 func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config oauth2ClientModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -273,7 +273,7 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		var state oauth2ClientModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 		if state.DeletionProtection.ValueBool() {
 			resp.Diagnostics.Append(deletionProtectedDiagnostic(state.ClientID.ValueString(), "destroy"))
 		}
@@ -281,7 +281,7 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	var plan oauth2ClientModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -298,14 +298,14 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 			plan.planIssuedSecret()
 			plan.SecretVersion = types.Int64Value(1)
 		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, &plan)...)
 		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
 		resp.Diagnostics.Append(r.checkPartner(ctx, plan.AllowedScopes, true, true, true)...)
 		return
 	}
 
 	var state oauth2ClientModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -335,7 +335,7 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.ClientSecret, plan.ClientSecretEncrypted = state.ClientSecret, state.ClientSecretEncrypted
 		plan.SecretRotatedAt, plan.SecretCurrent, plan.SecretVersion = state.SecretRotatedAt, state.SecretCurrent, state.SecretVersion
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, &plan)...)
 	resp.Diagnostics.Append(r.checkPartner(ctx, plan.AllowedScopes, false, !plan.AllowedScopes.Equal(state.AllowedScopes),
 		!resp.Plan.Raw.Equal(req.State.Raw))...)
 }
@@ -435,7 +435,7 @@ func sameClient(ctx context.Context, plan oauth2ClientModel, c flexslot.OAuth2Cl
 
 func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan oauth2ClientModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -466,14 +466,14 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 
 	resp.Diagnostics.Append(plan.fillUnknown(ctx, &issued.Client)...)
 	resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, &plan)...)
 	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, issued.Client.ClientID)...)
 }
 
 func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state oauth2ClientModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -523,15 +523,15 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	if state.SecretVersion.IsNull() {
 		state.SecretVersion = initialSecretVersion(state)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, &state)...)
 	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, client.SecretRotatedAt)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 }
 
 func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state oauth2ClientModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -551,7 +551,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 	partial.Timeouts = plan.Timeouts
 	result := &partial
 	defer func() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, result)...)
+		resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, result)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 	}()
 
@@ -609,7 +609,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 
 func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state oauth2ClientModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
