@@ -152,19 +152,32 @@ func mark(ok bool) string {
 
 // Target thresholds from the performance issue.
 const (
-	// noopRatioTarget bounds flexslot ÷ no-op provider on a no-change plan
-	// at N = 10 and 100.
-	noopRatioTarget = 1.10
+	// timeRatioTarget bounds flexslot ÷ time_static on a no-change plan, at every N.
+	timeRatioTarget = 1.0
 	// tripsTarget bounds the round trips 200 ms of latency adds to a
 	// no-change plan, for every N.
 	tripsTarget = 2.0
 	// Waiting after a 429 beyond what Retry-After asks counts as avoidable
 	// when it exceeds this (scheduling noise on a busy machine).
 	avoidableSlack = 250 * time.Millisecond
+	// avoidableTarget100 bounds the avoidable wait of the throttled
+	// 100-client plan, whose ten partners' lists each meet a 429.
+	avoidableTarget100 = 500 * time.Millisecond
 )
+
+// noopRatioTarget bounds flexslot ÷ no-op provider on a no-change plan, by N.
+var noopRatioTarget = map[int]float64{10: 1.15, 100: 1.25}
 
 // ratioTargetN are the N at which flexslot ÷ no-op is a target.
 var ratioTargetN = []int{10, 100}
+
+// avoidableTarget is the avoidable wait a throttled run of n clients may show.
+func avoidableTarget(n int) time.Duration {
+	if n >= 100 {
+		return avoidableTarget100
+	}
+	return avoidableSlack
+}
 
 func isPlan(op string) bool { return strings.HasPrefix(op, "plan") }
 
@@ -192,6 +205,7 @@ func (r *report) markdown() string {
 		"|---|---:|---|---|---|---|---|---|---|---|\n")
 	planRatio := map[int]float64{}
 	var applyRatios, tdRatios, timeRatios []string
+	timeOK := true
 	for _, c := range r.compare {
 		p("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.op, c.n, c.fx, c.noop, c.time, c.td,
 			ratioString(ratios(c.fx, c.noop)), ratioString(ratios(c.fx, c.time)), ratioString(ratios(c.fx, c.td)), c.requests)
@@ -199,7 +213,9 @@ func (r *report) markdown() string {
 		if isPlan(c.op) {
 			planRatio[c.n] = noop
 			tdRatios = append(tdRatios, fmt.Sprintf("%.2f× at N = %d", medianFloat(ratios(c.fx, c.td)), c.n))
-			timeRatios = append(timeRatios, fmt.Sprintf("%.2f× at N = %d", medianFloat(ratios(c.fx, c.time)), c.n))
+			timeRatio := medianFloat(ratios(c.fx, c.time))
+			timeRatios = append(timeRatios, fmt.Sprintf("%.2f× at N = %d", timeRatio, c.n))
+			timeOK = timeOK && timeRatio <= timeRatioTarget
 		} else if slices.Contains(ratioTargetN, c.n) {
 			applyRatios = append(applyRatios, fmt.Sprintf("%.2f× at N = %d", noop, c.n))
 		}
@@ -213,20 +229,24 @@ func (r *report) markdown() string {
 				parts = append(parts, notMeasured(n))
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("%.2f× at N = %d", v, n))
-			ok = ok && v <= noopRatioTarget
+			parts = append(parts, fmt.Sprintf("%.2f× at N = %d (target ≤ %.2f×)", v, n, noopRatioTarget[n]))
+			ok = ok && v <= noopRatioTarget[n]
 		}
-		line := fmt.Sprintf("no-change plan, flexslot ÷ no-op provider ≤ %.2f× at N = 10 and 100: %s — %s",
-			noopRatioTarget, strings.Join(parts, ", "), mark(ok))
+		line := fmt.Sprintf("no-change plan, flexslot ÷ no-op provider ≤ %.2f× at N = 10 and ≤ %.2f× at N = 100: %s — %s",
+			noopRatioTarget[10], noopRatioTarget[100], strings.Join(parts, ", "), mark(ok))
 		if len(applyRatios) > 0 {
 			line += fmt.Sprintf(" (apply from empty state, for information: %s)", strings.Join(applyRatios, ", "))
 		}
 		targets = append(targets, line)
 	}
+	if len(timeRatios) > 0 {
+		targets = append(targets, fmt.Sprintf("no-change plan, flexslot ÷ time_static ≤ %.2f× at every N: %s — %s",
+			timeRatioTarget, strings.Join(timeRatios, ", "), mark(timeOK)))
+	}
 	if len(tdRatios) > 0 {
-		info = append(info, fmt.Sprintf("no-change plan, flexslot ÷ time_static: %s; flexslot ÷ terraform_data: %s. "+
+		info = append(info, fmt.Sprintf("no-change plan, flexslot ÷ terraform_data: %s. "+
 			"The former target of 1.15× of `terraform_data` is retired: `terraform_data` runs inside the CLI with no plugin "+
-			"process, which no plugin provider can match", strings.Join(timeRatios, ", "), strings.Join(tdRatios, ", ")))
+			"process, which no plugin provider can match", strings.Join(tdRatios, ", ")))
 	}
 
 	p("\n**No-change plan** (requests the refresh spends; target one list per partner, since every read of a provider " +
@@ -348,7 +368,7 @@ func (r *report) markdown() string {
 		if latest >= earliest {
 			gaps = fmt.Sprintf("%+d to %+d ms", earliest.Milliseconds(), latest.Milliseconds())
 		}
-		ok := avoidable.median() <= avoidableSlack && earliest >= -time.Millisecond
+		ok := avoidable.median() <= avoidableTarget(t.scenario.n) && earliest >= -time.Millisecond
 		throttleOK = throttleOK && ok
 		wait := signedSecs(avoidable.median())
 		if !ok {
@@ -358,7 +378,8 @@ func (r *report) markdown() string {
 			intRange(throttled), t.scenario.what, intRange(attempts), t.scenario.what, t.throttled, t.base,
 			secs(t.owed), secs(longest.max()), least, wait, gaps)
 	}
-	targets = append(targets, "no avoidable waiting under throttling: "+mark(throttleOK))
+	targets = append(targets, fmt.Sprintf("no avoidable waiting under throttling (at most %s beyond what the 429s owe, %s for the 100-client plan): %s",
+		secs(avoidableSlack), secs(avoidableTarget100), mark(throttleOK)))
 
 	p("\n**Start-up and memory.** The provider binary started with the plugin handshake environment, as a CLI starts it, "+
 		"then asked for its schema over gRPC (%d starts); and the provider processes of real commands, sampled from /proc.\n\n", len(r.startup))
