@@ -23,6 +23,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 // protoProvider is the provider server as the CLI sees it over the plugin
@@ -364,6 +365,18 @@ func TestAccOAuth2ClientListResource_queryCLI(t *testing.T) {
 		tfversion.SkipBelow(tfversion.Version1_14_0))
 	e := newTestEmulator(t)
 	alpha, beta, gamma := dashboardClients(t, e)
+	// Alpha has the optional arguments set outside Terraform, which the
+	// generated configuration must carry for the plan to be clean.
+	appURL, privacyURL := "https://alpha.example.com", "https://alpha.example.com/privacy"
+	if _, err := e.apiClient(t).OAuth2Clients.Update(t.Context(), alpha.ClientID, flexslot.UpdateRequest{
+		ApplicationURL:   &appURL,
+		PrivacyPolicyURL: &privacyURL,
+		RedirectURIs:     []string{"https://alpha.example.com/cb", "http://127.0.0.1:8080/callback"},
+		AllowedScopes:    []string{"cards:read", "decks:read"},
+		GrantTypes:       []string{rules.GrantTypeAuthorizationCode},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	w := newCLIWorkspace(t, e)
 	copyExample(t, w, "list-resources/flexslot_oauth2_client", "main.tf", "list-resource.tfquery.hcl")
 	w.Init()
@@ -429,6 +442,12 @@ func TestAccOAuth2ClientListResource_queryCLI(t *testing.T) {
 	for _, id := range want {
 		if n := strings.Count(string(generated), fmt.Sprintf("client_id = %q", id)); n != 1 {
 			t.Errorf("adopted.tf names %s in %d identities, want 1:\n%s", id, n, generated)
+		}
+	}
+	for _, line := range []string{`application_url = "https://alpha.example.com"`, `privacy_policy_url = "https://alpha.example.com/privacy"`,
+		`grant_types = ["authorization_code"]`} {
+		if !expectError(line).Match(generated) {
+			t.Errorf("adopted.tf lacks %s:\n%s", line, generated)
 		}
 	}
 	if strings.Contains(string(generated), "client_secret") {
