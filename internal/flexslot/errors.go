@@ -47,9 +47,12 @@ type APIError struct {
 	StatusCode int
 	// Code, Message and Field come from whichever error shape the body has:
 	// {"error": {"code", "message", "field"}}, RFC 6749's {"error",
-	// "error_description"}, {"code", "message"} or {"detail": ...}. For a body
-	// of none of these shapes, Message describes it with a short excerpt.
+	// "error_description", "error_uri"}, {"code", "message"} or {"detail": ...}.
+	// For a body of none of these shapes, Message describes it with a short excerpt.
 	Code, Message, Field string
+	// ErrorURI is RFC 6749's error_uri: a page about the error [doc: Flexslot's
+	// OAuth errors guide]. Only an absolute http(s) URI is kept.
+	ErrorURI string
 	// RequestID is the X-Request-Id header.
 	RequestID string
 	// ContentType is the media type of the body, without parameters.
@@ -94,6 +97,9 @@ func (e *APIError) Error() string {
 	}
 	if len(details) > 0 {
 		b.WriteString(" (" + strings.Join(details, ", ") + ")")
+	}
+	if e.ErrorURI != "" {
+		b.WriteString("; see " + e.ErrorURI)
 	}
 	return b.String()
 }
@@ -313,6 +319,7 @@ func (c *Client) parseAPIError(method, path string, status int, h http.Header, b
 	}
 	if f, ok := parseErrorBody(body); ok {
 		e.Code, e.Message, e.Field, e.parsed = c.clean(f.code, 100), c.clean(f.message, 500), c.clean(f.field, 200), true
+		e.ErrorURI = c.clean(errorURI(f.uri), 300)
 		return e
 	}
 	e.Message = c.describeBody(e.ContentType, body)
@@ -350,7 +357,18 @@ func locationHost(base *url.URL, loc string) string {
 	return u.Hostname()
 }
 
-type errorFields struct{ code, message, field string }
+type errorFields struct{ code, message, field, uri string }
+
+// errorURI keeps an RFC 6749 error_uri only when it is an absolute http(s)
+// URI without credentials: anything else is not shown.
+func errorURI(raw string) string {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || u.Host == "" || u.User != nil ||
+		(!strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http")) {
+		return ""
+	}
+	return u.String()
+}
 
 // parseErrorBody reads the error shapes Flexslot and the proxies before it may use.
 func parseErrorBody(body []byte) (errorFields, bool) {
@@ -362,8 +380,8 @@ func parseErrorBody(body []byte) (errorFields, bool) {
 	switch e := m["error"].(type) {
 	case map[string]any: // {"error": {"code", "message", "field"}}
 		f = fieldsOf(e)
-	case string: // RFC 6749: {"error", "error_description"}
-		f = errorFields{code: e, message: scalar(m["error_description"])}
+	case string: // RFC 6749: {"error", "error_description", "error_uri"}
+		f = errorFields{code: e, message: scalar(m["error_description"]), uri: scalar(m["error_uri"])}
 	}
 	if f == (errorFields{}) {
 		f = fieldsOf(m) // {"code", "message"}

@@ -19,6 +19,10 @@ func TestErrorShapes(t *testing.T) {
 			"FLEXSLOT_INVALID_REDIRECT_URI", "must use https", "redirect_uris[1]", true},
 		{"rfc 6749", "application/json", `{"error":"invalid_request","error_description":"redirect_uris is required","error_uri":"https://flexslot.gg/docs"}`,
 			"invalid_request", "redirect_uris is required", "", true},
+		{"rfc 6749 with an error_uri that is not a web page", "application/json", `{"error":"invalid_request","error_description":"x","error_uri":"javascript:alert(1)"}`,
+			"invalid_request", "x", "", true},
+		{"rfc 6749 with credentials in error_uri", "application/json", `{"error":"invalid_request","error_description":"x","error_uri":"https://u:p@flexslot.gg/docs"}`,
+			"invalid_request", "x", "", true},
 		{"code and message", "application/json", `{"code":"FLEXSLOT_NOT_FOUND","message":"not found","field":"client_id"}`,
 			"FLEXSLOT_NOT_FOUND", "not found", "client_id", true},
 		{"numeric code", "application/json", `{"code":42,"message":"odd"}`, "42", "odd", "", true},
@@ -50,11 +54,21 @@ func TestErrorShapes(t *testing.T) {
 			}
 			e := c.parseAPIError(http.MethodGet, oauth2ClientsPath, 400, h, []byte(tc.body))
 			want := APIError{StatusCode: 400, Code: tc.code, Message: tc.message, Field: tc.field, RequestID: "req_1", ContentType: tc.contentType,
-				method: http.MethodGet, path: oauth2ClientsPath, parsed: tc.parsed}
+				method: http.MethodGet, path: oauth2ClientsPath, parsed: tc.parsed,
+				ErrorURI: map[string]string{"rfc 6749": "https://flexslot.gg/docs"}[tc.name]}
 			if *e != want {
 				t.Errorf("got  %#v\nwant %#v", *e, want)
 			}
 		})
+	}
+}
+
+func TestErrorURIIsShown(t *testing.T) {
+	c := newTestClient(t, "http://127.0.0.1:1")
+	e := c.parseAPIError(http.MethodPost, oauth2ClientsPath, 400, http.Header{"Content-Type": {"application/json"}},
+		[]byte(`{"error":"invalid_scope","error_description":"unknown scope","error_uri":"https://docs.flexslot.gg/oauth/errors#invalid_scope"}`))
+	if want := "400 Bad Request: invalid_scope: unknown scope; see https://docs.flexslot.gg/oauth/errors#invalid_scope"; e.Error() != want {
+		t.Errorf("error %q, want %q", e.Error(), want)
 	}
 }
 
