@@ -281,6 +281,7 @@ func TestCreateValidation(t *testing.T) {
 		{"wildcard", with("redirect_uris", []string{"https://*.example.com/cb"}), badURI, "redirect_uris[0]"},
 		{"fragment", with("redirect_uris", []string{"https://a.example/cb#x"}), badURI, "redirect_uris[0]"},
 		{"relative", with("redirect_uris", []string{"/cb"}), badURI, "redirect_uris[0]"},
+		{"http to LOCALHOST", with("redirect_uris", []string{"http://LOCALHOST:3000/cb"}), badURI, "redirect_uris[0]"},
 		{"empty port", with("redirect_uris", []string{"https://a.example:/cb"}), badURI, "redirect_uris[0]"},
 		{"port 0", with("redirect_uris", []string{"http://127.0.0.1:0/cb"}), badURI, "redirect_uris[0]"},
 		{"513 characters", with("redirect_uris", []string{"https://a.example/" + strings.Repeat("a", 513-len("https://a.example/"))}), badURI, "redirect_uris[0]"},
@@ -291,7 +292,8 @@ func TestCreateValidation(t *testing.T) {
 		{"duplicate scope", with("allowed_scopes", []string{"decks:read", "decks:read"}), badScope, "allowed_scopes[1]"},
 		{"unknown grant type", with("grant_types", []string{"authorization_code", "client_credentials"}), validation, "grant_types[1]"},
 		{"duplicate grant type", with("grant_types", []string{"refresh_token", "refresh_token"}), validation, "grant_types[1]"},
-		{"http application url", with("application_url", "http://a.example"), validation, "application_url"},
+		{"relative application url", with("application_url", "/about"), validation, "application_url"},
+		{"application url without a scheme", with("application_url", "a.example"), validation, "application_url"},
 		{"relative logo url", with("application_logo_url", "/logo.png"), validation, "application_logo_url"},
 		{"null privacy policy url", with("privacy_policy_url", json.RawMessage("null")), validation, "privacy_policy_url"},
 		{"tos url with spaces", with("tos_url", "https://a.example/terms of use"), validation, "tos_url"},
@@ -316,7 +318,7 @@ func TestCreateValidation(t *testing.T) {
 		}
 	})
 	t.Run("loopback accepted", func(t *testing.T) {
-		uris := []string{"http://localhost/cb", "http://LOCALHOST:3000/cb", "http://127.0.0.1:9999/cb", "http://[::1]:8080/cb",
+		uris := []string{"http://localhost/cb", "http://localhost:3000/cb", "http://127.0.0.1:9999/cb", "http://[::1]:8080/cb",
 			"https://a.example/cb", "https://a.example/cb/", "https://a.example/" + strings.Repeat("é", 512-len("https://a.example/"))}
 		expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath, with("redirect_uris", uris)), http.StatusCreated)
 	})
@@ -421,7 +423,7 @@ func TestUpdate(t *testing.T) {
 	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"redirect_uris":["https://a.example/cb","http://a.example/cb"]}`), http.StatusBadRequest, emulator.CodeInvalidRedirectURI, "redirect_uris[1]")
 	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"allowed_scopes":["nope"]}`), http.StatusBadRequest, emulator.CodeInvalidScope, "allowed_scopes[0]")
 	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"grant_types":["implicit"]}`), http.StatusBadRequest, emulator.CodeValidationError, "grant_types[0]")
-	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"application_logo_url":"ftp://a.example/logo"}`), http.StatusBadRequest, emulator.CodeValidationError, "application_logo_url")
+	expectError(t, call(t, inst, tokenA, http.MethodPatch, path, `{"application_logo_url":"a.example/logo"}`), http.StatusBadRequest, emulator.CodeValidationError, "application_logo_url")
 	expectError(t, call(t, inst, tokenA, http.MethodPatch, clientPath("cli_unknown"), `{"application_name":"x"}`), http.StatusNotFound, emulator.CodeNotFound, "")
 
 	if c, _ := inst.Server.Client(created.ClientID); c.ApplicationName != "Renamed" || c.RedirectURIs[0] != "https://new.example/cb" {

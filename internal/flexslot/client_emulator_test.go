@@ -512,3 +512,21 @@ func checkLogs(t *testing.T, logs *logRecorder, secrets ...string) {
 		}
 	}
 }
+
+// TestEmulatorOpaqueClientIDs sends client IDs of any form: each travels as
+// one escaped path segment and reaches the client's own route, never another.
+func TestEmulatorOpaqueClientIDs(t *testing.T) {
+	inst, c, _ := startEmulator(t, emulator.Options{})
+	srv := inst.Server
+	ctx := context.Background()
+	for _, id := range []string{"cli/rotate-secret", ".", "..", "a?b#c", "clé", "%2E%2E", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y"} {
+		srv.ClearRequests()
+		if _, err := c.OAuth2Clients.RotateSecret(ctx, id); !flexslot.IsNotFound(err) {
+			t.Errorf("RotateSecret(%q) = %v, want ErrNotFound", id, err)
+		}
+		reqs := srv.Requests()
+		if len(reqs) == 0 || reqs[0].Operation != emulator.OperationRotate || reqs[0].Path != emulator.BasePath+"/"+id+"/rotate-secret" {
+			t.Errorf("RotateSecret(%q) reached %+v", id, reqs)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -344,9 +345,15 @@ func statusText(status string) string {
 	return status
 }
 
-// clientPath escapes the opaque client ID as one path segment.
+// clientPath escapes the opaque client ID as one path segment. "." and "..",
+// which URLs treat as path steps, are escaped too, so that no ID can reach
+// another route.
 func clientPath(clientID, suffix string) string {
-	return oauth2ClientsPath + "/" + url.PathEscape(clientID) + suffix
+	segment := url.PathEscape(clientID)
+	if segment == "." || segment == ".." {
+		segment = strings.Repeat("%2E", len(segment))
+	}
+	return oauth2ClientsPath + "/" + segment + suffix
 }
 
 func cloneClient(c OAuth2Client) OAuth2Client {

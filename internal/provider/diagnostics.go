@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -222,6 +223,25 @@ func nonCatalogScopeWarning(p path.Path, scope string) diag.Diagnostic {
 		fmt.Sprintf("The scope %q is not in Flexslot's published scope catalog (%s). Flexslot can grant partners more "+
 			"scopes, so the provider lets Flexslot decide: the apply fails if your partner application was not granted it.",
 			scope, strings.Join(rules.ScopeCatalog(), ", ")))
+}
+
+func consentURLWarning(p path.Path, value, problem string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(p, "Consent-screen URL is not https",
+		fmt.Sprintf("The URL %q %s. Flexslot publishes no https rule for this field and accepts any absolute URI, "+
+			"so the apply goes on; an https URL keeps the link users follow from the consent screen private and unaltered.",
+			value, problem))
+}
+
+func noAuthorizationCodeWarning(grantTypes []string) diag.Diagnostic {
+	what := "is empty"
+	if len(grantTypes) > 0 {
+		slices.Sort(grantTypes)
+		what = fmt.Sprintf("holds only %s", strings.Join(grantTypes, ", "))
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("grant_types"), "Client without the authorization_code grant",
+		fmt.Sprintf("grant_types %s, without authorization_code. Flexslot's OAuth guide calls the authorization code "+
+			"grant with PKCE the only user-facing grant it supports, so users cannot sign in to this client. Add "+
+			"\"authorization_code\", or leave grant_types out to get both grant types, as Flexslot does.", what))
 }
 
 func updateUnsupportedDiagnostic(clientID string, fields []string, err error) diag.Diagnostic {

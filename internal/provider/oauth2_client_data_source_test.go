@@ -141,8 +141,8 @@ func TestAccOAuth2ClientDataSource_notFound(t *testing.T) {
 				ExpectError: expectError("OAuth2 client not found", "No active or suspended OAuth2 client "+other.ClientID+" is in the partner's list"),
 			},
 			{
-				Config:      clientDataConfig("cli_01HX/rotate-secret"),
-				ExpectError: expectError("Invalid client ID", `"cli_01HX/rotate-secret" must hold only letters, digits`),
+				Config:      clientDataConfig("cli 01HX"),
+				ExpectError: expectError("Invalid client ID", `"cli 01HX" must not contain spaces or control characters`),
 			},
 		},
 	})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -174,12 +175,14 @@ func TestSecretIsStale(t *testing.T) {
 
 func TestParseClientID(t *testing.T) {
 	t.Parallel()
-	for _, id := range []string{"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "opaque.id-2~x"} {
+	// Client IDs are opaque: any ID reaches the API, escaped as one path segment.
+	for _, id := range []string{"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "opaque.id-2~x",
+		".", "..", "cli_01HX/rotate-secret", "clé"} {
 		if err := parseClientID(id); err != nil {
 			t.Errorf("valid id %q refused: %v", id, err)
 		}
 	}
-	for _, id := range []string{"", ".", "..", "cli_01HX/rotate-secret", " cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "cli_01HX\n"} {
+	for _, id := range []string{"", " cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "cli_01HX\n", "cli 01", "cli\u00a001", "\x1b[31mcli"} {
 		err := parseClientID(id)
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the client ID %q", id)) {
 			t.Errorf("parseClientID(%q) = %v", id, err)
@@ -220,18 +223,12 @@ func TestAPIErrorDiagnosticNextStep(t *testing.T) {
 }
 
 // isClientID is an independent statement of what an import ID may be: client
-// IDs are opaque, so any non-empty run of URL-path-safe characters but the
-// path steps "." and "..".
+// IDs are opaque strings, so anything non-empty without a space or a control
+// character (Unicode White_Space, category Cc).
 func isClientID(id string) bool {
-	if id == "" || id == "." || id == ".." {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", rune(id[i])) {
-			return false
-		}
-	}
-	return true
+	return id != "" && !strings.ContainsFunc(id, func(r rune) bool {
+		return unicode.In(r, unicode.White_Space, unicode.Cc)
+	})
 }
 
 // FuzzParseClientID checks the import ID parser against an independent

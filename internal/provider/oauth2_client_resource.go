@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -66,8 +67,8 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	keep := func() []planmodifier.String { return []planmodifier.String{stringplanmodifier.UseStateForUnknown()} }
 	consentURL := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{
-			Description: description + " Shown to users on the consent screen. An absolute https URL, or empty " +
-				"(the default) for none.",
+			Description: description + " Shown to users on the consent screen. An absolute URI, or empty " +
+				"(the default) for none; one that is not https gets a warning.",
 			Optional:   true,
 			Computed:   true,
 			Default:    stringdefault.StaticString(""),
@@ -123,7 +124,7 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"grant_types": schema.SetAttribute{
 				Description: "Grant types the client may use: `authorization_code` and `refresh_token`. Defaults to both, " +
-					"as Flexslot does.",
+					"as Flexslot does. A set without `authorization_code`, the only grant users can sign in with, gets a warning.",
 				Optional:    true,
 				Computed:    true,
 				ElementType: types.StringType,
@@ -268,6 +269,40 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 			resp.Diagnostics.Append(publicClientSecretSettingDiagnostic("rotation_period"))
 		}
 	}
+	resp.Diagnostics.Append(grantTypesWarnings(config.GrantTypes)...)
+	for field, v := range map[string]types.String{
+		rules.FieldApplicationURL: config.ApplicationURL, rules.FieldApplicationLogoURL: config.ApplicationLogoURL,
+		rules.FieldPrivacyPolicyURL: config.PrivacyPolicyURL, rules.FieldTOSURL: config.TosURL,
+	} {
+		if v.IsNull() || v.IsUnknown() {
+			continue
+		}
+		for _, w := range rules.ConsentURLWarnings(v.ValueString()) {
+			resp.Diagnostics.Append(consentURLWarning(path.Root(field), v.ValueString(), w))
+		}
+	}
+}
+
+// grantTypesWarnings warns about a known grant_types set without
+// authorization_code: the OAuth guide calls it "the only user-facing grant
+// Flexslot supports", so such a client cannot sign a user in.
+func grantTypesWarnings(grantTypes types.Set) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if grantTypes.IsNull() || grantTypes.IsUnknown() {
+		return diags
+	}
+	var names []string
+	for _, v := range grantTypes.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsUnknown() {
+			return diags
+		}
+		names = append(names, s.ValueString())
+	}
+	if !slices.Contains(names, rules.GrantTypeAuthorizationCode) {
+		diags.Append(noAuthorizationCodeWarning(names))
+	}
+	return diags
 }
 
 func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

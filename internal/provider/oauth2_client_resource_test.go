@@ -343,8 +343,8 @@ func TestAccOAuth2Client_import(t *testing.T) {
 			{
 				ResourceName:  webAddr,
 				ImportState:   true,
-				ImportStateId: "cli_01HX/rotate-secret",
-				ExpectError:   expectError("Invalid import ID", `"cli_01HX/rotate-secret" must hold only letters, digits`),
+				ImportStateId: "cli_01HX 2K5V",
+				ExpectError:   expectError("Invalid import ID", `"cli_01HX 2K5V" must not contain spaces or control characters`),
 			},
 		},
 	})
@@ -394,8 +394,8 @@ func TestAccOAuth2Client_importBlockIdentity(t *testing.T) {
 			webClientConfig("Dashboard", `["https://app.example.com/cb"]`, `["cards:read"]`, "")
 	}
 
-	w.WriteConfig(config("cli_../rotate-secret"))
-	requireFailure(t, w.Plan(), "Invalid import ID", `"cli_../rotate-secret"`)
+	w.WriteConfig(config("cli_01HX 2K5V"))
+	requireFailure(t, w.Plan(), "Invalid import ID", `"cli_01HX 2K5V"`)
 	w.WriteConfig(config("cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"))
 	// Both CLIs report a client the partner does not hold with their own error,
 	// which names the import block's address.
@@ -528,7 +528,7 @@ func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
 	}{
 		"http to a remote host": {
 			webClientConfig("Web", `["http://app.example.com/cb"]`, scopes, ""),
-			[]string{"Invalid redirect URI", "redirect_uris", `"http://app.example.com/cb" must use https: http is allowed only for the loopback hosts localhost, 127.0.0.1 and [::1]`},
+			[]string{"Invalid redirect URI", "redirect_uris", `"http://app.example.com/cb" must use https: http is allowed only for the loopback hosts localhost`, "127.0.0.1 and [::1]"},
 		},
 		"wildcard": {
 			webClientConfig("Web", `["https://*.example.com/cb"]`, scopes, ""),
@@ -571,8 +571,8 @@ func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
 			[]string{"Invalid grant type", `"client_credentials" must be "authorization_code" or "refresh_token"`},
 		},
 		"consent URL over http": {
-			webClientConfig("Web", uris, scopes, `  privacy_policy_url = "http://app.example.com/privacy"`),
-			[]string{"Invalid URL", `"http://app.example.com/privacy" must be empty or an absolute https URL`},
+			webClientConfig("Web", uris, scopes, `  privacy_policy_url = "app.example.com/privacy"`),
+			[]string{"Invalid URL", `"app.example.com/privacy" must be empty or an absolute URI`},
 		},
 		"empty name": {
 			webClientConfig("", uris, scopes, ""),
@@ -1777,5 +1777,75 @@ func TestAccOAuth2Client_withoutRevokeEndpointCreateBeforeDestroy(t *testing.T) 
 	}
 	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
 		t.Fatalf("plan after the dashboard revoke: exit %d\n%s", plan.ExitCode, plan.Stdout)
+	}
+}
+
+// TestAccOAuth2Client_rulesAsPublished applies the published rules exactly:
+// loopback redirects on any port (localhost written as published), consent
+// URLs that are any absolute URI with a warning when not https, and a warning
+// for grant types without authorization_code.
+func TestAccOAuth2Client_rulesAsPublished(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	config := func(uri, appURL, grantTypes string) string {
+		return requiredFlexslot + webClientConfig("Native", fmt.Sprintf(`["http://127.0.0.1:54321/cb", "http://[::1]/cb", %q]`, uri),
+			`["cards:read"]`, fmt.Sprintf("  application_url = %q\n  tos_url = \"mailto:legal@example.com\"\n  grant_types = %s", appURL, grantTypes))
+	}
+	w.WriteConfig(config("http://localhost:3000/cb", "http://decks.example.com", `["refresh_token"]`))
+	apply := w.Apply().RequireSuccess(t)
+	for _, url := range []string{`"http://decks.example.com"`, `"mailto:legal@example.com"`} {
+		if !slices.ContainsFunc(apply.Warnings(), func(d acctest.Diagnostic) bool {
+			return d.Summary == "Consent-screen URL is not https" && strings.Contains(d.Detail, url) && strings.Contains(d.Detail, "accepts any absolute URI")
+		}) {
+			t.Errorf("no warning names the consent-screen URL %s: %v", url, apply.Warnings())
+		}
+	}
+	requireWarning(t, apply, "Client without the authorization_code grant", "holds only refresh_token", "only user-facing grant")
+	c, ok := e.Server.Client(stateClientID(t, w))
+	if !ok || c.ApplicationURL != "http://decks.example.com" || c.TOSURL != "mailto:legal@example.com" || len(c.RedirectURIs) != 3 {
+		t.Fatalf("the emulator holds %+v", c)
+	}
+
+	// An empty set warns too; with authorization_code, no warning.
+	w.WriteConfig(config("http://localhost:3000/cb", "https://decks.example.com", `[]`))
+	requireWarning(t, w.Plan().RequireSuccess(t), "Client without the authorization_code grant", "is empty")
+	w.WriteConfig(config("http://localhost:3000/cb", "https://decks.example.com", `["authorization_code"]`))
+	for _, d := range w.Plan().RequireSuccess(t).Warnings() {
+		if d.Summary == "Client without the authorization_code grant" {
+			t.Errorf("warning with authorization_code: %s", d)
+		}
+	}
+
+	// localhost is matched as published, in lower case; a consent URL must be absolute.
+	w.WriteConfig(config("http://LOCALHOST:3000/cb", "https://decks.example.com", `["authorization_code"]`))
+	requireFailure(t, w.Plan(), "Invalid redirect URI", `"http://LOCALHOST:3000/cb"`, "localhost (written exactly so, in lower case)", "http://127.0.0.1/")
+	w.WriteConfig(config("http://localhost:3000/cb", "decks.example.com", `["authorization_code"]`))
+	requireFailure(t, w.Plan(), "Invalid URL", `"decks.example.com"`, "absolute URI")
+}
+
+// TestAccOAuth2Client_opaqueClientIDs looks clients up and imports them by IDs
+// of any form: each reaches Flexslot escaped as one path segment, and only an
+// empty ID or one with spaces or control characters is refused before it.
+func TestAccOAuth2Client_opaqueClientIDs(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	w.WriteConfig(requiredFlexslot + `
+data "flexslot_oauth2_client" "slash" {
+  client_id = "cli_01HX/rotate-secret"
+}
+`)
+	e.Server.ClearRequests()
+	requireFailure(t, w.Plan(), "OAuth2 client not found", "cli_01HX/rotate-secret")
+	if n := e.requestCounts()[emulator.OperationList]; n != 1 {
+		t.Errorf("the lookup made %d list calls, want 1", n)
+	}
+	w.WriteConfig(requiredFlexslot + "import {\n  to = " + webAddr + "\n  id = \"cli 01\"\n}\n" +
+		webClientConfig("Imported", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	e.Server.ClearRequests()
+	requireFailure(t, w.Plan(), "Invalid import ID", `"cli 01"`, "spaces or control characters")
+	if n := len(e.Server.Requests()); n != 0 {
+		t.Errorf("a refused import ID sent %d requests", n)
 	}
 }

@@ -22,7 +22,7 @@ import (
 
 // schemeProblem is the message for a custom native-app scheme.
 const schemeProblem = `uses the scheme "com.example.app", which is not accepted: use https, or http with a loopback host; ` +
-	`native apps must use a loopback redirect such as http://127.0.0.1:8080/callback`
+	`native apps must use a loopback redirect such as http://127.0.0.1/callback, which matches any port the app listens on`
 
 func stringsExact(values ...string) knownvalue.Check {
 	checks := make([]knownvalue.Check, 0, len(values))
@@ -49,6 +49,15 @@ output "valid" {
 output "loopback" {
   value = provider::flexslot::redirect_uri_problems("http://[::1]:8080/callback")
 }
+output "loopback_any_port" {
+  value = provider::flexslot::redirect_uri_problems("http://127.0.0.1:54321/callback")
+}
+output "localhost_written_exactly" {
+  value = provider::flexslot::redirect_uri_problems("http://localhost:3000/callback")
+}
+output "localhost_in_capitals" {
+  value = provider::flexslot::redirect_uri_problems("http://LOCALHOST:3000/callback")
+}
 output "plain_http_with_fragment" {
   value = provider::flexslot::redirect_uri_problems("http://app.example.com/cb#done")
 }
@@ -65,6 +74,9 @@ output "empty" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("valid", stringsExact()),
 					statecheck.ExpectKnownOutputValue("loopback", stringsExact()),
+					statecheck.ExpectKnownOutputValue("loopback_any_port", stringsExact()),
+					statecheck.ExpectKnownOutputValue("localhost_written_exactly", stringsExact()),
+					statecheck.ExpectKnownOutputValue("localhost_in_capitals", stringsExact(rules.MsgHTTPS)),
 					statecheck.ExpectKnownOutputValue("plain_http_with_fragment",
 						stringsExact(rules.MsgFragment, rules.MsgHTTPS)),
 					statecheck.ExpectKnownOutputValue("wildcard", stringsExact(rules.MsgWildcard)),

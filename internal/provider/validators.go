@@ -74,11 +74,12 @@ func grantTypeRule() stringRule {
 }
 
 func consentURLRule() stringRule {
-	return ruleOf("URL", "must be empty or an absolute https URL", rules.ConsentURLProblems)
+	return ruleOf("URL", "must be empty or an absolute URI (https gets no warning)", rules.ConsentURLProblems)
 }
 
 func clientIDRule() stringRule {
-	return ruleOf("client ID", "must be a Flexslot client ID such as cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", rules.ClientIDProblems)
+	return ruleOf("client ID", "must be a Flexslot client ID such as cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y: not empty, without "+
+		"spaces or control characters", rules.ClientIDProblems)
 }
 
 func secretRecipientRule() stringRule {

@@ -83,6 +83,7 @@ func invalidInputs(t *testing.T) []invalidInput {
 	return []invalidInput{
 		uri("http to a non-loopback host", rules.MsgHTTPS, "http://app.example.com/cb"),
 		uri("http to a host named like localhost", rules.MsgHTTPS, "http://localhost.example.com/cb"),
+		uri("http to LOCALHOST, which the guide writes in lower case", rules.MsgHTTPS, "http://LOCALHOST/cb"),
 		uri("wildcard", rules.MsgWildcard, "https://*.example.com/cb"),
 		uri("fragment", rules.MsgFragment, "https://app.example.com/cb#done"),
 		uri("custom scheme", rules.SchemeMessage("com.example.app"), "com.example.app://callback"),
@@ -106,8 +107,8 @@ func invalidInputs(t *testing.T) []invalidInput {
 			escape+name255[len(escape)-1:]),
 		{"unknown client_type", "client_type", `"confidential"`, "service", func(s *spec) { s.typ = "service" }},
 		attr("unknown grant type", "grant_types", rules.MsgGrantTypeUnknown, "implicit", `["implicit"]`),
-		attr("http consent-screen URL", "privacy_policy_url", rules.MsgConsentURLNotHTTPS,
-			"http://app.example.com/privacy", `"http://app.example.com/privacy"`),
+		attr("consent-screen URL without a scheme", "privacy_policy_url", rules.MsgConsentURLNotAbsolute,
+			"app.example.com/privacy", `"app.example.com/privacy"`),
 		attr("malformed secret recipient", "secret_recipients", "is not a valid age X25519 recipient", "age1notakey",
 			`["age1notakey"]`),
 		public("rotation_triggers on a public client", "rotation_triggers", ""),
@@ -151,7 +152,7 @@ func blockLines(config, header string) (first, last int) {
 var invalidDataSources = []struct{ name, body, want string }{
 	{"both", "  client_id        = \"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n  application_name = \"Deck Builder\"\n", "client_id"},
 	{"neither", "", "application_name"},
-	{"path", "  client_id = \"../cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n", strconv.Quote("../cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y")},
+	{"space", "  client_id = \"cli 01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n", strconv.Quote("cli 01HX2K5V7Q9M3N4P6R8S0T2W4Y")},
 }
 
 // lineOf returns the 1-based line of the first line of config holding text.
@@ -297,7 +298,9 @@ func TestAccHostileInput_edgesAccepted(t *testing.T) {
 	h := newHarness(t)
 	edges := confidential("edges")
 	edges.app = name255Runes
-	edges.uris = []string{uri512, "http://LOCALHOST/cb", "https://app.example.com:1/cb", "http://127.0.0.1:65535/cb", "http://[::1]:8080/cb"}
+	edges.uris = []string{uri512, "http://localhost:3000/cb", "https://app.example.com:1/cb", "http://127.0.0.1:65535/cb", "http://[::1]:8080/cb"}
+	// string<uri>: any absolute URI; http and other schemes only warn.
+	edges.attrs = map[string]string{"privacy_policy_url": `"http://app.example.com/privacy"`, "tos_url": `"mailto:legal@example.com"`}
 	for i := range 25 { // there is no limit on how many
 		edges.uris = append(edges.uris, fmt.Sprintf("https://app.example.com/many/%02d", i))
 	}
@@ -306,7 +309,7 @@ func TestAccHostileInput_edgesAccepted(t *testing.T) {
 	long := confidential("long")
 	long.app = name255
 	long.scopes = []string{}
-	accepted := 11 // the 5 URIs above, 30 URIs on one client, the 2 scopes, the 2 names, no scope at all
+	accepted := 13 // the 5 URIs above, 30 URIs on one client, the 2 scopes, the 2 names, no scope at all, the 2 URLs
 	config := render("", edges, long)
 	h.w.WriteConfig(config)
 	// Flexslot granted the partner both scopes: the plan checks them against the partner row.
@@ -418,25 +421,21 @@ func importBlocks(ids map[string]string) string {
 	return b.String()
 }
 
-// TestAccHostileInput_importIDs refuses import IDs that are not URL-path-safe,
-// naming client_id and quoting the ID, without sending them to the API (the
-// configured provider process costs only its one list); and accepts opaque
-// IDs of any form, such as cli_... and the seed's flx_client_...
+// TestAccHostileInput_importIDs refuses import IDs that are empty or hold
+// spaces or control characters, naming client_id and quoting the ID, without
+// sending them to the API (the configured provider process costs only its one
+// list). Client IDs are published as opaque strings, so any other ID is
+// accepted: it is looked up in the partner's list, never sent to another
+// route, and one that is not there fails as a missing client. IDs of any
+// form, such as cli_... and the seed's flx_client_..., are imported.
 func TestAccHostileInput_importIDs(t *testing.T) {
 	t.Parallel()
 	h := newHarnessWith(t, func(h *harness, o *emulator.Options) { o.StatePath = seedState(t, h.tokenA) })
 	ids := []string{
-		"../../etc/passwd",
-		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y/rotate-secret", // another route
-		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y?expand=secret", // a query
-		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y#x",
 		" cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y",  // leading space
 		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\n", // trailing newline
-		"cli_%2e%2e",                       // an escaped path
-		".",
-		"..",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\u00a0",
 		"cli_" + escape,
-		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Ÿ", // not ASCII
 	}
 	blocks := map[string]string{}
 	var specs []spec
@@ -469,6 +468,30 @@ func TestAccHostileInput_importIDs(t *testing.T) {
 	// configured provider process starts for its reads.
 	h.requireOnlyThePrefetch("a malformed import id")
 
+	// Opaque IDs of any other form reach only the list, which does not hold them.
+	opaque := []string{
+		"../../etc/passwd",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y/rotate-secret", // another route
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y?expand=secret", // a query
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y#x",
+		"cli_%2e%2e", // an escaped path
+		".",
+		"..",
+		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Ÿ", // not ASCII
+	}
+	blocks, specs = map[string]string{}, nil
+	for i, id := range opaque {
+		s := confidential(fmt.Sprintf("opq%02d", i))
+		specs = append(specs, s)
+		blocks[s.name] = id
+	}
+	h.w.WriteConfig(render(importBlocks(blocks), specs...))
+	r = h.w.Plan()
+	if text := diagText(r.Errors()); r.ExitCode == 0 || strings.Contains(text, "Invalid import ID") || !strings.Contains(text, "non-existent") {
+		t.Errorf("importing opaque IDs of no client did not fail as missing clients: %s", text)
+	}
+	h.requireNoWrite("an opaque import id")
+
 	// Opaque IDs of either form are accepted: the seeded flx_client_... and a
 	// cli_... made in the dashboard are imported, and converge.
 	dash, _, err := h.srv.CreateAsDashboard(h.tokenA, "Dashboard app", "confidential",
@@ -498,7 +521,7 @@ func TestAccHostileInput_importIDs(t *testing.T) {
 	}
 	figures.Update(func(f *Figures) {
 		f.InputsRefused += refused
-		f.EdgesAccepted += 2
+		f.EdgesAccepted += 2 + len(opaque)
 	})
 }
 

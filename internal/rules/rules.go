@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -56,7 +57,9 @@ const (
 func Statuses() []string { return []string{StatusActive, StatusSuspended, StatusRevoked} }
 
 // MaxClients is how many clients a partner may hold whose status counts toward
-// the limit (active or suspended; revoked ones do not) [seed: client-management guide].
+// the limit (active or suspended; revoked ones do not). Not published: only the
+// copy of the client-management guide in seed/ states it [seed]; the published
+// guide and API reference give no limit. The provider only warns about it.
 const MaxClients = 10
 
 // CountsTowardLimit reports whether a client with this status takes one of the
@@ -134,17 +137,18 @@ func ConsentURLFields() []string {
 	return []string{FieldApplicationURL, FieldApplicationLogoURL, FieldPrivacyPolicyURL, FieldTOSURL}
 }
 
-// Client IDs are opaque [doc]: the guides show cli_01HX2K… and the seed
-// flx_client_01HX2K…. Any non-empty string of URL-path-safe characters (RFC 3986
-// unreserved: letters, digits, -._~) is accepted, but for "." and "..", which
-// URLs treat as path navigation; no length is published.
-const ClientIDPattern = `^[A-Za-z0-9._~-]+$`
+// Client IDs are opaque [doc: the client object publishes client_id as a
+// string]: the guides show cli_01HX2K… and the seed flx_client_01HX2K…. Any
+// non-empty string without whitespace or control characters is accepted, and
+// travels escaped as one path segment; no length or alphabet is published.
+// ClientIDPattern is that rule as a regular expression (White_Space is \p{Z}
+// and the controls \p{Cc}), as the OpenAPI document states it.
+const ClientIDPattern = `^[^\p{Z}\p{Cc}]+$`
 
 // Client ID messages.
 const (
-	MsgClientIDEmpty = "must not be empty"
-	MsgClientIDChars = "must hold only letters, digits and the characters - . _ ~, such as cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y"
-	MsgClientIDDots  = `must not be "." or "..", which URLs treat as path navigation`
+	MsgClientIDEmpty  = "must not be empty"
+	MsgClientIDSpaces = "must not contain spaces or control characters"
 )
 
 // ClientIDProblems returns the rules id breaks.
@@ -152,18 +156,11 @@ func ClientIDProblems(id string) []string {
 	if id == "" {
 		return []string{MsgClientIDEmpty}
 	}
-	if strings.IndexFunc(id, func(r rune) bool { return !isUnreserved(r) }) >= 0 {
-		return []string{MsgClientIDChars}
-	}
-	if id == "." || id == ".." {
-		return []string{MsgClientIDDots}
+	if strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return []string{MsgClientIDSpaces}
 	}
 	return nil
 }
 
 // ValidClientID reports whether id breaks no rule.
 func ValidClientID(id string) bool { return len(ClientIDProblems(id)) == 0 }
-
-func isUnreserved(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~", r)
-}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -38,9 +39,8 @@ func TestRedirectURIProblems(t *testing.T) {
 		{"HTTPS://app.example.com/cb", nil},
 		{"http://localhost/callback", nil},
 		{"http://localhost:8080/callback", nil},
-		{"http://LOCALHOST/cb", nil},
-		{"http://LocalHost:1/cb", nil},
 		{"HTTP://localhost/cb", nil},
+		{"https://LOCALHOST/cb", nil}, // https takes any host
 		{"http://127.0.0.1:53682/", nil},
 		{"http://127.0.0.1:65535/", nil},
 		{"http://[::1]:9000/cb", nil},
@@ -54,6 +54,9 @@ func TestRedirectURIProblems(t *testing.T) {
 		{"", []string{MsgEmpty}},
 		{"http://app.example.com/callback", []string{MsgHTTPS}},
 		{"http://localhost.example.com/cb", []string{MsgHTTPS}},
+		// The guide names localhost in lower case; matching is byte for byte.
+		{"http://LOCALHOST/cb", []string{MsgHTTPS}},
+		{"http://LocalHost:1/cb", []string{MsgHTTPS}},
 		{"http://127.0.0.2/cb", []string{MsgHTTPS}},
 		{"http://[::2]/cb", []string{MsgHTTPS}},
 		{"https://*.example.com/callback", []string{MsgWildcard}},
@@ -93,8 +96,26 @@ func TestRedirectURIProblems(t *testing.T) {
 			t.Errorf("ValidRedirectURI(%q) = %t, want %t", tc.uri, ValidRedirectURI(tc.uri), len(tc.want) == 0)
 		}
 	}
-	if !strings.Contains(SchemeMessage("x"), "loopback") {
-		t.Error("the scheme message does not point native apps to a loopback redirect")
+	if !strings.Contains(SchemeMessage("x"), "loopback") || !strings.Contains(SchemeMessage("x"), "http://127.0.0.1/callback") {
+		t.Error("the scheme message does not point native apps to a 127.0.0.1 loopback redirect")
+	}
+}
+
+func TestIsRedirectLoopbackHost(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]bool{
+		"localhost": true, "127.0.0.1": true, "::1": true,
+		"LOCALHOST": false, "LocalHost": false, "[::1]": false, "127.0.0.2": false, "localhost.": false, "": false,
+		"0:0:0:0:0:0:0:1": false,
+	} {
+		if got := IsRedirectLoopbackHost(host); got != want {
+			t.Errorf("IsRedirectLoopbackHost(%q) = %t, want %t", host, got, want)
+		}
+	}
+	for host, want := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": false, "example.com": false} {
+		if got := LoopbackMatchesAnyPort(host); got != want {
+			t.Errorf("LoopbackMatchesAnyPort(%q) = %t, want %t", host, got, want)
+		}
 	}
 }
 
@@ -130,7 +151,7 @@ func FuzzProblems(f *testing.F) {
 			switch {
 			case strings.HasPrefix(lower, "https://"):
 			case strings.HasPrefix(lower, "http://"):
-				host := strings.ToLower(uri[len("http://"):])
+				host := uri[len("http://"):]
 				if i := strings.IndexAny(host, "/?"); i >= 0 {
 					host = host[:i]
 				}
@@ -242,24 +263,29 @@ func TestClientTypesAndStatuses(t *testing.T) {
 
 func TestConsentURLProblems(t *testing.T) {
 	t.Parallel()
-	for u, want := range map[string][]string{
-		"":                                  nil,
-		"https://decks.example.com":         nil,
-		"https://decks.example.com/privacy": nil,
-		"HTTPS://decks.example.com/logo.png?v=2#top": nil,
-		"http://decks.example.com":                   {MsgConsentURLNotHTTPS},
-		"http://localhost/privacy":                   {MsgConsentURLNotHTTPS},
-		"decks.example.com":                          {MsgConsentURLNotHTTPS},
-		"/privacy":                                   {MsgConsentURLNotHTTPS},
-		"https://":                                   {MsgConsentURLNotHTTPS},
-		"https:decks.example.com":                    {MsgConsentURLNotHTTPS},
-		"mailto:a@example.com":                       {MsgConsentURLNotHTTPS},
-		"https://decks.example.com/a b":              {MsgConsentURLSpaces},
-		"https://decks.example.com:/x":               {MsgEmptyPort},
-		"https://decks.example.com:70000/x":          {MsgPortRange},
+	for u, want := range map[string]struct{ problems, warnings []string }{
+		"":                                  {},
+		"https://decks.example.com":         {},
+		"https://decks.example.com/privacy": {},
+		"HTTPS://decks.example.com/logo.png?v=2#top": {},
+		// string<uri>: any absolute URI; no https rule is published, so other schemes only warn.
+		"http://decks.example.com":          {warnings: []string{MsgConsentURLNotHTTPS}},
+		"http://localhost/privacy":          {warnings: []string{MsgConsentURLNotHTTPS}},
+		"mailto:a@example.com":              {warnings: []string{MsgConsentURLNotHTTPS}},
+		"https:decks.example.com":           {},
+		"https://decks.example.com:70000/x": {},
+		"decks.example.com":                 {problems: []string{MsgConsentURLNotAbsolute}},
+		"/privacy":                          {problems: []string{MsgConsentURLNotAbsolute}},
+		"//decks.example.com/privacy":       {problems: []string{MsgConsentURLNotAbsolute}},
+		"https://decks.example.com:port/x":  {problems: []string{MsgConsentURLNotAbsolute}},
+		"https://decks.example.com/a b":     {problems: []string{MsgConsentURLSpaces}},
+		"http://decks.example.com/\n":       {problems: []string{MsgConsentURLSpaces}},
 	} {
-		if got := ConsentURLProblems(u); !slices.Equal(got, want) {
-			t.Errorf("ConsentURLProblems(%q) = %q, want %q", u, got, want)
+		if got := ConsentURLProblems(u); !slices.Equal(got, want.problems) {
+			t.Errorf("ConsentURLProblems(%q) = %q, want %q", u, got, want.problems)
+		}
+		if got := ConsentURLWarnings(u); !slices.Equal(got, want.warnings) {
+			t.Errorf("ConsentURLWarnings(%q) = %q, want %q", u, got, want.warnings)
 		}
 	}
 	if !slices.Equal(ConsentURLFields(), []string{"application_url", "application_logo_url", "privacy_policy_url", "tos_url"}) {
@@ -269,18 +295,29 @@ func TestConsentURLProblems(t *testing.T) {
 
 func TestClientIDProblems(t *testing.T) {
 	t.Parallel()
+	pattern := regexp.MustCompile(ClientIDPattern)
 	for id, want := range map[string][]string{
+		// Opaque: anything but empty, whitespace and control characters.
 		"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y":        nil,
 		"flx_client_01HX2K5V7Q9M3N4P6R8S0T2W4Y": nil,
 		"a":                                     nil,
 		"A.b-c_d~e":                             nil,
+		"cli/01":                                nil,
+		"cli%2F01":                              nil,
+		"..?":                                   nil,
+		".":                                     nil,
+		"clé":                                   nil,
 		strings.Repeat("x", 1000):               nil,
 		"":                                      {MsgClientIDEmpty},
-		"cli/01":                                {MsgClientIDChars},
-		"cli 01":                                {MsgClientIDChars},
-		"cli%2F01":                              {MsgClientIDChars},
-		"..?":                                   {MsgClientIDChars},
-		"clé":                                   {MsgClientIDChars},
+		"cli 01":                                {MsgClientIDSpaces},
+		" cli_01":                               {MsgClientIDSpaces},
+		"cli_01\n":                              {MsgClientIDSpaces},
+		"cli\t01":                               {MsgClientIDSpaces},
+		"cli\u00a001":                           {MsgClientIDSpaces},
+		"cli\u200001":                           {MsgClientIDSpaces},
+		"cli\x1b]0;x\x07":                       {MsgClientIDSpaces},
+		"cli\u008501":                           {MsgClientIDSpaces},
+		"cli\x7f":                               {MsgClientIDSpaces},
 	} {
 		if got := ClientIDProblems(id); !slices.Equal(got, want) {
 			t.Errorf("ClientIDProblems(%q) = %q, want %q", id, got, want)
@@ -288,5 +325,24 @@ func TestClientIDProblems(t *testing.T) {
 		if ValidClientID(id) != (len(want) == 0) {
 			t.Errorf("ValidClientID(%q) = %t", id, ValidClientID(id))
 		}
+		if pattern.MatchString(id) != (len(want) == 0) {
+			t.Errorf("ClientIDPattern matches %q: %t, want %t", id, pattern.MatchString(id), len(want) == 0)
+		}
 	}
+}
+
+// FuzzClientIDPattern checks that the pattern the OpenAPI document states is the rule ClientIDProblems applies.
+func FuzzClientIDPattern(f *testing.F) {
+	for _, seed := range []string{"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "", " ", "a b", "\u3000", "\ufeff", "é"} {
+		f.Add(seed)
+	}
+	pattern := regexp.MustCompile(ClientIDPattern)
+	f.Fuzz(func(t *testing.T, id string) {
+		if !utf8.ValidString(id) {
+			return
+		}
+		if pattern.MatchString(id) != ValidClientID(id) {
+			t.Fatalf("ClientIDPattern matches %q: %t, ValidClientID: %t", id, pattern.MatchString(id), ValidClientID(id))
+		}
+	})
 }

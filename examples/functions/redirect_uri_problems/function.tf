@@ -32,7 +32,14 @@ output "valid" {
   value = provider::flexslot::redirect_uri_problems("https://decks.example.com/oauth/callback")
 }
 
-# ["must use https: http is allowed only for the loopback hosts localhost, 127.0.0.1 and [::1]"]
+# ["must use https: http is allowed only for the loopback hosts localhost (written exactly so, in lower
+# case), 127.0.0.1 and [::1]; a native app that picks its port at run time should register
+# http://127.0.0.1/ with its path, which matches any port"]
 output "plain_http" {
   value = provider::flexslot::redirect_uri_problems("http://decks.example.com/oauth/callback")
+}
+
+# An empty list: 127.0.0.1 and [::1] take any port, and match any port at /authorize.
+output "native_app" {
+  value = provider::flexslot::redirect_uri_problems("http://127.0.0.1/callback")
 }
