@@ -380,6 +380,24 @@ func providerBugDiagnostic(summary, detail string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic(summary, detail+" This is a bug in the provider; please report it.")
 }
 
+// sealedSource names the encrypted attribute an ephemeral resource decrypts,
+// for its errors: client_secret_encrypted of flexslot_oauth2_client, or
+// api_key_encrypted of flexslot_partner_api_key.
+type sealedSource struct {
+	attribute, what, resource string
+	// notSealed is the detail of the error for a null value.
+	notSealed string
+}
+
+var clientSecretSource = sealedSource{attribute: "client_secret_encrypted", what: "client secret", resource: "flexslot_oauth2_client"}
+
+func sealedNullDiagnostic(src sealedSource) diag.Diagnostic {
+	if src.notSealed == "" {
+		return secretNotSealedDiagnostic()
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(src.attribute), "No encrypted "+src.what+" to decrypt", src.notSealed)
+}
+
 func secretNotSealedDiagnostic() diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("client_secret_encrypted"), "No encrypted client secret to decrypt",
 		"client_secret_encrypted is null: the flexslot_oauth2_client it comes from keeps no encrypted secret, because "+
@@ -389,10 +407,10 @@ func secretNotSealedDiagnostic() diag.Diagnostic {
 			"import, set rotate_when_stale = true as well.")
 }
 
-func notCiphertextDiagnostic(err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("client_secret_encrypted"), "client_secret_encrypted is not age ciphertext",
-		fmt.Sprintf("The value of client_secret_encrypted %s, or is damaged. Pass the client_secret_encrypted "+
-			"attribute of a flexslot_oauth2_client unchanged. The value is not shown, in case it is a secret.", err))
+func notCiphertextDiagnostic(src sealedSource, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root(src.attribute), src.attribute+" is not age ciphertext",
+		fmt.Sprintf("The value of %s %s, or is damaged. Pass the %s "+
+			"attribute of a %s unchanged. The value is not shown, in case it is a secret.", src.attribute, err, src.attribute, src.resource))
 }
 
 func invalidIdentityDiagnostic(err error) diag.Diagnostic {
@@ -402,10 +420,10 @@ func invalidIdentityDiagnostic(err error) diag.Diagnostic {
 			"key. The identity is never shown.", err))
 }
 
-func noIdentityMatchedDiagnostic(err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("identity"), "The identity cannot decrypt client_secret_encrypted",
-		fmt.Sprintf("%s. Pass the private key of one of the client's secret_recipients as identity; after a change of "+
-			"secret_recipients, the ciphertext is encrypted only to the new ones.", err))
+func noIdentityMatchedDiagnostic(src sealedSource, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("identity"), "The identity cannot decrypt "+src.attribute,
+		fmt.Sprintf("%s. Pass the private key of one of the %s's secret_recipients as identity; after a change of "+
+			"secret_recipients, the ciphertext is encrypted only to the new ones.", err, strings.TrimPrefix(src.resource, "flexslot_")))
 }
 
 func tokenPrefixWarning(source string) diag.Diagnostic {

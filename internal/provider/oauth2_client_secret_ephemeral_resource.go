@@ -81,7 +81,7 @@ func (r *oauth2ClientSecretEphemeralResource) ValidateConfig(ctx context.Context
 		}
 	}
 	if known(config.ClientSecretEncrypted) && !strings.HasPrefix(strings.TrimSpace(config.ClientSecretEncrypted.ValueString()), "-----BEGIN AGE ENCRYPTED FILE-----") {
-		resp.Diagnostics.Append(notCiphertextDiagnostic(sealedsecret.ErrNotCiphertext))
+		resp.Diagnostics.Append(notCiphertextDiagnostic(clientSecretSource, sealedsecret.ErrNotCiphertext))
 	}
 }
 
@@ -91,7 +91,7 @@ func (r *oauth2ClientSecretEphemeralResource) Open(ctx context.Context, req ephe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	secret, diags := openSealedSecret(config.ClientSecretEncrypted, config.Identity)
+	secret, diags := openSealedSecret(clientSecretSource, config.ClientSecretEncrypted, config.Identity)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -102,10 +102,10 @@ func (r *oauth2ClientSecretEphemeralResource) Open(ctx context.Context, req ephe
 
 // openSealedSecret decrypts ciphertext with identity; each failure is an error
 // on the argument to fix, quoting neither value.
-func openSealedSecret(ciphertext, identity types.String) (string, diag.Diagnostics) {
+func openSealedSecret(src sealedSource, ciphertext, identity types.String) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if ciphertext.IsNull() {
-		return "", append(diags, secretNotSealedDiagnostic())
+		return "", append(diags, sealedNullDiagnostic(src))
 	}
 	ids, err := sealedsecret.ParseIdentities(identity.ValueString())
 	if err != nil {
@@ -114,9 +114,9 @@ func openSealedSecret(ciphertext, identity types.String) (string, diag.Diagnosti
 	secret, err := sealedsecret.Open(ciphertext.ValueString(), ids...)
 	switch {
 	case errors.Is(err, sealedsecret.ErrNoIdentityMatched):
-		diags.Append(noIdentityMatchedDiagnostic(err))
+		diags.Append(noIdentityMatchedDiagnostic(src, err))
 	case err != nil:
-		diags.Append(notCiphertextDiagnostic(err))
+		diags.Append(notCiphertextDiagnostic(src, err))
 	}
 	return secret, diags
 }

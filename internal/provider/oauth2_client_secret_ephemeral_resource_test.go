@@ -71,7 +71,7 @@ func TestOpenSealedSecret(t *testing.T) {
 		"age key file":        "# created: 2026-12-03\n# public key: " + mine.Recipient().String() + "\n" + stranger.String() + "\n" + mine.String() + "\n",
 		"OpenSSH ed25519 key": sshKey,
 	} {
-		secret, diags := openSealedSecret(types.StringValue(sealed), types.StringValue(identity))
+		secret, diags := openSealedSecret(clientSecretSource, types.StringValue(sealed), types.StringValue(identity))
 		if diags.HasError() || secret != "flx_cs_plaintext" {
 			t.Errorf("%s: secret %q, diagnostics %v", name, secret, diags)
 		}
@@ -91,7 +91,7 @@ func TestOpenSealedSecret(t *testing.T) {
 		"passphrase-protected": {types.StringValue(sealed), protectedKey, "identity", "Invalid identity", "passphrase-protected SSH private key"},
 		"not an identity":      {types.StringValue(sealed), mine.Recipient().String(), "identity", "Invalid identity", "has, on line 1, something that is neither an age identity"},
 	} {
-		secret, diags := openSealedSecret(tc.ciphertext, types.StringValue(tc.identity))
+		secret, diags := openSealedSecret(clientSecretSource, tc.ciphertext, types.StringValue(tc.identity))
 		if secret != "" || len(diags) != 1 {
 			t.Errorf("%s: secret %q, diagnostics %v, want one error", name, secret, diags)
 			continue

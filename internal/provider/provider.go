@@ -177,7 +177,7 @@ func (p *flexslotProvider) Functions(context.Context) []func() function.Function
 }
 
 func (p *flexslotProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewOAuth2ClientSecretEphemeralResource}
+	return []func() ephemeral.EphemeralResource{NewOAuth2ClientSecretEphemeralResource, NewPartnerAPIKeyEphemeralResource}
 }
 
 func (p *flexslotProvider) ListResources(context.Context) []func() list.ListResource {
