@@ -25,6 +25,11 @@ const (
 
 	// maxBodyBytes bounds what is read from a response; a full list of clients is a few KiB.
 	maxBodyBytes = 4 << 20
+
+	// corroborationSettle is how long a read of a client the list omits waits
+	// for the read of another client that the list holds. The CLI sends the
+	// reads of one refresh at once, so they arrive within it of each other.
+	corroborationSettle = time.Second
 )
 
 // Config configures a Client.
@@ -86,6 +91,10 @@ type Client struct {
 	// claimed holds the client IDs this Client created, adopted or was asked
 	// about by ID: they belong to someone, so a lost create never adopts them.
 	claimed map[string]bool
+	// claimedMore is closed, and replaced, whenever claimed grows.
+	claimedMore chan struct{}
+	// settle is corroborationSettle, but for tests.
+	settle time.Duration
 }
 
 // NewClient returns a client for cfg. It fails only when the configuration is
@@ -107,6 +116,8 @@ func NewClient(cfg Config) (*Client, error) {
 		describeRefused: cfg.DescribeRefusedToken,
 		seen:            map[string]time.Time{},
 		claimed:         map[string]bool{},
+		claimedMore:     make(chan struct{}),
+		settle:          corroborationSettle,
 
 		minReserveDeadline: minReserveDeadline,
 	}
@@ -236,6 +247,55 @@ func (c *Client) claim(ids ...string) {
 	defer c.mu.Unlock()
 	for _, id := range ids {
 		c.claimed[id] = true
+	}
+	close(c.claimedMore)
+	c.claimedMore = make(chan struct{})
+}
+
+// Claim records that the clients belong to this provider configuration, such
+// as the client IDs a plan finds in state: a lost create never adopts them.
+func (c *Client) Claim(ids ...string) { c.claim(ids...) }
+
+// AwaitClaim reports whether the client belongs to this provider
+// configuration (see Claim), waiting for claims as awaitClaims does: the plan
+// of a new client may run just before the refresh of an existing one.
+func (c *Client) AwaitClaim(ctx context.Context, id string) bool {
+	return c.awaitClaims(ctx, func() bool { return c.claimed[id] })
+}
+
+// awaitCorroboration reports whether r holds a client, other than clientID,
+// that this Client claimed, waiting for claims as awaitClaims does.
+func (c *Client) awaitCorroboration(ctx context.Context, r *listResult, clientID string) bool {
+	return c.awaitClaims(ctx, func() bool {
+		for i := range r.clients {
+			if id := r.clients[i].ClientID; id != clientID && c.claimed[id] {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// awaitClaims reports whether done, called with c.mu held, is true: at once,
+// or after a claim that arrives before none has for c.settle.
+func (c *Client) awaitClaims(ctx context.Context, done func() bool) bool {
+	for {
+		c.mu.Lock()
+		ok, more := done(), c.claimedMore
+		c.mu.Unlock()
+		if ok {
+			return true
+		}
+		timer := time.NewTimer(c.settle)
+		select {
+		case <-more:
+			timer.Stop()
+		case <-timer.C:
+			return false
+		case <-ctx.Done():
+			timer.Stop()
+			return false
+		}
 	}
 }
 

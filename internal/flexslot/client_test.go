@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -429,4 +430,70 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 	if len(ts.recorded()) != n {
 		t.Error("an empty client ID was sent")
 	}
+}
+
+// TestCorroboration: a client the list omits is gone only when the list holds
+// another client this Client was asked about, by a read that arrived before
+// none had for the settle time; otherwise the token may be another partner's.
+func TestCorroboration(t *testing.T) {
+	listed := &listResult{clients: []OAuth2Client{{ClientID: "cli_other"}, {ClientID: "cli_mine"}}}
+	for _, tc := range []struct {
+		name    string
+		claims  func(c *Client) // in the background, after the read started waiting
+		claimed []string        // before the read
+		want    bool
+	}{
+		{"no other read", nil, nil, false},
+		{"another read of a listed client came first", nil, []string{"cli_mine"}, true},
+		{"another read of a missing client only", nil, []string{"cli_missing_too"}, false},
+		{"a listed client's read arrives while waiting", func(c *Client) {
+			time.Sleep(corroborationSettle / 2)
+			c.Claim("cli_missing_too")
+			time.Sleep(corroborationSettle / 2)
+			c.Claim("cli_mine")
+		}, nil, true},
+		{"a listed client's read arrives after the settle time", func(c *Client) {
+			time.Sleep(corroborationSettle + time.Millisecond)
+			c.Claim("cli_mine")
+		}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := newTestClient(t, "http://127.0.0.1:1")
+				c.Claim(tc.claimed...)
+				c.Claim("cli_gone")
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					if tc.claims != nil {
+						tc.claims(c)
+					}
+				}()
+				if got := c.awaitCorroboration(t.Context(), listed, "cli_gone"); got != tc.want {
+					t.Errorf("corroborated = %v, want %v", got, tc.want)
+				}
+				<-done
+			})
+		})
+	}
+}
+
+func TestAwaitClaim(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newTestClient(t, "http://127.0.0.1:1")
+		go func() {
+			time.Sleep(corroborationSettle / 2)
+			c.Claim("cli_a")
+		}()
+		if !c.AwaitClaim(t.Context(), "cli_a") {
+			t.Error("a claim that arrived within the settle time was missed")
+		}
+		start := time.Now()
+		if c.AwaitClaim(t.Context(), "cli_b") {
+			t.Error("cli_b was never claimed")
+		}
+		if waited := time.Since(start); waited != corroborationSettle {
+			t.Errorf("waited %v for an unclaimed client, want %v", waited, corroborationSettle)
+		}
+	})
 }

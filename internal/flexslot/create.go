@@ -13,11 +13,15 @@ import (
 )
 
 const (
-	// createdAtMargin widens the window in which a listed client counts as
-	// created by a create whose answer was lost, for the rounding of
-	// timestamps, when the server's clock is known from a Date header.
-	createdAtMargin = 5 * time.Second
-	// clockSkewAllowance replaces it when the answer carries no Date header.
+	// createdAtMargin is how much earlier than the moment a create's request
+	// left (on the server's clock, from the list's Date header) a listed
+	// client's created_at may be and still count as made by that create: one
+	// second, for a created_at truncated to whole seconds. The Date header's
+	// own truncation is on the safe side already (see adoptionThreshold). A
+	// client created before that is never adopted.
+	createdAtMargin = time.Second
+	// clockSkewAllowance replaces it when the answer carries no Date header,
+	// so the two clocks cannot be compared.
 	clockSkewAllowance = time.Minute
 )
 
@@ -27,12 +31,14 @@ const (
 // sent, a 2xx body was unreadable, a gateway answered 502, 503 or 504, or no
 // answer came within the attempt's share of the deadline) is never re-sent
 // blindly, whether or not Flexslot honours the Idempotency-Key it carries. A
-// fresh list decides: a client matching the request (name, type, redirect
-// URIs as a set, created after the request started) that this Client did not
-// know before is adopted, and a confidential one's secret is rotated to
-// obtain one (IssuedSecret.Adopted); otherwise the request is sent again. A
-// create answered with 429, or 503 with the API's error body, did nothing
-// and is simply retried.
+// fresh list decides: the one client matching the request (name, type,
+// redirect URIs as a set, created after the request left, see
+// adoptionThreshold) that this Client did not know before is adopted, and a
+// confidential one's secret is rotated to obtain one (IssuedSecret.Adopted);
+// when several match, none is adopted and an *AmbiguousCreateError names them
+// all, since one of them may belong to another configuration creating the
+// same client; when none matches, the request is sent again. A create answered
+// with 429, or 503 with the API's error body, did nothing and is simply retried.
 //
 // Creates of identical clients through one Client run one at a time, so that
 // one never adopts another's client.
@@ -97,21 +103,19 @@ func (s *OAuth2ClientsService) recoverCreate(ctx context.Context, req CreateRequ
 		return nil, fmt.Errorf("%w; listing the partner's clients to find out whether Flexslot created %q failed, so the request was not sent again "+
 			"(a client of that name may exist): %w", lost, req.ApplicationName, err)
 	}
-	threshold := adoptionThreshold(start, r)
-	var found *OAuth2Client
-	for i := range r.clients {
-		cand := &r.clients[i]
-		if !matchesCreate(cand, req, wantType) || cand.CreatedAt.Before(threshold) || c.knownBefore(cand.ClientID, start) {
-			continue
-		}
-		if found == nil || cand.CreatedAt.Before(found.CreatedAt) {
-			found = cand
-		}
-	}
-	if found == nil {
+	candidates := createCandidates(r, req, wantType, adoptionThreshold(start, r), func(id string) bool { return c.knownBefore(id, start) })
+	switch len(candidates) {
+	case 0:
 		return nil, nil
+	case 1:
+	default:
+		ids := make([]string, len(candidates))
+		for i, cand := range candidates {
+			ids[i] = cand.ClientID
+		}
+		return nil, &AmbiguousCreateError{ApplicationName: req.ApplicationName, Candidates: ids, Err: lost}
 	}
-	adopted := cloneClient(*found)
+	adopted := cloneClient(candidates[0])
 	c.claim(adopted.ClientID)
 	if adopted.ClientType == ClientTypePublic || (adopted.ClientType == "" && wantType == ClientTypePublic) {
 		return &IssuedSecret{Client: adopted, Adopted: true}, nil
@@ -125,15 +129,34 @@ func (s *OAuth2ClientsService) recoverCreate(ctx context.Context, req CreateRequ
 	return issued, nil
 }
 
+// createCandidates returns the clients of r that the create of req may have
+// made, newest first: matching it, created at or after threshold, and not
+// known to this Client before the create started.
+func createCandidates(r *listResult, req CreateRequest, wantType string, threshold time.Time, known func(string) bool) []OAuth2Client {
+	var out []OAuth2Client
+	for i := range r.clients {
+		cand := &r.clients[i]
+		if matchesCreate(cand, req, wantType) && !cand.CreatedAt.Before(threshold) && !known(cand.ClientID) {
+			out = append(out, *cand)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b OAuth2Client) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out
+}
+
 // adoptionThreshold is the earliest created_at of a client the create that
-// started at start may have made. With the answer's Date header it is on the
-// server's clock, so clock skew does not matter; without, it allows for some.
+// started at start may have made: the moment the request left, on the
+// server's clock, less createdAtMargin. The list's Date header (whole seconds,
+// truncated) was written between the list's start and completion, so
+// serverDate - completed never exceeds the true offset between the clocks and
+// the create's own client is always at or after the threshold; a client made
+// more than createdAtMargin plus one second and the list's round trip before
+// the request left is always before it. Without a Date header the clocks
+// cannot be compared, and clockSkewAllowance stands in.
 func adoptionThreshold(start time.Time, r *listResult) time.Time {
 	if r.serverDate.IsZero() {
 		return start.Add(-clockSkewAllowance)
 	}
-	// The Date header is at most one second behind, plus the list's round trip,
-	// so this offset never exceeds the true one.
 	offset := r.serverDate.Sub(r.completed)
 	return start.Add(offset).Add(-createdAtMargin)
 }

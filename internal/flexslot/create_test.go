@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -464,5 +465,102 @@ func TestLostCreatesExhaustTheBudget(t *testing.T) {
 	}
 	if strings.Join(seq, " ") != "POST GET POST GET POST GET" {
 		t.Errorf("requests = %v", seq)
+	}
+}
+
+// TestRecoveryNeverAdoptsAnotherConfigurationsClient: another configuration
+// created the same client seconds before this create's request left, and this
+// create's answer was lost before Flexslot carried it out. That client is not
+// adopted and its secret is not rotated; the create is sent again.
+func TestRecoveryNeverAdoptsAnotherConfigurationsClient(t *testing.T) {
+	req := appRequest(ClientTypeConfidential)
+	f := newFakeAPI(t)
+	others := f.add(req.ApplicationName, req.ClientType, req.RedirectURIs, f.now().Add(-3*time.Second))
+	othersSecret := f.secretOf(others.ClientID)
+	f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{before: dropBeforeProcessing(t)}) })
+	c := newTestClient(t, f.URL)
+	issued, err := c.OAuth2Clients.Create(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if issued.Client.ClientID == others.ClientID || issued.Adopted || f.secretOf(others.ClientID) != othersSecret {
+		t.Fatalf("the other configuration's client %s was taken: %+v", others.ClientID, issued)
+	}
+	if n := f.count(http.MethodPost, basePath); n != 2 {
+		t.Errorf("%d creates, want 2", n)
+	}
+}
+
+// TestRecoveryWithSeveralCandidatesAdoptsNone: the lost create was carried
+// out, and another identical client was created within the clock margin of
+// the request: the provider cannot tell which is its own, so it adopts and
+// rotates neither and names both, newest first.
+func TestRecoveryWithSeveralCandidatesAdoptsNone(t *testing.T) {
+	req := appRequest(ClientTypeConfidential)
+	f := newFakeAPI(t)
+	others := f.add(req.ApplicationName, req.ClientType, req.RedirectURIs, f.now().Add(-100*time.Millisecond))
+	othersSecret := f.secretOf(others.ClientID)
+	f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "drop"}) })
+	c := newTestClient(t, f.URL)
+	_, err := c.OAuth2Clients.Create(context.Background(), req)
+	var ambiguous *AmbiguousCreateError
+	if !errors.As(err, &ambiguous) {
+		t.Fatalf("err = %v, want an AmbiguousCreateError", err)
+	}
+	live := f.live()
+	if len(live) != 2 {
+		t.Fatalf("the API holds %d clients, want 2", len(live))
+	}
+	own := live[1].ClientID
+	if want := []string{own, others.ClientID}; !slices.Equal(ambiguous.Candidates, want) {
+		t.Errorf("candidates = %v, want %v (newest first)", ambiguous.Candidates, want)
+	}
+	if f.secretOf(others.ClientID) != othersSecret || f.count(http.MethodPost, "/rotate-secret") != 0 {
+		t.Error("a candidate's secret was rotated")
+	}
+	if f.count(http.MethodPost, basePath) != 1 {
+		t.Error("the create was sent again")
+	}
+	for _, want := range []string{own, others.ClientID, `"App"`, "cannot tell which one"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+func TestCreateCandidates(t *testing.T) {
+	req := appRequest(ClientTypeConfidential)
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	client := func(id string, createdAt time.Time) OAuth2Client {
+		return OAuth2Client{ClientID: id, ApplicationName: req.ApplicationName, ClientType: req.ClientType,
+			RedirectURIs: req.RedirectURIs, Status: StatusActive, CreatedAt: createdAt}
+	}
+	r := &listResult{clients: []OAuth2Client{
+		client("before", at.Add(-time.Millisecond)),
+		client("at", at),
+		client("after", at.Add(time.Second)),
+		client("known", at.Add(2*time.Second)),
+	}}
+	got := createCandidates(r, req, ClientTypeConfidential, at, func(id string) bool { return id == "known" })
+	var ids []string
+	for _, c := range got {
+		ids = append(ids, c.ClientID)
+	}
+	if want := []string{"after", "at"}; !slices.Equal(ids, want) {
+		t.Errorf("candidates = %v, want %v", ids, want)
+	}
+}
+
+func TestAdoptionThreshold(t *testing.T) {
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	// The list came back 200 ms after start; the server's clock is 10 minutes
+	// behind, and its Date header truncated to the second.
+	r := &listResult{completed: start.Add(200 * time.Millisecond), serverDate: start.Add(-10 * time.Minute)}
+	want := start.Add(-10*time.Minute - 200*time.Millisecond - createdAtMargin)
+	if got := adoptionThreshold(start, r); !got.Equal(want) {
+		t.Errorf("threshold = %v, want %v", got, want)
+	}
+	if got, want := adoptionThreshold(start, &listResult{completed: start}), start.Add(-clockSkewAllowance); !got.Equal(want) {
+		t.Errorf("threshold without a Date header = %v, want %v", got, want)
 	}
 }

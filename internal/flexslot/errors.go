@@ -230,20 +230,46 @@ func (e *LostSecretError) Error() string {
 
 func (e *LostSecretError) Unwrap() error { return e.Err }
 
-// notFoundError is ErrNotFound for one client.
-type notFoundError struct {
-	clientID string
-	revoked  bool
+// AmbiguousCreateError reports a create whose answer was lost, after which
+// the list showed several clients the create may have made. None was adopted:
+// one may belong to another configuration that created the same client at
+// about the same time.
+type AmbiguousCreateError struct {
+	ApplicationName string
+	// Candidates are the matching clients' IDs, newest first.
+	Candidates []string
+	Err        error
 }
 
-func (e *notFoundError) Error() string {
-	if e.revoked {
-		return fmt.Sprintf("flexslot: client %s is revoked", e.clientID)
+func (e *AmbiguousCreateError) Error() string {
+	return fmt.Sprintf("flexslot: %v; the partner's list shows %d clients named %q created since the request left (%s), "+
+		"and the provider cannot tell which one this request created", e.Err, len(e.Candidates), e.ApplicationName,
+		strings.Join(e.Candidates, ", "))
+}
+
+func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
+
+// NotFoundError is ErrNotFound for one client: a successful list does not
+// show it as active or suspended.
+type NotFoundError struct {
+	ClientID string
+	// Revoked is set when the list showed the client revoked. Otherwise the
+	// list omitted it, which is also what a token of another partner sees.
+	Revoked bool
+	// Corroborated is set when the list omitted the client but holds another
+	// client this Client was asked about by ID: the token sees the partner's
+	// own clients, so the omission is a revocation.
+	Corroborated bool
+}
+
+func (e *NotFoundError) Error() string {
+	if e.Revoked {
+		return fmt.Sprintf("flexslot: client %s is revoked", e.ClientID)
 	}
-	return fmt.Sprintf("flexslot: client %s is not in the list of clients of the token's partner", e.clientID)
+	return fmt.Sprintf("flexslot: client %s is not in the list of clients of the token's partner", e.ClientID)
 }
 
-func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // updateUnsupportedError is ErrUpdateUnsupported for one answer.
 type updateUnsupportedError struct {

@@ -122,8 +122,11 @@ func (s *OAuth2ClientsService) Prefetch(ctx context.Context, bound time.Duration
 	s.client.lists.prefetch(ctx, bound)
 }
 
-// Get returns one client from the shared list (see List). It answers
-// ErrNotFound only when a successful list omits the client or shows it revoked.
+// Get returns one client from the shared list (see List). It answers a
+// *NotFoundError (ErrNotFound) only when a successful list omits the client
+// or shows it revoked. For an omitted client it waits, up to
+// corroborationSettle after the last one, for the reads of other clients to
+// arrive, and reports whether the list holds any of them (Corroborated).
 func (s *OAuth2ClientsService) Get(ctx context.Context, clientID string) (*OAuth2Client, error) {
 	if clientID == "" {
 		return nil, errors.New("flexslot: client ID must not be empty")
@@ -133,7 +136,12 @@ func (s *OAuth2ClientsService) Get(ctx context.Context, clientID string) (*OAuth
 	if err != nil {
 		return nil, err
 	}
-	return findLive(r, clientID)
+	c, err := findLive(r, clientID)
+	var nf *NotFoundError
+	if errors.As(err, &nf) && !nf.Revoked {
+		nf.Corroborated = s.client.awaitCorroboration(ctx, r, clientID)
+	}
+	return c, err
 }
 
 // findLive returns the client from r, or ErrNotFound when r omits it or shows it revoked.
@@ -143,12 +151,12 @@ func findLive(r *listResult, clientID string) (*OAuth2Client, error) {
 			continue
 		}
 		if r.clients[i].Status == StatusRevoked {
-			return nil, &notFoundError{clientID: clientID, revoked: true}
+			return nil, &NotFoundError{ClientID: clientID, Revoked: true}
 		}
 		c := cloneClient(r.clients[i])
 		return &c, nil
 	}
-	return nil, &notFoundError{clientID: clientID}
+	return nil, &NotFoundError{ClientID: clientID}
 }
 
 // RotateSecret issues a new secret for a confidential client; the old one

@@ -130,6 +130,21 @@ func publicClientSecretSettingDiagnostic(attribute string) diag.Diagnostic {
 			`client_type = "confidential".`, attribute))
 }
 
+// cliCommand names a CLI command for both CLIs, since the provider cannot tell
+// which one runs it.
+func cliCommand(args string) string {
+	return fmt.Sprintf("terraform %s (tofu %s with OpenTofu)", args, args)
+}
+
+// secretAttribute is the attribute that holds the secret: client_secret, or
+// client_secret_encrypted when secret_recipients is set.
+func secretAttribute(sealed bool) string {
+	if sealed {
+		return "client_secret_encrypted"
+	}
+	return "client_secret"
+}
+
 func rotationWarning(clientID, why string, sealed bool) diag.Diagnostic {
 	deliver := "reference client_secret from the resource that hands it to the app (a secret store, a Kubernetes " +
 		"secret, a CI variable) in this same configuration, so the apply updates both"
@@ -138,7 +153,7 @@ func rotationWarning(clientID, why string, sealed bool) diag.Diagnostic {
 			"and a write-only argument versioned by secret_version, or ship client_secret_encrypted to whatever " +
 			"decrypts it for the app, in this same apply"
 	}
-	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Applying this plan rotates the client secret",
+	return diag.NewAttributeWarningDiagnostic(path.Root(secretAttribute(sealed)), "Applying this plan rotates the client secret",
 		fmt.Sprintf("The secret of %s is rotated because %s. Flexslot invalidates the current secret the moment it "+
 			"issues the new one, with no overlap: every app still using the current secret fails to authenticate until "+
 			"it has the new one. To keep that window short, deliver the new secret in the same apply: %s.",
@@ -155,9 +170,11 @@ func sealingFailedDiagnostic(clientID string, err error) diag.Diagnostic {
 func deletionProtectedDiagnostic(clientID, action string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("deletion_protection"), "OAuth2 client is protected from deletion",
 		fmt.Sprintf("This run would %s %s, which revokes it and signs out every user who authorized it, but "+
-			"deletion_protection is true. Nothing was revoked. If this is intended, set deletion_protection = "+
-			"false, apply, and then run this again. To stop managing the client without revoking it, use a removed "+
-			"block with lifecycle { destroy = false }.", action, clientID))
+			"deletion_protection is true. Nothing was revoked. If the client is tainted (the plan replaces it because "+
+			"an earlier apply failed part way), keep it instead: %s, then apply. If revoking it is intended, set "+
+			"deletion_protection = false, apply, and then run this again. To stop managing the client without "+
+			"revoking it, use a removed block with lifecycle { destroy = false }.",
+			action, clientID, cliCommand("untaint <address of this resource>")))
 }
 
 func replacementRevokesDiagnostic(clientID string) diag.Diagnostic {
@@ -244,14 +261,21 @@ func noAuthorizationCodeWarning(grantTypes []string) diag.Diagnostic {
 			"\"authorization_code\", or leave grant_types out to get both grant types, as Flexslot does.", what))
 }
 
-func updateUnsupportedDiagnostic(clientID string, fields []string, err error) diag.Diagnostic {
+// updateUnsupportedDiagnostic reports fields that could not change in place;
+// rotated says whether this apply rotated the secret before that.
+func updateUnsupportedDiagnostic(clientID string, fields []string, rotated bool, err error) diag.Diagnostic {
+	changed := "Nothing else was changed."
+	if rotated {
+		changed = "The client secret was rotated in this apply before the update was refused: the new secret is in " +
+			"state, and the previous one no longer works. Nothing else was changed."
+	}
 	return diag.NewErrorDiagnostic("Flexslot cannot change this client in place",
 		fmt.Sprintf("Changing %s of %s needs an update call, which Flexslot refused: %s\n\nFlexslot has not published an "+
-			"update endpoint for OAuth2 clients, and this API does not offer one. Nothing else was changed except what "+
-			"is shown in state. To apply the change, replace the client: terraform apply -replace=<address of this "+
-			"resource>. Replacing revokes %s, which invalidates its secret and tokens and signs out every user who "+
+			"update endpoint for OAuth2 clients, and this API does not offer one. %s To apply the change, replace the "+
+			"client: %s. Replacing revokes %s, which invalidates its secret and tokens and signs out every user who "+
 			"authorized it, then creates a new client with a new client_id and secret. Or revert the change in the "+
-			"configuration.", strings.Join(fields, ", "), clientID, err, clientID))
+			"configuration.", strings.Join(fields, ", "), clientID, err, changed,
+			cliCommand("apply -replace=<address of this resource>"), clientID))
 }
 
 // revokeUnsupportedDiagnostic is the way out when Flexslot offers no revoke
@@ -291,19 +315,66 @@ func clientSuspendedWarning(clientID string) diag.Diagnostic {
 			"counts toward the client limit and can be edited, rotated and revoked. Contact Flexslot to find out why.", clientID))
 }
 
-func staleSecretWarning(clientID string, rotatedAt time.Time) diag.Diagnostic {
-	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Client secret in state is stale",
-		fmt.Sprintf("The secret of %s was rotated outside Terraform at %s, so the client_secret in state no longer works. "+
+func staleSecretWarning(clientID string, rotatedAt time.Time, sealed bool) diag.Diagnostic {
+	attr := secretAttribute(sealed)
+	return diag.NewAttributeWarningDiagnostic(path.Root(attr), "Client secret in state is stale",
+		fmt.Sprintf("The secret of %s was rotated outside Terraform at %s, so the %s in state no longer works. "+
 			"Change a value in rotation_triggers, or set rotate_when_stale = true, and apply to issue a new secret that "+
 			"Terraform holds.",
-			clientID, rotatedAt.UTC().Format(time.RFC3339)))
+			clientID, rotatedAt.UTC().Format(time.RFC3339), attr))
 }
 
-func importedWithoutSecretWarning(clientID string) diag.Diagnostic {
-	return diag.NewAttributeWarningDiagnostic(path.Root("client_secret"), "Imported client has no secret in state",
-		fmt.Sprintf("Flexslot shows a client secret only once, so importing %s cannot recover it: client_secret is null. "+
+func importedWithoutSecretWarning(clientID string, sealed bool) diag.Diagnostic {
+	attr := secretAttribute(sealed)
+	return diag.NewAttributeWarningDiagnostic(path.Root(attr), "Imported client has no secret in state",
+		fmt.Sprintf("Flexslot shows a client secret only once, so importing %s cannot recover it: %s is null. "+
 			"Set or change rotation_triggers, or set rotate_when_stale = true, and apply to issue a new secret that "+
-			"Terraform holds (this invalidates the current secret).", clientID))
+			"Terraform holds (this invalidates the current secret).", clientID, attr))
+}
+
+// lostSecretWarning reports a client whose create answer was lost: it was
+// found and is in state, but the rotation that would give it a secret failed.
+func lostSecretWarning(clientID string, sealed bool, err error) diag.Diagnostic {
+	attr := secretAttribute(sealed)
+	return diag.NewAttributeWarningDiagnostic(path.Root(attr), "OAuth2 client created without a secret in state",
+		fmt.Sprintf("Flexslot created %s, but the answer carrying its secret was lost, and rotating the secret to "+
+			"obtain a new one failed: %s\n\nThe client exists and is in state, without a secret: %s is null and "+
+			"secret_current is false, so whatever reads %s in this apply received no secret. Nobody holds its secret, "+
+			"so the next plan rotates it to issue one; run apply again once Flexslot answers.", clientID, err, attr, attr))
+}
+
+// ambiguousCreateDiagnostic reports a lost create answer after which several
+// matching clients were found: none was adopted, so the user picks.
+func ambiguousCreateDiagnostic(err *flexslot.AmbiguousCreateError) diag.Diagnostic {
+	var blocks strings.Builder
+	for _, id := range err.Candidates {
+		fmt.Fprintf(&blocks, "\n\nimport {\n  to = <address of this resource>\n  id = %q\n}", id)
+	}
+	return diag.NewErrorDiagnostic("Cannot tell which OAuth2 client this create made",
+		fmt.Sprintf("%s.\n\nThe answer to the create was lost, and the partner's list shows %d matching clients created "+
+			"since the request left: %s. One of them may belong to another configuration (another alias, or another "+
+			"run at the same time) that created the same client, so none was adopted and none was changed. Find the one "+
+			"no other configuration holds in state (the others' state files, or the dashboard), and adopt it with one "+
+			"of these import blocks, then plan again (set rotate_when_stale = true to give it a secret in state):%s",
+			err, len(err.Candidates), strings.Join(err.Candidates, ", "), blocks.String()))
+}
+
+// clientNotListedDiagnostic refuses to drop a client from state when the
+// partner's list omits it but the provider cannot tell a revocation from a
+// token of another partner.
+func clientNotListedDiagnostic(clientID, token string, protected bool) diag.Diagnostic {
+	why := "and neither is any other client this run reads, so the provider cannot tell a revocation from a token " +
+		"that belongs to another partner"
+	if protected {
+		why = "and deletion_protection is true: a protected client is never dropped from state on an absence alone"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_id"), "OAuth2 client is not in the partner's list",
+		fmt.Sprintf("%s is not in the list of OAuth2 clients Flexslot returned for %s, %s. State keeps "+
+			"the client and nothing was changed.\n\nIf the token (api_token or FLEXSLOT_PAT of this provider "+
+			"configuration or alias) may belong to another partner, or base_url points elsewhere, fix that and run "+
+			"again. If the client was revoked outside Terraform (in the dashboard), remove it from state, with %s or "+
+			"a removed block with lifecycle { destroy = false }, and apply to create a new one.",
+			clientID, token, why, cliCommand("state rm <address of this resource>")))
 }
 
 func clientNotFoundDiagnostic(clientID string) diag.Diagnostic {

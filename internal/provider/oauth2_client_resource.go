@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -41,6 +42,10 @@ const (
 	// privateImported marks a state that import has just created, so the read
 	// that follows can warn that a confidential client has no secret in state.
 	privateImported = "imported"
+	// privateSecretMissing marks a client whose create answer was lost and
+	// whose secret could not be obtained: nobody holds its secret, so the next
+	// plan rotates it.
+	privateSecretMissing = "secret_missing"
 )
 
 var (
@@ -344,6 +349,11 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.data != nil {
+		// Without a refresh (-refresh=false) this is the only sign that the
+		// client belongs to this configuration.
+		r.data.client.Claim(state.ClientID.ValueString())
+	}
 
 	if !plan.ClientType.Equal(state.ClientType) {
 		// client_type is immutable: this plan replaces the client. The
@@ -361,6 +371,13 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		issuedAt, diags := secretIssuedAt(ctx, req.Private, state)
 		resp.Diagnostics.Append(diags...)
 		rotate, why = rotationPeriodElapsed(plan, issuedAt, time.Now())
+	}
+	if !rotate && !plan.isPublic() {
+		missing, diags := req.Private.GetKey(ctx, privateSecretMissing)
+		resp.Diagnostics.Append(diags...)
+		if missing != nil {
+			rotate, why = true, "the create that made the client could not obtain its secret, so nobody holds it"
+		}
 	}
 	if rotate {
 		plan.planIssuedSecret()
@@ -439,7 +456,9 @@ func (r *oauth2ClientResource) checkBeforeCreate(ctx context.Context, plan oauth
 		diags.Append(clientLimitWarning(live))
 	}
 	for _, c := range live {
-		if sameClient(ctx, plan, c) {
+		// A client in this configuration's state is no lookalike; its refresh
+		// may arrive just after this plan.
+		if sameClient(ctx, plan, c) && !r.data.client.AwaitClaim(ctx, c.ClientID) {
 			diags.Append(duplicateClientWarning(c))
 		}
 	}
@@ -489,16 +508,31 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 	r.data.applying.Store(true)
 	issued, err := r.data.client.OAuth2Clients.Create(ctx, createReq)
 	var lostSecret *flexslot.LostSecretError
-	if errors.As(err, &lostSecret) {
-		// The client exists without a secret anyone holds: keep it in state
-		// (the CLI marks it tainted) rather than orphan it.
-		issued = &flexslot.IssuedSecret{Client: lostSecret.Client}
-		resp.Diagnostics.Append(apiErrorDiagnostic(opCreate, lostSecret.Client.ClientID, err))
-	} else if err != nil {
+	var ambiguous *flexslot.AmbiguousCreateError
+	switch {
+	case errors.As(err, &lostSecret):
+		// The client exists without a secret anyone holds. An error would
+		// taint it, and a protected tainted client can neither be replaced nor
+		// kept by apply: keep it untainted, and let the next plan rotate it.
+		issued = nil
+	case errors.As(err, &ambiguous):
+		resp.Diagnostics.Append(ambiguousCreateDiagnostic(ambiguous))
+		return
+	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(opCreate, "", err))
 		return
 	}
 
+	if issued == nil {
+		resp.Diagnostics.Append(plan.fillUnknown(ctx, &lostSecret.Client)...)
+		plan.ClientSecret, plan.ClientSecretEncrypted = types.StringNull(), types.StringNull()
+		plan.SecretRotatedAt, plan.SecretCurrent = types.StringNull(), types.BoolValue(false)
+		resp.Diagnostics.Append(lostSecretWarning(lostSecret.Client.ClientID, plan.sealsSecret(), lostSecret.Err))
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretMissing, []byte("true"))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, lostSecret.Client.ClientID)...)
+		return
+	}
 	resp.Diagnostics.Append(plan.fillUnknown(ctx, &issued.Client)...)
 	resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, &plan)...)
@@ -521,7 +555,15 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 
 	clientID := state.ClientID.ValueString()
 	client, err := r.data.client.OAuth2Clients.Get(ctx, clientID)
-	if errors.Is(err, flexslot.ErrNotFound) {
+	var notFound *flexslot.NotFoundError
+	if errors.As(err, &notFound) {
+		// Only a list that shows the client revoked, or that holds this
+		// configuration's other clients, tells a revocation from a token of
+		// another partner; a protected client needs the former.
+		if !notFound.Revoked && (!notFound.Corroborated || state.DeletionProtection.ValueBool()) {
+			resp.Diagnostics.Append(clientNotListedDiagnostic(clientID, r.tokenOwner(ctx), notFound.Corroborated))
+			return
+		}
 		resp.Diagnostics.Append(clientGoneWarning(clientID))
 		resp.State.RemoveResource(ctx)
 		// The framework requires an identity even for a removed resource.
@@ -537,13 +579,13 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.Append(clientSuspendedWarning(clientID))
 	}
 	if secretIsStale(state, client) {
-		resp.Diagnostics.Append(staleSecretWarning(clientID, *client.SecretRotatedAt))
+		resp.Diagnostics.Append(staleSecretWarning(clientID, *client.SecretRotatedAt, state.sealsSecret()))
 	}
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	if imported != nil {
 		if client.ClientType == flexslot.ClientTypeConfidential {
-			resp.Diagnostics.Append(importedWithoutSecretWarning(clientID))
+			resp.Diagnostics.Append(importedWithoutSecretWarning(clientID, state.sealsSecret()))
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
@@ -604,6 +646,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 		partial.SecretRotatedAt, partial.SecretCurrent = plan.SecretRotatedAt, plan.SecretCurrent
 		partial.SecretVersion = plan.SecretVersion
 		resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretMissing, nil)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -628,7 +671,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 			resp.Diagnostics.Append(updateNotAppliedDiagnostic(notApplied))
 			return
 		case errors.Is(err, flexslot.ErrUpdateUnsupported):
-			resp.Diagnostics.Append(updateUnsupportedDiagnostic(clientID, fields, err))
+			resp.Diagnostics.Append(updateUnsupportedDiagnostic(clientID, fields, answer != nil, err))
 			return
 		case err != nil:
 			resp.Diagnostics.Append(apiErrorDiagnostic(opUpdate, clientID, err))
@@ -692,6 +735,18 @@ func (r *oauth2ClientResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rotate_when_stale"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
+}
+
+// tokenOwner names the token and, when the partner row can be read within
+// the plan-check budget, the partner it belongs to; never the token itself.
+func (r *oauth2ClientResource) tokenOwner(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, planCheckBudget)
+	defer cancel()
+	label := r.data.client.TokenLabel()
+	if p, err := r.data.client.Partner.Get(ctx); err == nil && p.Slug != "" {
+		return fmt.Sprintf("%s, which belongs to the partner %q", label, p.Slug)
+	}
+	return label
 }
 
 // withTimeout bounds an operation, and with it every retry, by its configured timeout.

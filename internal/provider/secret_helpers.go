@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -79,13 +80,35 @@ func secretRotationReason(stateTriggers, planTriggers types.Map, stateRecipients
 	return false, ""
 }
 
-// sameRecipients compares two secret_recipients values, null and empty alike.
+// sameRecipients compares two secret_recipients values, null and empty alike,
+// and each recipient in its canonical form: white space around it or an SSH
+// key's comment is no other key.
 func sameRecipients(a, b types.Set) bool {
 	empty := func(s types.Set) bool { return s.IsNull() || (!s.IsUnknown() && len(s.Elements()) == 0) }
 	if empty(a) || empty(b) {
 		return empty(a) == empty(b)
 	}
-	return a.Equal(b)
+	ca, knownA := canonicalRecipients(a)
+	cb, knownB := canonicalRecipients(b)
+	return knownA && knownB && slices.Equal(ca, cb)
+}
+
+// canonicalRecipients returns a set's recipients in canonical form, sorted
+// and without duplicates, and whether all of them are known.
+func canonicalRecipients(s types.Set) ([]string, bool) {
+	if s.IsUnknown() {
+		return nil, false
+	}
+	out := make([]string, 0, len(s.Elements()))
+	for _, v := range s.Elements() {
+		str, ok := v.(types.String)
+		if !ok || str.IsUnknown() {
+			return nil, false
+		}
+		out = append(out, sealedsecret.CanonicalRecipient(str.ValueString()))
+	}
+	slices.Sort(out)
+	return slices.Compact(out), true
 }
 
 // periodElapsed reports whether a rotation_period asks to rotate a secret

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -39,14 +40,25 @@ func (r stringRule) ValidateString(_ context.Context, req validator.StringReques
 }
 
 // ruleOf turns one of the rules package's checks into a stringRule whose
-// messages quote the value, so that plan-time validation and the API can never disagree.
+// messages quote the value, so that plan-time validation and the API can never
+// disagree. A value that looks like a private key is never quoted: it may
+// have been pasted into the wrong attribute, or come from a sensitive
+// variable, and the message would carry it into logs.
 func ruleOf(what, description string, check func(string) []string) stringRule {
 	return stringRule{
 		description: description,
 		summary:     "Invalid " + what,
 		problems: func(v string) []string {
-			var out []string
-			for _, problem := range check(v) {
+			problems := check(v)
+			if len(problems) == 0 {
+				return nil
+			}
+			if kind, ok := sealedsecret.PrivateKeyKind(v); ok {
+				return []string{fmt.Sprintf("The %s looks like a private key (%s, not shown here), which has no "+
+					"place in this attribute. Treat the key as exposed if this configuration was shared.", what, kind)}
+			}
+			out := make([]string, 0, len(problems))
+			for _, problem := range problems {
 				out = append(out, fmt.Sprintf("The %s %q %s.", what, v, problem))
 			}
 			return out
@@ -87,10 +99,16 @@ func secretRecipientRule() stringRule {
 		description: "must be an age X25519 recipient (age1...) or an ssh-ed25519 or ssh-rsa public key",
 		summary:     "Invalid secret recipient",
 		problems: func(v string) []string {
-			if _, err := sealedsecret.ParseRecipient(v); err != nil {
-				return []string{fmt.Sprintf("The secret recipient %q %s.", v, err)}
+			_, err := sealedsecret.ParseRecipient(v)
+			var private *sealedsecret.PrivateKeyError
+			switch {
+			case err == nil:
+				return nil
+			case errors.As(err, &private):
+				return []string{fmt.Sprintf("A secret recipient %s. Treat the key as exposed if this configuration "+
+					"or its variables were shared.", err)}
 			}
-			return nil
+			return []string{fmt.Sprintf("The secret recipient %q %s.", strings.TrimSpace(v), err)}
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"filippo.io/age"
@@ -18,28 +19,78 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// ParseRecipient parses one recipient, or says why it is not one.
+// ParseRecipient parses one recipient, or says why it is not one. White space
+// around it, such as the newline file() keeps, is ignored. Its errors never
+// repeat s.
 func ParseRecipient(s string) (age.Recipient, error) {
+	s = strings.TrimSpace(s)
+	if kind, ok := PrivateKeyKind(s); ok {
+		return nil, &PrivateKeyError{Kind: kind}
+	}
 	switch {
 	case strings.HasPrefix(s, "age1"):
 		r, err := age.ParseX25519Recipient(s)
 		if err != nil {
-			return nil, errors.New("is not a valid age X25519 recipient (age1...): " + trimAgePrefix(err))
+			return nil, errors.New("is not a valid age X25519 recipient (age1...): " + parseError(err, s))
 		}
 		return r, nil
 	case strings.HasPrefix(s, "ssh-ed25519 "), strings.HasPrefix(s, "ssh-rsa "):
 		r, err := agessh.ParseRecipient(s)
 		if err != nil {
-			return nil, errors.New("is not a valid SSH public key: " + trimAgePrefix(err))
+			return nil, errors.New("is not a valid SSH public key: " + parseError(err, s))
 		}
 		return r, nil
 	}
 	return nil, errors.New("is neither an age recipient (age1...) nor an ssh-ed25519 or ssh-rsa public key")
 }
 
-func trimAgePrefix(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"malformed recipient ", "age: ", "agessh: "} {
+// PrivateKeyError says a recipient is a private key, which must never be
+// repeated in a message.
+type PrivateKeyError struct {
+	// Kind is "age identity" or "SSH private key".
+	Kind string
+}
+
+func (e *PrivateKeyError) Error() string {
+	if e.Kind == "age identity" {
+		return "is an age identity, a private key (not shown here); give its public recipient (age1...) instead, " +
+			"which `age-keygen -y <identity file>` prints"
+	}
+	return "is an SSH private key (not shown here); give its public key instead: the .pub file next to it, or what " +
+		"`ssh-keygen -y -f <key file>` prints"
+}
+
+// PrivateKeyKind reports whether s holds something that looks like a private
+// key, and which kind: an age identity or a PEM or OpenSSH private key block.
+func PrivateKeyKind(s string) (string, bool) {
+	upper := strings.ToUpper(s)
+	switch {
+	case strings.Contains(upper, "AGE-SECRET-KEY-1"):
+		return "age identity", true
+	case strings.Contains(upper, "PRIVATE KEY-----"), strings.Contains(upper, "PUTTY-USER-KEY-FILE"):
+		return "SSH private key", true
+	}
+	return "", false
+}
+
+// CanonicalRecipient is the form of a recipient that two spellings of the
+// same key share: without surrounding white space, and for an SSH key
+// without its comment, which is not part of the key.
+func CanonicalRecipient(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "ssh-") {
+		if fields := strings.Fields(s); len(fields) >= 2 {
+			return fields[0] + " " + fields[1]
+		}
+	}
+	return s
+}
+
+// parseError is the age library's reason, without the prefixes and the
+// quoted value it repeats.
+func parseError(err error, s string) string {
+	msg := strings.ReplaceAll(err.Error(), strconv.Quote(s)+": ", "")
+	for _, p := range []string{"malformed recipient ", "malformed SSH recipient: ", "age: ", "agessh: "} {
 		msg = strings.TrimPrefix(msg, p)
 	}
 	return msg
@@ -54,7 +105,7 @@ func Seal(secret string, recipients []string) (string, error) {
 	for _, s := range recipients {
 		r, err := ParseRecipient(s)
 		if err != nil {
-			return "", fmt.Errorf("recipient %q %w", s, err)
+			return "", fmt.Errorf("a recipient %w", err)
 		}
 		parsed = append(parsed, r)
 	}

@@ -66,10 +66,77 @@ func TestParseRecipientRefusals(t *testing.T) {
 		"age1notbech32":                "not a valid age X25519 recipient",
 		"ssh-ed25519 AAAAnot-base64!":  "not a valid SSH public key",
 		"ssh-dss AAAAB3NzaC1kc3MAAACB": "neither an age recipient",
-		"AGE-SECRET-KEY-1QQQ":          "neither an age recipient",
+		"AGE-SECRET-KEY-1QQQ":          "is an age identity, a private key (not shown here)",
+		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n": "`ssh-keygen -y -f <key file>`",
+		"  -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n":                                              "is an SSH private key",
 	} {
-		if _, err := ParseRecipient(s); err == nil || !strings.Contains(err.Error(), want) {
+		_, err := ParseRecipient(s)
+		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseRecipient(%q) = %v, want an error containing %q", s, err, want)
+		}
+		if s != "" && err != nil && strings.Contains(err.Error(), strings.TrimSpace(s)) {
+			t.Errorf("ParseRecipient(%q) repeats the value: %v", s, err)
+		}
+	}
+}
+
+func TestParseRecipientTrimsWhiteSpace(t *testing.T) {
+	t.Parallel()
+	id, _ := age.GenerateX25519Identity()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		id.Recipient().String() + "\n", // as file() reads it
+		"  " + id.Recipient().String() + "\r\n",
+		string(ssh.MarshalAuthorizedKey(sshPub)), // ends with a newline
+	} {
+		if _, err := ParseRecipient(s); err != nil {
+			t.Errorf("ParseRecipient(%q) = %v", s, err)
+		}
+	}
+	if _, err := Seal("flx_cs_secret", []string{id.Recipient().String() + "\n"}); err != nil {
+		t.Errorf("Seal to a recipient with a trailing newline: %v", err)
+	}
+}
+
+func TestCanonicalRecipient(t *testing.T) {
+	t.Parallel()
+	const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsb"
+	for in, want := range map[string]string{
+		key:                          key,
+		key + " alice@laptop":        key,
+		key + " alice@desktop\n":     key,
+		"  " + key + "  two words  ": key,
+		"age1abc\n":                  "age1abc",
+		"ssh-rsa AAAAB3 comment":     "ssh-rsa AAAAB3",
+	} {
+		if got := CanonicalRecipient(in); got != want {
+			t.Errorf("CanonicalRecipient(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPrivateKeyKind(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]string{
+		"AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGP": "age identity",
+		"# created: 2026-01-01\nAGE-SECRET-KEY-1QYQ":                               "age identity",
+		"-----BEGIN OPENSSH PRIVATE KEY-----":                                      "SSH private key",
+		"-----BEGIN PRIVATE KEY-----":                                              "SSH private key",
+		"PuTTY-User-Key-File-3: ssh-ed25519":                                       "SSH private key",
+		"age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq":           "",
+		"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsb":                                 "",
+		"https://app.example.com/cb":                                               "",
+	} {
+		got, ok := PrivateKeyKind(s)
+		if got != want || ok != (want != "") {
+			t.Errorf("PrivateKeyKind(%q) = %q, %v, want %q", s, got, ok, want)
 		}
 	}
 }
