@@ -34,9 +34,30 @@ func (r stringRule) ValidateString(_ context.Context, req validator.StringReques
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	for _, p := range r.problems(req.ConfigValue.ValueString()) {
+	v := req.ConfigValue.ValueString()
+	problems := r.problems(v)
+	if _, private := sealedsecret.PrivateKeyKind(v); private {
+		// Not tied to the attribute: the CLI would print its source line, and
+		// a set element's path holds the value itself.
+		for _, p := range problems {
+			resp.Diagnostics.AddError(r.summary, fmt.Sprintf("In %s: %s", topAttribute(req.Path), p))
+		}
+		return
+	}
+	for _, p := range problems {
 		resp.Diagnostics.AddAttributeError(req.Path, r.summary, p)
 	}
+}
+
+// topAttribute names the top-level attribute of p, such as secret_recipients
+// for one of its elements, without the element's value.
+func topAttribute(p path.Path) string {
+	if steps := p.Steps(); len(steps) > 0 {
+		if name, ok := steps[0].(path.PathStepAttributeName); ok {
+			return string(name)
+		}
+	}
+	return "the configuration"
 }
 
 // ruleOf turns one of the rules package's checks into a stringRule whose

@@ -1,0 +1,315 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+)
+
+// The paths where a user's mistake or a lost answer could take another
+// configuration's client, orphan one, or print a key.
+
+// stateClients returns the client_id and client_secret of every client in state, by address.
+func stateClients(t *testing.T, w *acctest.Workspace) map[string][2]string {
+	t.Helper()
+	out := map[string][2]string{}
+	state := w.State(t)
+	if state.Values == nil {
+		return out
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Type != "flexslot_oauth2_client" {
+			continue
+		}
+		secret, _ := r.AttributeValues["client_secret"].(string)
+		out[r.Address] = [2]string{r.AttributeValues["client_id"].(string), secret}
+	}
+	return out
+}
+
+// skewedClock is an emulator clock that a test can move, to date a client
+// made by "another configuration" before or after this one's request.
+type skewedClock struct{ offset atomic.Int64 }
+
+func (c *skewedClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// createAt makes the client another configuration creates, dated offset from now.
+func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Duration, name string) string {
+	t.Helper()
+	clock.offset.Store(int64(offset))
+	defer clock.offset.Store(0)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ClientID
+}
+
+// TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient:
+// another configuration of the partner holds an identical client, and this
+// create's answer is lost. Made before the request left, that client is never
+// adopted, whether the create was carried out or not. Made after it left, as
+// by another run at the same time, it cannot be told from this create's own:
+// the apply fails naming both, adopts and rotates neither, and the way out it
+// gives, followed literally, ends with this configuration holding its own
+// client and a working secret, and the other's secret untouched.
+func TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		offset  time.Duration // of the other configuration's client, from now
+		fault   string
+		adopted bool // this create's client was adopted rather than sent again
+	}{
+		{"made before, create carried out", -time.Minute, emulator.FaultDropAfterCommit, true},
+		{"made before, create not carried out", -time.Minute, emulator.FaultHTMLError, false},
+		{"made at the same time", time.Minute, emulator.FaultDropAfterCommit, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clock := &skewedClock{}
+			e := newTestEmulatorWith(t, emulator.Options{Now: clock.now})
+			w := newCLIWorkspace(t, e)
+			// A client of this configuration whose change comes first in the
+			// apply: the process is then applying, and sends the create without
+			// listing first, so only the list after the lost answer shows the
+			// other configuration's client, as in a race between two runs.
+			first := func(name string) string {
+				return clientConfig("first", fmt.Sprintf(`
+  application_name = %q
+  client_type      = "public"
+  redirect_uris    = ["http://127.0.0.1/cb"]
+  allowed_scopes   = ["cards:read"]
+`, name))
+			}
+			w.WriteConfig(requiredFlexslot + first("First"))
+			w.Apply().RequireSuccess(t)
+			firstID := stateClients(t, w)["flexslot_oauth2_client.first"][0]
+
+			others := e.createAt(t, clock, tc.offset, "Twin")
+			othersSecret, err := e.Server.RotateAsDashboard(testTokenA, others)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.WriteConfig(requiredFlexslot + first("First, renamed") + webClientConfig("Twin", `["https://app.example.com/cb"]`,
+				`["cards:read"]`, "  depends_on = [flexslot_oauth2_client.first]"))
+			e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: tc.fault})
+			e.Server.ClearRequests()
+			apply := w.Apply()
+			if !e.Server.VerifySecret(others, othersSecret) {
+				t.Fatal("the other configuration's secret no longer works")
+			}
+			var live []string
+			for _, c := range e.Server.Clients(testTokenA) {
+				if c.ClientID != firstID {
+					live = append(live, c.ClientID)
+				}
+			}
+			if len(live) != 2 {
+				t.Fatalf("the partner holds %d clients beside the first, want 2", len(live))
+			}
+			own := live[0]
+			if own == others {
+				own = live[1]
+			}
+
+			if tc.offset < 0 {
+				apply.RequireSuccess(t)
+				got := stateClients(t, w)[webAddr]
+				if got[0] != own || !e.Server.VerifySecret(got[0], got[1]) {
+					t.Fatalf("state holds %v, want %s with a working secret", got, own)
+				}
+				if n := e.requestCounts()[emulator.OperationCreate]; (n == 1) != tc.adopted {
+					t.Errorf("%d creates sent", n)
+				}
+				return
+			}
+
+			requireFailure(t, apply, "Cannot tell which OAuth2 client this create made", own, others, "none was adopted",
+				fmt.Sprintf("id = %q", own), fmt.Sprintf("id = %q", others))
+			if got, ok := stateClients(t, w)[webAddr]; ok {
+				t.Fatalf("state holds %v, want nothing", got)
+			}
+			if n := e.requestCounts()[emulator.OperationRotate]; n != 0 {
+				t.Fatalf("%d rotations: a client was adopted", n)
+			}
+			// The way out: import the client no other configuration holds, with
+			// rotate_when_stale to give it a secret.
+			w.WriteConfig(requiredFlexslot + first("First, renamed") + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, own) +
+				webClientConfig("Twin", `["https://app.example.com/cb"]`, `["cards:read"]`, "  rotate_when_stale = true"))
+			w.Apply().RequireSuccess(t)
+			got := stateClients(t, w)[webAddr]
+			if got[0] != own || !e.Server.VerifySecret(got[0], got[1]) || !e.Server.VerifySecret(others, othersSecret) {
+				t.Fatalf("after the import, state holds %v; want %s with a working secret, and %s untouched", got, own, others)
+			}
+			if n := len(e.Server.Clients(testTokenA)); n != 3 {
+				t.Fatalf("the partner holds %d clients, want 3", n)
+			}
+		})
+	}
+}
+
+// TestAccOAuth2Client_wrongPartnersToken: with another partner's token, no
+// managed client is in the list. The refresh is refused, naming the token by
+// its prefix, state keeps every client, and nothing is created in the wrong
+// partner. A client revoked while the configuration's other client is still
+// listed is gone, unless it is protected.
+func TestAccOAuth2Client_wrongPartnersToken(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	config := func(protected bool) string {
+		extra := ""
+		if protected {
+			extra = "  deletion_protection = true"
+		}
+		return requiredFlexslot + strings.Replace(webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, extra),
+			`"web"`, `"kept"`, 1) + webClientConfig("Other", `["https://other.example.com/cb"]`, `["cards:read"]`, "")
+	}
+	w.WriteConfig(config(true))
+	w.Apply().RequireSuccess(t)
+	before := stateClients(t, w)
+
+	w.SetEnv("FLEXSLOT_PAT", testTokenB)
+	for _, args := range [][]string{nil, {"-refresh-only"}} {
+		plan := w.Plan(args...)
+		requireFailure(t, plan, "OAuth2 client is not in the partner's list", "flx_pat…", "another partner", "nothing was changed")
+		for _, d := range plan.Diagnostics() {
+			if strings.Contains(d.Detail, testTokenB) || strings.Contains(d.Detail, testTokenA) {
+				t.Fatalf("a message shows the token: %s", d.Detail)
+			}
+		}
+	}
+	requireFailure(t, w.Apply(), "OAuth2 client is not in the partner's list")
+	if got := stateClients(t, w); !mapsEqual(got, before) {
+		t.Fatalf("state changed: %v, want %v", got, before)
+	}
+	if n := len(e.Server.Clients(testTokenB)); n != 0 {
+		t.Fatalf("%d clients were created in the wrong partner", n)
+	}
+
+	// The right token again: the protected client revoked in the dashboard is
+	// not dropped on its absence, though the other client is listed.
+	w.SetEnv("FLEXSLOT_PAT", testTokenA)
+	const keptAddr, otherAddr = "flexslot_oauth2_client.kept", "flexslot_oauth2_client.web"
+	kept := before[keptAddr][0]
+	if err := e.Server.RevokeAsDashboard(testTokenA, kept); err != nil {
+		t.Fatal(err)
+	}
+	requireFailure(t, w.Plan(), "OAuth2 client is not in the partner's list", kept, "deletion_protection is true", "state rm")
+	// The way out, followed literally.
+	w.Run("state", "rm", keptAddr).RequireSuccess(t)
+	w.Apply().RequireSuccess(t)
+
+	// Unprotected and revoked while the configuration's other client is
+	// listed: gone, and the plan creates it again.
+	other := before[otherAddr][0]
+	if err := e.Server.RevokeAsDashboard(testTokenA, other); err != nil {
+		t.Fatal(err)
+	}
+	plan := w.Plan().RequireSuccess(t)
+	requireWarning(t, plan, "OAuth2 client no longer exists", other)
+	if got := plan.Changes()[otherAddr]; got != "create" {
+		t.Fatalf("planned action for the revoked client = %q, want create", got)
+	}
+}
+
+func mapsEqual(a, b map[string][2]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestAccOAuth2Client_privateKeyNeverPrinted: an identity pasted where a
+// recipient belongs, from a sensitive variable or literally, is refused at
+// validate without appearing in any output; so is a private key in any other
+// validated attribute.
+func TestAccOAuth2Client_privateKeyNeverPrinted(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	identity, _ := age.GenerateX25519Identity()
+	const opensshKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDSecretKeyMaterialSecretKeyMaterial00000000AAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+	for name, tc := range map[string]struct {
+		config, key, summary, advice string
+		literal                      bool // the key is in the configuration, not a variable
+	}{
+		"age identity from a sensitive variable": {
+			`variable "key" {
+  type      = string
+  sensitive = true
+}
+` + webClientConfig("Key", `["https://app.example.com/cb"]`, `["cards:read"]`, "  secret_recipients = [var.key]"),
+			identity.String(), "Invalid secret recipient", "age-keygen -y", false,
+		},
+		"OpenSSH private key block": {
+			webClientConfig("Key", `["https://app.example.com/cb"]`, `["cards:read"]`, "  secret_recipients = [var.key]") +
+				"variable \"key\" {\n  type = string\n}\n",
+			opensshKey, "Invalid secret recipient", ".pub file", false,
+		},
+		"age identity as an application name": {
+			"variable \"key\" {\n  type = string\n}\n" + clientConfig("web", `
+  application_name = "${var.key}${var.key}${var.key}${var.key}${var.key}${var.key}"
+  client_type      = "confidential"
+  redirect_uris    = ["https://app.example.com/cb"]
+  allowed_scopes   = ["cards:read"]
+`),
+			identity.String(), "Invalid application name", "age identity, not shown here", false,
+		},
+		"age identity written in the configuration": {
+			webClientConfig("Key", `["https://app.example.com/cb"]`, `["cards:read"]`,
+				fmt.Sprintf("  secret_recipients = [%q]", identity.String())) + "variable \"key\" {\n  type = string\n}\n",
+			identity.String(), "Invalid secret recipient", "age-keygen -y", true,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w.WriteConfig(requiredFlexslot + tc.config)
+			w.SetEnv("TF_VAR_key", tc.key)
+			validate := w.Run("validate", "-no-color")
+			requireNoKeyMaterial(t, validate, tc.key)
+			if tc.literal && validate.ExitCode == 0 {
+				t.Fatal("validate accepted a private key written in the configuration")
+			}
+			for _, r := range []*acctest.Result{w.Plan(), w.Run("plan", "-no-color", "-input=false")} {
+				if r.ExitCode == 0 {
+					t.Fatalf("%v succeeded", r.Args)
+				}
+				requireNoKeyMaterial(t, r, tc.key)
+			}
+			requireFailure(t, w.Plan(), tc.summary, "not shown here", tc.advice)
+		})
+	}
+	if n := len(e.Server.Requests()); n != 0 {
+		t.Fatalf("invalid configurations reached the API %d times", n)
+	}
+}
+
+// requireNoKeyMaterial fails if the output holds any line of key, or any part
+// of it 16 characters long.
+func requireNoKeyMaterial(t *testing.T, r *acctest.Result, key string) {
+	t.Helper()
+	out := r.Stdout + r.Stderr
+	for _, line := range strings.Split(key, "\n") {
+		if strings.HasPrefix(line, "-----") {
+			continue
+		}
+		for i := 0; i+16 <= len(line); i += 8 {
+			if strings.Contains(out, line[i:i+16]) {
+				t.Fatalf("%v printed part of the private key:\n%s", r.Args, out)
+			}
+		}
+	}
+}
