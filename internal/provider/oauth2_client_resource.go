@@ -337,6 +337,8 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		default:
 			plan.planIssuedSecret()
 			plan.SecretVersion = types.Int64Value(1)
+			// A create whose answer is lost may end with the client but no secret.
+			plan.SecretCurrent = types.BoolUnknown()
 		}
 		resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, &plan)...)
 		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
@@ -366,19 +368,8 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 
-	rotate, why := secretRotationPlanned(state, plan)
-	if !rotate {
-		issuedAt, diags := secretIssuedAt(ctx, req.Private, state)
-		resp.Diagnostics.Append(diags...)
-		rotate, why = rotationPeriodElapsed(plan, issuedAt, time.Now())
-	}
-	if !rotate && !plan.isPublic() {
-		missing, diags := req.Private.GetKey(ctx, privateSecretMissing)
-		resp.Diagnostics.Append(diags...)
-		if missing != nil {
-			rotate, why = true, "the create that made the client could not obtain its secret, so nobody holds it"
-		}
-	}
+	rotate, why, diags := rotationPlanned(ctx, state, plan, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if rotate {
 		plan.planIssuedSecret()
 		plan.SecretVersion = nextSecretVersion(state)

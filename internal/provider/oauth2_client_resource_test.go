@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -241,7 +240,6 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 func TestAccOAuth2Client_driftOutsideTerraform(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	api := e.apiClient(t)
 	config := webClientConfig("Drift", `["https://app.example.com/cb"]`, `["decks:read"]`, "")
 	var clientID string
 	resource.Test(t, resource.TestCase{
@@ -288,20 +286,6 @@ func TestAccOAuth2Client_driftOutsideTerraform(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(webAddr, tfjsonpath.New("status"), knownvalue.StringExact("suspended")),
 				},
-			},
-			{
-				// Revoked outside Terraform: removed from state, and the plan creates it again.
-				PreConfig: func() {
-					if err := api.OAuth2Clients.Revoke(context.Background(), clientID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionCreate),
-				}},
 			},
 		},
 	})
@@ -713,12 +697,15 @@ func TestAccOAuth2Client_driftWarnings(t *testing.T) {
 		t.Fatalf("planned action for %s = %q, want replace", webAddr, got)
 	}
 
-	// Revoked outside Terraform: removed from state with a warning.
+	// Revoked outside Terraform, the configuration's only client: the list
+	// looks the same as to another partner's token, so the refresh is refused,
+	// with the way out; followed, the plan creates the client again.
 	if err := e.apiClient(t).OAuth2Clients.Revoke(t.Context(), clientID); err != nil {
 		t.Fatal(err)
 	}
+	requireFailure(t, w.Plan(), "OAuth2 client is not in the partner's list", clientID, "another partner", "state rm")
+	w.Run("state", "rm", webAddr).RequireSuccess(t)
 	plan = w.Plan()
-	requireWarning(t, plan, "OAuth2 client no longer exists", clientID, "revoked outside Terraform")
 	if got := plan.Changes()[webAddr]; got != "create" {
 		t.Fatalf("planned action for %s after revocation = %q, want create", webAddr, got)
 	}
@@ -938,12 +925,14 @@ func TestAccOAuth2Client_wrongRouteIsNeverGone(t *testing.T) {
 	requireFailure(t, destroy, "Failed to revoke the OAuth2 client "+clientID, "text/html", "base_url")
 	e.Server.ClearFaults()
 
-	// A real revoke outside Terraform is still detected, and the client created again.
+	// A real revoke outside Terraform is not taken for another partner's
+	// token either: the refresh is refused until the user says so.
 	if err := e.apiClient(t).OAuth2Clients.Revoke(t.Context(), clientID); err != nil {
 		t.Fatal(err)
 	}
-	apply := w.Apply().RequireSuccess(t)
-	requireWarning(t, apply, "OAuth2 client no longer exists", clientID)
+	requireFailure(t, w.Apply(), "OAuth2 client is not in the partner's list", clientID, "state rm")
+	w.Run("state", "rm", webAddr).RequireSuccess(t)
+	w.Apply().RequireSuccess(t)
 	if again := stateClientID(t, w); again == clientID || !e.clientListed(again) {
 		t.Fatalf("after the revoke, state holds %s, want a new listed client", again)
 	}
@@ -1092,7 +1081,8 @@ func TestAccOAuth2Client_withoutUpdateEndpoint(t *testing.T) {
 	w.WriteConfig(requiredFlexslot + webClientConfig("Renamed", `["https://app.example.com/cb"]`, `["cards:read", "decks:read"]`,
 		`  rotation_triggers = { n = "2" }`))
 	requireFailure(t, w.Apply(), "Flexslot cannot change this client in place",
-		"application_name, allowed_scopes", clientID, "-replace", "signs out every user")
+		"application_name, allowed_scopes", clientID, "The client secret was rotated in this apply",
+		"the previous one no longer works", "terraform apply -replace=", "tofu apply -replace=", "signs out every user")
 	// State holds what is true: the old name, and the secret the same apply rotated.
 	attrs := stateAttrs(t, w)
 	if attrs["application_name"] != "Fixed" || !e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])) {
@@ -1493,6 +1483,14 @@ func TestAccOAuth2Client_driftDetection(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
+			driftOutcome{1, 1, "", ""},
+		},
+		"revoke, beside another client": {
+			func(t *testing.T, e *testEmulator, _ *acctest.Workspace, id string) {
+				if err := e.Server.RevokeAsDashboard(testTokenA, id); err != nil {
+					t.Fatal(err)
+				}
+			},
 			driftOutcome{2, 2, "delete", "create"},
 		},
 		"suspension": {
@@ -1537,7 +1535,18 @@ func TestAccOAuth2Client_driftDetection(t *testing.T) {
 				w.WriteConfig(requiredFlexslot + webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
 			}
 			w.Apply().RequireSuccess(t)
-			tc.drift(t, e, w, stateClientID(t, w))
+			clientID := stateClientID(t, w)
+			if strings.Contains(name, "beside another client") {
+				w.WriteConfig(requiredFlexslot + webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`, "") +
+					clientConfig("other", `
+  application_name = "Other"
+  client_type      = "public"
+  redirect_uris    = ["http://127.0.0.1/cb"]
+  allowed_scopes   = ["cards:read"]
+`))
+				w.Apply().RequireSuccess(t)
+			}
+			tc.drift(t, e, w, clientID)
 
 			plan := w.Plan("-detailed-exitcode")
 			refresh := w.Plan("-refresh-only", "-detailed-exitcode")

@@ -115,3 +115,23 @@ func nextSecretVersion(state oauth2ClientModel) types.Int64 {
 	}
 	return types.Int64Value(current.ValueInt64() + 1)
 }
+
+// rotationPlanned reports whether applying plan over state rotates the
+// secret, and why: secretRotationPlanned; rotation_period, counted from when
+// the secret in state was issued; or a client whose create could not obtain
+// its secret (privateSecretMissing), which nobody holds.
+func rotationPlanned(ctx context.Context, state, plan oauth2ClientModel, private privateState) (bool, string, diag.Diagnostics) {
+	if rotate, why := secretRotationPlanned(state, plan); rotate || plan.isPublic() {
+		return rotate, why, nil
+	}
+	issuedAt, diags := secretIssuedAt(ctx, private, state)
+	if rotate, why := rotationPeriodElapsed(plan, issuedAt, time.Now()); rotate {
+		return rotate, why, diags
+	}
+	missing, d := private.GetKey(ctx, privateSecretMissing)
+	diags.Append(d...)
+	if missing != nil {
+		return true, "the create that made the client could not obtain its secret, so nobody holds it", diags
+	}
+	return false, "", diags
+}

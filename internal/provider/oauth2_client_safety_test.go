@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"filippo.io/age"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
@@ -312,4 +317,140 @@ func requireNoKeyMaterial(t *testing.T, r *acctest.Result, key string) {
 			}
 		}
 	}
+}
+
+// TestAccOAuth2Client_lostSecretIsNoDeadEnd: a lost create is recovered, but
+// the rotation that would give the client a secret fails. The client is kept
+// in state, untainted even when protected, with no secret and the reason; the
+// next plan rotates it, with or without a refresh, and the apply after that
+// leaves a working secret.
+func TestAccOAuth2Client_lostSecretIsNoDeadEnd(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	w.WriteConfig(requiredFlexslot + webClientConfig("Lost", `["https://app.example.com/cb"]`, `["cards:read"]`,
+		"  deletion_protection = true"))
+	e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
+	e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath + "/", Kind: emulator.FaultStatus, Status: 500})
+	apply := w.Apply().RequireSuccess(t)
+	requireWarning(t, apply, "OAuth2 client created without a secret in state", "exists and is in state, without a secret",
+		"the next plan rotates it")
+	state := w.State(t).Values.RootModule.Resources[0]
+	clientID, _ := state.AttributeValues["client_id"].(string)
+	if state.Tainted || !e.clientListed(clientID) || state.AttributeValues["client_secret"] != nil ||
+		state.AttributeValues["secret_current"] != false {
+		t.Fatalf("state after the lost secret: tainted %t, client %q listed %t, secret %v, secret_current %v", state.Tainted,
+			clientID, e.clientListed(clientID), state.AttributeValues["client_secret"] != nil, state.AttributeValues["secret_current"])
+	}
+
+	e.Server.ClearFaults()
+	for _, args := range [][]string{nil, {"-refresh=false"}} {
+		plan := w.Plan(args...).RequireSuccess(t)
+		requireWarning(t, plan, "Applying this plan rotates the client secret", clientID, "could not obtain its secret")
+		if got := plan.Changes()[webAddr]; got != "update" {
+			t.Fatalf("plan %v after the lost secret: %q, want update", args, got)
+		}
+	}
+	w.Apply().RequireSuccess(t)
+	attrs := stateAttrs(t, w)
+	if attrs["client_id"] != clientID || !e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])) {
+		t.Fatalf("after the rotation: client %v, secret verifies %t", attrs["client_id"],
+			e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])))
+	}
+	if r := w.Plan("-detailed-exitcode"); r.ExitCode != 0 {
+		t.Fatalf("plan after the rotation exits %d, want 0", r.ExitCode)
+	}
+	if n := len(e.Server.Clients(testTokenA)); n != 1 {
+		t.Fatalf("the partner holds %d clients, want 1", n)
+	}
+}
+
+// TestAccOAuth2Client_noLookalikeWarningForOwnClients: count = 1 becomes 2
+// with identical settings; the plan does not offer to import the first
+// client into the second, with or without a refresh.
+func TestAccOAuth2Client_noLookalikeWarningForOwnClients(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	config := func(count int) string {
+		return requiredFlexslot + fmt.Sprintf(`resource "flexslot_oauth2_client" "a" {
+  count            = %d
+  application_name = "Same"
+  client_type      = "confidential"
+  redirect_uris    = ["https://app.example.com/cb"]
+  allowed_scopes   = ["cards:read"]
+}
+`, count)
+	}
+	w.WriteConfig(config(1))
+	w.Apply().RequireSuccess(t)
+	w.WriteConfig(config(2))
+	for _, args := range [][]string{nil, {"-refresh=false"}} {
+		plan := w.Plan(args...).RequireSuccess(t)
+		for _, d := range plan.Warnings() {
+			if d.Summary == "A matching OAuth2 client already exists" {
+				t.Fatalf("plan %v offers this configuration's own client: %s", args, d.Detail)
+			}
+		}
+		if got := plan.Changes()[`flexslot_oauth2_client.a[1]`]; got != "create" {
+			t.Fatalf("plan %v: a[1] %q, want create", args, got)
+		}
+	}
+	// A client no state here holds still gets the warning.
+	other, _, err := e.Server.CreateAsDashboard(testTokenA, "Same", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireWarning(t, w.Plan().RequireSuccess(t), "A matching OAuth2 client already exists", other.ClientID)
+}
+
+// TestAccOAuth2Client_recipientSpellings: a recipient read with file() keeps
+// its newline and is accepted; a change of an SSH key's comment alone, or of
+// the white space around a recipient, is the same key and does not rotate.
+// The stale-secret warning of an encrypted client names the attribute that
+// holds its secret.
+func TestAccOAuth2Client_recipientSpellings(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	id, _ := age.GenerateX25519Identity()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshKey := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub)))
+	if err := os.WriteFile(filepath.Join(w.Dir, "recipient.txt"), []byte(id.Recipient().String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := func(sshComment string) string {
+		return requiredFlexslot + webClientConfig("Spelled", `["https://app.example.com/cb"]`, `["cards:read"]`,
+			fmt.Sprintf("  secret_recipients = [file(\"recipient.txt\"), %q]", sshKey+sshComment))
+	}
+	w.WriteConfig(config(" alice@laptop"))
+	w.Apply().RequireSuccess(t)
+	e.requireSealedSecretVerifies(t, stateAttrs(t, w), id)
+	sealed := stateAttrs(t, w)["client_secret_encrypted"]
+
+	e.Server.ClearRequests()
+	w.WriteConfig(config(" alice@desktop"))
+	plan := w.Plan().RequireSuccess(t)
+	for _, d := range plan.Warnings() {
+		if d.Summary == "Applying this plan rotates the client secret" {
+			t.Fatalf("a new SSH key comment plans a rotation: %s", d.Detail)
+		}
+	}
+	w.Apply().RequireSuccess(t)
+	if n := e.requestCounts()[emulator.OperationRotate]; n != 0 || stateAttrs(t, w)["client_secret_encrypted"] != sealed {
+		t.Fatalf("a new SSH key comment made %d rotations", n)
+	}
+
+	clientID := stateClientID(t, w)
+	if _, err := e.Server.RotateAsDashboard(testTokenA, clientID); err != nil {
+		t.Fatal(err)
+	}
+	requireWarning(t, w.Plan().RequireSuccess(t), "Client secret in state is stale", "the client_secret_encrypted in state no longer works")
 }
