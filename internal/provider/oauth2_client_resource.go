@@ -161,7 +161,9 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Description: "age recipients (`age1...`) and SSH public keys (`ssh-ed25519 ...`, `ssh-rsa ...`) to encrypt " +
 					"the client secret to. When set, the plaintext secret is never written to state or plan: " +
 					"`client_secret` is null and `client_secret_encrypted` holds the secret encrypted to every recipient. " +
-					"Any change to it (turning it on or off included) rotates the secret. Confidential clients only.",
+					"Any change to it (turning it on or off included) rotates the secret; white space around a recipient " +
+					"(as file() keeps it) and an SSH key's comment are not part of the key, so changing them alone does " +
+					"not. A private key given by mistake is refused without being shown. Confidential clients only.",
 				Optional:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(secretRecipientRule())},
