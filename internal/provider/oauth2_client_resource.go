@@ -46,6 +46,10 @@ const (
 	// whose secret could not be obtained: nobody holds its secret, so the next
 	// plan rotates it.
 	privateSecretMissing = "secret_missing"
+	// privateRevokeRequested marks a client whose revoke was refused for want
+	// of a revoke endpoint, after the user was asked to revoke it in the
+	// dashboard: its absence from the list is that revocation.
+	privateRevokeRequested = "revoke_requested"
 )
 
 var (
@@ -552,8 +556,12 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	if errors.As(err, &notFound) {
 		// Only a list that shows the client revoked, or that holds this
 		// configuration's other clients, tells a revocation from a token of
-		// another partner; a protected client needs the former.
-		if !notFound.Revoked && (!notFound.Corroborated || state.DeletionProtection.ValueBool()) {
+		// another partner; a protected client needs the former. An import of
+		// a missing ID, or a client the provider asked the user to revoke in
+		// the dashboard, expects the absence.
+		expected, diags := expectedAbsence(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if !notFound.Revoked && !expected && (!notFound.Corroborated || state.DeletionProtection.ValueBool()) {
 			resp.Diagnostics.Append(clientNotListedDiagnostic(clientID, r.tokenOwner(ctx), notFound.Corroborated))
 			return
 		}
@@ -703,8 +711,10 @@ func (r *oauth2ClientResource) Delete(ctx context.Context, req resource.DeleteRe
 	switch {
 	case errors.Is(err, flexslot.ErrRevokeUnsupported):
 		// State keeps the client: the next refresh finds it gone once it is
-		// revoked in the dashboard, and the same command then completes.
+		// revoked in the dashboard, and the same command then completes. The
+		// mark tells that refresh the absence is the revocation asked for.
 		resp.Diagnostics.Append(revokeUnsupportedDiagnostic(clientID, err))
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRevokeRequested, []byte("true"))...)
 	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic(opRevoke, clientID, err))
 	}
@@ -740,6 +750,22 @@ func (r *oauth2ClientResource) tokenOwner(ctx context.Context) string {
 		return fmt.Sprintf("%s, which belongs to the partner %q", label, p.Slug)
 	}
 	return label
+}
+
+// expectedAbsence reports whether a client's absence from the list was
+// expected: it is being imported, or its revoke was asked of the user.
+func expectedAbsence(ctx context.Context, private interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	for _, key := range []string{privateImported, privateRevokeRequested} {
+		v, d := private.GetKey(ctx, key)
+		diags.Append(d...)
+		if v != nil {
+			return true, diags
+		}
+	}
+	return false, diags
 }
 
 // withTimeout bounds an operation, and with it every retry, by its configured timeout.
