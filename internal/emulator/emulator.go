@@ -168,6 +168,12 @@ type Options struct {
 	ListRevoked bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AfterRequest, when set, is called with each partner API request once it
+	// has been carried out and logged, before its answer is written (or
+	// dropped): a test can act "while the answer is in transit", such as
+	// another configuration creating a client between a create and its
+	// lost answer.
+	AfterRequest func(RequestRecord)
 }
 
 // Server emulates the partner API and serves the control API.
@@ -182,6 +188,7 @@ type Server struct {
 	withoutDelete bool
 	ignoreIdemKey bool
 	listRevoked   bool
+	afterRequest  func(RequestRecord)
 
 	mu       sync.Mutex
 	state    state
@@ -256,6 +263,7 @@ func New(opts Options) (*Server, error) {
 		withoutDelete: opts.WithoutDelete,
 		ignoreIdemKey: opts.IgnoreIdempotencyKey,
 		listRevoked:   opts.ListRevoked,
+		afterRequest:  opts.AfterRequest,
 		state:         emptyState(),
 	}
 	if s.now == nil {

@@ -76,6 +76,10 @@ func (s *Server) servePartner(w http.ResponseWriter, r *http.Request) {
 
 	resp := s.handlePartner(r)
 	s.logRequest(record, resp.status)
+	if s.afterRequest != nil {
+		record.Status = resp.status
+		s.afterRequest(record)
+	}
 	switch {
 	case fault == nil:
 	case fault.Kind == FaultDropAfterCommit:

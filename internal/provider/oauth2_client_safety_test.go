@@ -60,72 +60,71 @@ func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Du
 // TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient:
 // another configuration of the partner holds an identical client, and this
 // create's answer is lost. Made before the request left, that client is never
-// adopted, whether the create was carried out or not. Made after it left, as
-// by another run at the same time, it cannot be told from this create's own:
-// the apply fails naming both, adopts and rotates neither, and the way out it
-// gives, followed literally, ends with this configuration holding its own
-// client and a working secret, and the other's secret untouched.
+// adopted, whether the create was carried out or not. Made while the answer
+// was in transit, as by another run at the same time, it cannot be told from
+// this create's own: the apply fails naming both, adopts and rotates neither,
+// and the way out it gives, followed literally, ends with this configuration
+// holding its own client and a working secret, and the other's secret
+// untouched.
 func TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string
-		offset  time.Duration // of the other configuration's client, from now
 		fault   string
+		during  bool // the other client is made while the create's answer is in transit
 		adopted bool // this create's client was adopted rather than sent again
 	}{
-		{"made before, create carried out", -time.Minute, emulator.FaultDropAfterCommit, true},
-		{"made before, create not carried out", -time.Minute, emulator.FaultHTMLError, false},
-		{"made at the same time", time.Minute, emulator.FaultDropAfterCommit, false},
+		{"made before, create carried out", emulator.FaultDropAfterCommit, false, true},
+		{"made before, create not carried out", emulator.FaultHTMLError, false, false},
+		{"made while the answer was in transit", emulator.FaultDropAfterCommit, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			clock := &skewedClock{}
-			e := newTestEmulatorWith(t, emulator.Options{Now: clock.now})
+			var e *testEmulator
+			others := make(chan string, 1)
+			makeOthers := func() {
+				made := -time.Minute // long before the request left
+				if tc.during {
+					made = 0 // after the request left
+				}
+				others <- e.createAt(t, clock, made, "Twin")
+			}
+			opts := emulator.Options{Now: clock.now}
+			if tc.during {
+				opts.AfterRequest = func(r emulator.RequestRecord) {
+					if r.Operation == emulator.OperationCreate && r.Fault == emulator.FaultDropAfterCommit {
+						makeOthers()
+					}
+				}
+			}
+			e = newTestEmulatorWith(t, opts)
+			if !tc.during {
+				makeOthers()
+			}
 			w := newCLIWorkspace(t, e)
-			// A client of this configuration whose change comes first in the
-			// apply: the process is then applying, and sends the create without
-			// listing first, so only the list after the lost answer shows the
-			// other configuration's client, as in a race between two runs.
-			first := func(name string) string {
-				return clientConfig("first", fmt.Sprintf(`
-  application_name = %q
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-`, name))
-			}
-			w.WriteConfig(requiredFlexslot + first("First"))
-			w.Apply().RequireSuccess(t)
-			firstID := stateClients(t, w)["flexslot_oauth2_client.first"][0]
-
-			others := e.createAt(t, clock, tc.offset, "Twin")
-			othersSecret, err := e.Server.RotateAsDashboard(testTokenA, others)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.WriteConfig(requiredFlexslot + first("First, renamed") + webClientConfig("Twin", `["https://app.example.com/cb"]`,
-				`["cards:read"]`, "  depends_on = [flexslot_oauth2_client.first]"))
+			w.WriteConfig(requiredFlexslot + webClientConfig("Twin", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
 			e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: tc.fault})
 			e.Server.ClearRequests()
 			apply := w.Apply()
-			if !e.Server.VerifySecret(others, othersSecret) {
-				t.Fatal("the other configuration's secret no longer works")
+			othersID := <-others
+			othersSecret, err := e.Server.RotateAsDashboard(testTokenA, othersID)
+			if err != nil {
+				t.Fatal(err)
 			}
-			var live []string
-			for _, c := range e.Server.Clients(testTokenA) {
-				if c.ClientID != firstID {
-					live = append(live, c.ClientID)
-				}
-			}
+			live := e.Server.Clients(testTokenA)
 			if len(live) != 2 {
-				t.Fatalf("the partner holds %d clients beside the first, want 2", len(live))
+				t.Fatalf("the partner holds %d clients, want 2", len(live))
 			}
-			own := live[0]
-			if own == others {
-				own = live[1]
+			own := live[0].ClientID
+			if own == othersID {
+				own = live[1].ClientID
+			}
+			if n := e.requestCounts()[emulator.OperationRotate]; n > 1 || n == 1 && !tc.adopted {
+				t.Fatalf("%d rotations", n)
 			}
 
-			if tc.offset < 0 {
+			if !tc.during {
 				apply.RequireSuccess(t)
 				got := stateClients(t, w)[webAddr]
 				if got[0] != own || !e.Server.VerifySecret(got[0], got[1]) {
@@ -137,25 +136,22 @@ func TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient(t *tes
 				return
 			}
 
-			requireFailure(t, apply, "Cannot tell which OAuth2 client this create made", own, others, "none was adopted",
-				fmt.Sprintf("id = %q", own), fmt.Sprintf("id = %q", others))
+			requireFailure(t, apply, "Cannot tell which OAuth2 client this create made", own, othersID, "none was adopted",
+				fmt.Sprintf("id = %q", own), fmt.Sprintf("id = %q", othersID))
 			if got, ok := stateClients(t, w)[webAddr]; ok {
 				t.Fatalf("state holds %v, want nothing", got)
 			}
-			if n := e.requestCounts()[emulator.OperationRotate]; n != 0 {
-				t.Fatalf("%d rotations: a client was adopted", n)
-			}
 			// The way out: import the client no other configuration holds, with
 			// rotate_when_stale to give it a secret.
-			w.WriteConfig(requiredFlexslot + first("First, renamed") + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, own) +
+			w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, own) +
 				webClientConfig("Twin", `["https://app.example.com/cb"]`, `["cards:read"]`, "  rotate_when_stale = true"))
 			w.Apply().RequireSuccess(t)
 			got := stateClients(t, w)[webAddr]
-			if got[0] != own || !e.Server.VerifySecret(got[0], got[1]) || !e.Server.VerifySecret(others, othersSecret) {
-				t.Fatalf("after the import, state holds %v; want %s with a working secret, and %s untouched", got, own, others)
+			if got[0] != own || !e.Server.VerifySecret(got[0], got[1]) || !e.Server.VerifySecret(othersID, othersSecret) {
+				t.Fatalf("after the import, state holds %v; want %s with a working secret, and %s untouched", got, own, othersID)
 			}
-			if n := len(e.Server.Clients(testTokenA)); n != 3 {
-				t.Fatalf("the partner holds %d clients, want 3", n)
+			if n := len(e.Server.Clients(testTokenA)); n != 2 {
+				t.Fatalf("the partner holds %d clients, want 2", n)
 			}
 		})
 	}
@@ -185,7 +181,7 @@ func TestAccOAuth2Client_wrongPartnersToken(t *testing.T) {
 	w.SetEnv("FLEXSLOT_PAT", testTokenB)
 	for _, args := range [][]string{nil, {"-refresh-only"}} {
 		plan := w.Plan(args...)
-		requireFailure(t, plan, "OAuth2 client is not in the partner's list", "flx_pat…", "another partner", "nothing was changed")
+		requireFailure(t, plan, "OAuth2 client is not in the partner's list", "flx_pat_", `belongs to the partner "`, "another partner", "nothing was changed")
 		for _, d := range plan.Diagnostics() {
 			if strings.Contains(d.Detail, testTokenB) || strings.Contains(d.Detail, testTokenA) {
 				t.Fatalf("a message shows the token: %s", d.Detail)
@@ -297,8 +293,8 @@ func TestAccOAuth2Client_privateKeyNeverPrinted(t *testing.T) {
 			requireFailure(t, w.Plan(), tc.summary, "not shown here", tc.advice)
 		})
 	}
-	if n := len(e.Server.Requests()); n != 0 {
-		t.Fatalf("invalid configurations reached the API %d times", n)
+	if counts := e.requestCounts(); counts[emulator.OperationCreate]+counts[emulator.OperationRotate] != 0 {
+		t.Fatalf("invalid configurations wrote to the API: %v", counts)
 	}
 }
 
