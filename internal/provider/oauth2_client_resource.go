@@ -182,8 +182,8 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"rotation_period": schema.StringAttribute{
 				Description: "How long a secret may live, such as `\"90d\"` or `\"2160h\"`. A plan rotates the secret in " +
-					"place, with a warning, once Flexslot's `secret_rotated_at` is that old, so the period restarts after " +
-					"any rotation, in the dashboard included. Confidential clients only.",
+					"place, with a warning, once Flexslot's `secret_rotated_at` is that old at the refresh before it, so " +
+					"the period restarts after any rotation, in the dashboard included. Confidential clients only.",
 				Optional:   true,
 				Validators: []validator.String{rotationPeriodRule()},
 			},
@@ -533,7 +533,7 @@ func (r *oauth2ClientResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(plan.fillUnknown(ctx, &issued.Client)...)
 	resp.Diagnostics.Append(plan.setIssuedSecret(ctx, issued)...)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, &plan)...)
-	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt)...)
+	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt, time.Now())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, issued.Client.ClientID)...)
 }
 
@@ -602,7 +602,7 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 		state.SecretVersion = initialSecretVersion(state)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, &state)...)
-	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, client.SecretRotatedAt)...)
+	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, client.SecretRotatedAt, time.Now())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 }
 
@@ -646,7 +646,7 @@ func (r *oauth2ClientResource) Update(ctx context.Context, req resource.UpdateRe
 		partial.ClientSecret, partial.ClientSecretEncrypted = plan.ClientSecret, plan.ClientSecretEncrypted
 		partial.SecretRotatedAt, partial.SecretCurrent = plan.SecretRotatedAt, plan.SecretCurrent
 		partial.SecretVersion = plan.SecretVersion
-		resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt)...)
+		resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, issued.Client.SecretRotatedAt, time.Now())...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretMissing, nil)...)
 		if resp.Diagnostics.HasError() {
 			return

@@ -13,10 +13,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// privateSecretIssuedAt holds, in private state, when Flexslot last issued the
-// client's secret, as the last refresh or apply saw it. It can be newer than
-// secret_rotated_at, which tells when the secret held in state was issued.
-const privateSecretIssuedAt = "secret_issued_at"
+const (
+	// privateSecretIssuedAt holds, in private state, when Flexslot last issued
+	// the client's secret, as the last refresh or apply saw it. It can be newer
+	// than secret_rotated_at, which tells when the secret held in state was issued.
+	privateSecretIssuedAt = "secret_issued_at"
+	// privateSecretCheckedAt holds when that was seen. rotation_period is
+	// measured at that instant, not when the plan runs, so that the plan an
+	// apply makes again from the same prior state decides the same way, even
+	// when a saved plan is applied after the period has run out.
+	privateSecretCheckedAt = "secret_checked_at"
+)
 
 // privateState is what the framework's private state offers to read and write.
 type privateState interface {
@@ -69,14 +76,30 @@ func roughAge(d time.Duration) string {
 	return d.Truncate(time.Minute).String()
 }
 
-// secretIssuedAt is when Flexslot last issued the client's secret: from
-// private state, or, for a state the last refresh did not annotate, the issue
-// time of the secret state holds.
-func secretIssuedAt(ctx context.Context, private privateState, state oauth2ClientModel) (*time.Time, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateSecretIssuedAt)
+// secretIssuedAt is when Flexslot last issued the client's secret, and when
+// that was seen: from private state, or, for a state the last refresh did not
+// annotate, the issue time of the secret state holds, seen now.
+func secretIssuedAt(ctx context.Context, private privateState, state oauth2ClientModel) (issuedAt *time.Time, checkedAt time.Time, diags diag.Diagnostics) {
+	issued, d := privateTime(ctx, private, privateSecretIssuedAt)
+	diags.Append(d...)
+	checked, d := privateTime(ctx, private, privateSecretCheckedAt)
+	diags.Append(d...)
+	if issued == nil {
+		if t, err := time.Parse(time.RFC3339Nano, state.SecretRotatedAt.ValueString()); err == nil {
+			issued = &t
+		}
+	}
+	if issued == nil || checked == nil {
+		return issued, time.Now(), diags
+	}
+	return issued, *checked, diags
+}
+
+func privateTime(ctx context.Context, private privateState, key string) (*time.Time, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, key)
 	var s string
 	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil {
-		s = state.SecretRotatedAt.ValueString()
+		return nil, diags
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -85,13 +108,17 @@ func secretIssuedAt(ctx context.Context, private privateState, state oauth2Clien
 	return &t, diags
 }
 
-// setSecretIssuedAt records when Flexslot last issued the client's secret.
-func setSecretIssuedAt(ctx context.Context, private privateState, at *time.Time) diag.Diagnostics {
+// setSecretIssuedAt records when Flexslot last issued the client's secret, as
+// seen at checkedAt.
+func setSecretIssuedAt(ctx context.Context, private privateState, at *time.Time, checkedAt time.Time) diag.Diagnostics {
 	if at == nil {
-		return private.SetKey(ctx, privateSecretIssuedAt, nil)
+		diags := private.SetKey(ctx, privateSecretIssuedAt, nil)
+		return append(diags, private.SetKey(ctx, privateSecretCheckedAt, nil)...)
 	}
-	raw, _ := json.Marshal(at.UTC().Format(time.RFC3339Nano))
-	return private.SetKey(ctx, privateSecretIssuedAt, raw)
+	issued, _ := json.Marshal(at.UTC().Format(time.RFC3339Nano))
+	checked, _ := json.Marshal(checkedAt.UTC().Format(time.RFC3339Nano))
+	diags := private.SetKey(ctx, privateSecretIssuedAt, issued)
+	return append(diags, private.SetKey(ctx, privateSecretCheckedAt, checked)...)
 }
 
 // initialSecretVersion is secret_version for a state that has none yet, after
@@ -124,8 +151,8 @@ func rotationPlanned(ctx context.Context, state, plan oauth2ClientModel, private
 	if rotate, why := secretRotationPlanned(state, plan); rotate || plan.isPublic() {
 		return rotate, why, nil
 	}
-	issuedAt, diags := secretIssuedAt(ctx, private, state)
-	if rotate, why := rotationPeriodElapsed(plan, issuedAt, time.Now()); rotate {
+	issuedAt, checkedAt, diags := secretIssuedAt(ctx, private, state)
+	if rotate, why := rotationPeriodElapsed(plan, issuedAt, checkedAt); rotate {
 		return rotate, why, diags
 	}
 	missing, d := private.GetKey(ctx, privateSecretMissing)

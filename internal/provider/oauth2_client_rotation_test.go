@@ -117,25 +117,27 @@ func TestSecretIssuedAt(t *testing.T) {
 	ctx := context.Background()
 	held := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	flexslot := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	refreshed := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	state := baseModel()
 	state.SecretRotatedAt = timeValue(&held)
 
 	private := mapPrivate{}
-	if got, _ := secretIssuedAt(ctx, private, state); got == nil || !got.Equal(held) {
-		t.Errorf("without private state: %v, want the issue time of the secret state holds, %s", got, held)
+	before := time.Now()
+	if got, checked, _ := secretIssuedAt(ctx, private, state); got == nil || !got.Equal(held) || checked.Before(before) {
+		t.Errorf("without private state: %v seen at %s, want the issue time of the secret state holds, %s, seen now", got, checked, held)
 	}
-	setSecretIssuedAt(ctx, private, &flexslot)
-	if got, _ := secretIssuedAt(ctx, private, state); got == nil || !got.Equal(flexslot) {
-		t.Errorf("with private state: %v, want Flexslot's %s", got, flexslot)
+	setSecretIssuedAt(ctx, private, &flexslot, refreshed)
+	if got, checked, _ := secretIssuedAt(ctx, private, state); got == nil || !got.Equal(flexslot) || !checked.Equal(refreshed) {
+		t.Errorf("with private state: %v seen at %s, want Flexslot's %s seen at the refresh, %s", got, checked, flexslot, refreshed)
 	}
 	imported := baseModel()
 	imported.SecretRotatedAt = types.StringNull()
-	if got, _ := secretIssuedAt(ctx, private, imported); got == nil || !got.Equal(flexslot) {
-		t.Errorf("imported, with private state: %v, want Flexslot's %s", got, flexslot)
+	if got, checked, _ := secretIssuedAt(ctx, private, imported); got == nil || !got.Equal(flexslot) || !checked.Equal(refreshed) {
+		t.Errorf("imported, with private state: %v seen at %s, want Flexslot's %s", got, checked, flexslot)
 	}
-	setSecretIssuedAt(ctx, private, nil)
-	if got, _ := secretIssuedAt(ctx, private, imported); got != nil {
-		t.Errorf("imported, public: %v, want none", got)
+	setSecretIssuedAt(ctx, private, nil, refreshed)
+	if got, _, _ := secretIssuedAt(ctx, private, imported); got != nil || len(private) != 0 {
+		t.Errorf("imported, public: %v (private %v), want none", got, private)
 	}
 }
 
