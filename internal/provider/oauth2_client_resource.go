@@ -602,7 +602,7 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 		state.SecretVersion = initialSecretVersion(state)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State.Raw, &state)...)
-	resp.Diagnostics.Append(setSecretIssuedAt(ctx, resp.Private, client.SecretRotatedAt, time.Now())...)
+	resp.Diagnostics.Append(refreshSecretIssuedAt(ctx, resp.Private, client.SecretRotatedAt, time.Now(), state.RotationPeriod)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, clientID)...)
 }
 

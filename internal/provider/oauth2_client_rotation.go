@@ -108,6 +108,26 @@ func privateTime(ctx context.Context, private privateState, key string) (*time.T
 	return &t, diags
 }
 
+// refreshSecretIssuedAt is setSecretIssuedAt for a refresh, which writes
+// private state only when what it records changes: the secret Flexslot last
+// issued, or, under rotation_period, whether the period has run out by now.
+// A refresh that finds nothing new leaves private state as it was, so a
+// refresh-only plan of an unchanged client shows no change.
+func refreshSecretIssuedAt(ctx context.Context, private privateState, at *time.Time, now time.Time, period types.String) diag.Diagnostics {
+	issued, diags := privateTime(ctx, private, privateSecretIssuedAt)
+	checked, d := privateTime(ctx, private, privateSecretCheckedAt)
+	diags.Append(d...)
+	if at == nil || issued == nil || checked == nil || !issued.Equal(*at) {
+		return append(diags, setSecretIssuedAt(ctx, private, at, now)...)
+	}
+	dueNow, _ := periodElapsed(period, at, now, "secret")
+	dueBefore, _ := periodElapsed(period, at, *checked, "secret")
+	if dueNow != dueBefore {
+		diags.Append(setSecretIssuedAt(ctx, private, at, now)...)
+	}
+	return diags
+}
+
 // setSecretIssuedAt records when Flexslot last issued the client's secret, as
 // seen at checkedAt.
 func setSecretIssuedAt(ctx context.Context, private privateState, at *time.Time, checkedAt time.Time) diag.Diagnostics {

@@ -391,3 +391,64 @@ func TestAccOAuth2Client_rotationPeriodAfterImport(t *testing.T) {
 	}
 	requireNoChanges(t, w, "after the rotation")
 }
+
+// memoryPrivate is private state in memory that counts its writes.
+type memoryPrivate struct {
+	keys   map[string][]byte
+	writes int
+}
+
+func (m *memoryPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m.keys[key], nil
+}
+
+func (m *memoryPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if m.keys == nil {
+		m.keys = map[string][]byte{}
+	}
+	m.writes++
+	m.keys[key] = value
+	return nil
+}
+
+// TestRefreshSecretIssuedAt: a refresh that finds the same secret, with the
+// period's verdict unchanged, writes nothing, so a refresh-only plan of an
+// unchanged client shows no change; a new secret or a period that has just
+// run out is recorded.
+func TestRefreshSecretIssuedAt(t *testing.T) {
+	ctx := t.Context()
+	issued := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	period := types.StringValue("90d")
+	p := &memoryPrivate{}
+	refresh := func(at time.Time, now time.Time, period types.String) int {
+		before := p.writes
+		if diags := refreshSecretIssuedAt(ctx, p, &at, now, period); diags.HasError() {
+			t.Fatal(diags)
+		}
+		return p.writes - before
+	}
+	if refresh(issued, issued.Add(24*time.Hour), period) == 0 {
+		t.Fatal("the first refresh recorded nothing")
+	}
+	for _, now := range []time.Time{issued.Add(48 * time.Hour), issued.Add(89 * 24 * time.Hour)} {
+		if n := refresh(issued, now, period); n != 0 {
+			t.Errorf("a refresh at %v that found nothing new wrote %d keys", now, n)
+		}
+	}
+	if n := refresh(issued, issued.Add(89*24*time.Hour), types.StringNull()); n != 0 {
+		t.Errorf("a refresh without rotation_period wrote %d keys", n)
+	}
+	if refresh(issued, issued.Add(91*24*time.Hour), period) == 0 {
+		t.Error("the refresh after the period ran out recorded nothing")
+	}
+	_, checked, _ := secretIssuedAt(ctx, p, oauth2ClientModel{})
+	if rotate, _ := periodElapsed(period, &issued, checked, "secret"); !rotate {
+		t.Error("after the period ran out, the recorded check time does not call for a rotation")
+	}
+	if n := refresh(issued, issued.Add(95*24*time.Hour), period); n != 0 {
+		t.Errorf("a later refresh with the period still run out wrote %d keys", n)
+	}
+	if refresh(issued.Add(96*24*time.Hour), issued.Add(96*24*time.Hour), period) == 0 {
+		t.Error("a new secret was not recorded")
+	}
+}
