@@ -1,3 +1,5 @@
+//go:build unix
+
 package provider
 
 import (
@@ -6,7 +8,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -26,7 +30,8 @@ import (
 //
 // profiles the provider's own work: validate, configure, read and plan of each
 // client, and what the plugin framework does for them. The CLI's work is in
-// its own process and not in the profile.
+// its own process and not in the profile; cpu-ns/client is this process's CPU
+// time per client and plan. Unix only, for its CPU clock.
 func BenchmarkNoChangePlan(b *testing.B) {
 	if os.Getenv("TF_ACC") == "" {
 		b.Skip("set TF_ACC=1 to run the CLI")
@@ -56,11 +61,24 @@ resource "flexslot_oauth2_client" "c%d" {
 	w.Apply().RequireSuccess(b)
 
 	b.ResetTimer()
+	before := processCPU(b)
 	for range b.N {
 		if r := w.Plan("-detailed-exitcode"); r.ExitCode != 0 {
 			b.Fatalf("plan exited %d, want no changes:\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
 		}
 	}
+	// This process's CPU time: the provider's, and the emulator's one list per plan.
+	b.ReportMetric(float64(processCPU(b)-before)/float64(b.N*n), "cpu-ns/client")
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // serveInProcess serves the provider from this process until the benchmark
