@@ -75,14 +75,7 @@ func (r *oauth2ClientSecretEphemeralResource) ValidateConfig(ctx context.Context
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if known(config.Identity) {
-		if _, err := sealedsecret.ParseIdentities(config.Identity.ValueString()); err != nil {
-			resp.Diagnostics.Append(invalidIdentityDiagnostic(err))
-		}
-	}
-	if known(config.ClientSecretEncrypted) && !strings.HasPrefix(strings.TrimSpace(config.ClientSecretEncrypted.ValueString()), "-----BEGIN AGE ENCRYPTED FILE-----") {
-		resp.Diagnostics.Append(notCiphertextDiagnostic(clientSecretSource, sealedsecret.ErrNotCiphertext))
-	}
+	resp.Diagnostics.Append(validateSealedConfig(clientSecretSource, config.ClientSecretEncrypted, config.Identity)...)
 }
 
 func (r *oauth2ClientSecretEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -98,6 +91,21 @@ func (r *oauth2ClientSecretEphemeralResource) Open(ctx context.Context, req ephe
 	}
 	config.ClientSecret = types.StringValue(secret)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &config)...)
+}
+
+// validateSealedConfig reports an identity or ciphertext that can never work,
+// as soon as their values are known.
+func validateSealedConfig(src sealedSource, ciphertext, identity types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if known(identity) {
+		if _, err := sealedsecret.ParseIdentities(identity.ValueString()); err != nil {
+			diags.Append(invalidIdentityDiagnostic(err))
+		}
+	}
+	if known(ciphertext) && !strings.HasPrefix(strings.TrimSpace(ciphertext.ValueString()), "-----BEGIN AGE ENCRYPTED FILE-----") {
+		diags.Append(notCiphertextDiagnostic(src, sealedsecret.ErrNotCiphertext))
+	}
+	return diags
 }
 
 // openSealedSecret decrypts ciphertext with identity; each failure is an error

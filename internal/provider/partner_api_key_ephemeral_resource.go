@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
 
 var (
@@ -76,14 +73,7 @@ func (r *partnerAPIKeyEphemeralResource) ValidateConfig(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if known(config.Identity) {
-		if _, err := sealedsecret.ParseIdentities(config.Identity.ValueString()); err != nil {
-			resp.Diagnostics.Append(invalidIdentityDiagnostic(err))
-		}
-	}
-	if known(config.APIKeyEncrypted) && !strings.HasPrefix(strings.TrimSpace(config.APIKeyEncrypted.ValueString()), "-----BEGIN AGE ENCRYPTED FILE-----") {
-		resp.Diagnostics.Append(notCiphertextDiagnostic(apiKeySource, sealedsecret.ErrNotCiphertext))
-	}
+	resp.Diagnostics.Append(validateSealedConfig(apiKeySource, config.APIKeyEncrypted, config.Identity)...)
 }
 
 func (r *partnerAPIKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
