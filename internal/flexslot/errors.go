@@ -104,10 +104,18 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// IsUnauthorized reports whether Flexslot refused the token: 401 or 403.
+// IsUnauthorized reports whether Flexslot refused the token itself: a 401.
 func IsUnauthorized(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden)
+	return errors.As(err, &e) && e.StatusCode == http.StatusUnauthorized
+}
+
+// IsForbidden reports whether Flexslot recognised the token but refused it
+// the request: a 403, such as a token without the permission or a partner
+// application not yet approved.
+func IsForbidden(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusForbidden
 }
 
 // IsClientLimitReached reports whether a create failed because the partner

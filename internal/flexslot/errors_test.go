@@ -100,12 +100,13 @@ func TestErrorMapping(t *testing.T) {
 		method, code            string
 		status                  int
 		unauthorized, limit     bool
+		forbidden               bool
 		redirect, notFound      bool
 		wantText, location, ctp string
 	}{
 		{method: "create", status: 400, code: "FLEXSLOT_INVALID_SCOPE"},
 		{method: "create", status: 401, code: "FLEXSLOT_UNAUTHORIZED", unauthorized: true},
-		{method: "create", status: 403, code: "FLEXSLOT_FORBIDDEN", unauthorized: true},
+		{method: "create", status: 403, code: "FLEXSLOT_FORBIDDEN", forbidden: true},
 		{method: "create", status: 404, code: CodeNotFound},
 		{method: "create", status: 409, code: CodeClientLimitReached, limit: true},
 		{method: "create", status: 409, code: "", limit: true},
@@ -137,9 +138,9 @@ func TestErrorMapping(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Code != tc.code || apiErr.RequestID != "req_a" {
 			t.Fatalf("%d %s: err = %#v", tc.status, tc.code, err)
 		}
-		if IsUnauthorized(err) != tc.unauthorized || IsClientLimitReached(err) != tc.limit || IsRedirect(err) != tc.redirect || IsNotFound(err) {
-			t.Errorf("%s %d %s: IsUnauthorized=%v IsClientLimitReached=%v IsRedirect=%v IsNotFound=%v", tc.method, tc.status, tc.code,
-				IsUnauthorized(err), IsClientLimitReached(err), IsRedirect(err), IsNotFound(err))
+		if IsUnauthorized(err) != tc.unauthorized || IsForbidden(err) != tc.forbidden || IsClientLimitReached(err) != tc.limit || IsRedirect(err) != tc.redirect || IsNotFound(err) {
+			t.Errorf("%s %d %s: IsUnauthorized=%v IsForbidden=%v IsClientLimitReached=%v IsRedirect=%v IsNotFound=%v", tc.method, tc.status, tc.code,
+				IsUnauthorized(err), IsForbidden(err), IsClientLimitReached(err), IsRedirect(err), IsNotFound(err))
 		}
 		for _, part := range []string{tc.code, "req_a", http.StatusText(tc.status), tc.wantText} {
 			if !strings.Contains(err.Error(), part) {

@@ -195,7 +195,16 @@ func clientLimitWarning(clients []flexslot.OAuth2Client) diag.Diagnostic {
 			len(clients), rules.MaxClients, strings.Join(ids, ", ")))
 }
 
+// tokenRefusedAtPlanDiagnostic reports, at plan, a token Flexslot refused (a
+// 401) or recognised without letting it make the request (a 403).
 func tokenRefusedAtPlanDiagnostic(what string, err error) diag.Diagnostic {
+	if flexslot.IsForbidden(err) {
+		return diag.NewErrorDiagnostic("The provider's token may not manage this partner's clients",
+			fmt.Sprintf("%s failed: %s\n\nFlexslot recognised the Personal Access Token (api_token or FLEXSLOT_PAT) but "+
+				"refused it this request, so the apply of this plan would fail. Check that the partner application is "+
+				"approved and that the token belongs to the partner. Every resource of this provider fails the same way "+
+				"until it is fixed.", what, err))
+	}
 	return diag.NewErrorDiagnostic("Flexslot refused the provider's token",
 		fmt.Sprintf("%s failed: %s\n\n%s (api_token or FLEXSLOT_PAT), so the apply of this plan would fail. "+
 			"The token is the problem, not a client: every resource of this provider fails the same way until the token "+

@@ -439,7 +439,7 @@ func (r *oauth2ClientResource) checkBeforeCreate(ctx context.Context, plan oauth
 	defer cancel()
 	clients, err := r.data.client.OAuth2Clients.List(ctx)
 	switch {
-	case flexslot.IsUnauthorized(err):
+	case flexslot.IsUnauthorized(err) || flexslot.IsForbidden(err):
 		r.data.refusedReported.Store(true)
 		return append(diags, tokenRefusedAtPlanDiagnostic("Listing the partner's clients before creating one", err))
 	case err != nil:

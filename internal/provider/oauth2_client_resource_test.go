@@ -1001,6 +1001,15 @@ func TestAccOAuth2Client_planChecksBeforeCreate(t *testing.T) {
 	requireFailure(t, w.Plan(), "Flexslot refused the provider's token", "every resource of this provider")
 	w.SetEnv("FLEXSLOT_PAT", testTokenA)
 
+	// A 403 is a token without permission, not a refused token.
+	e.Server.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Kind: emulator.FaultStatus, Status: 403})
+	forbidden := w.Plan()
+	requireFailure(t, forbidden, "The provider's token may not manage this partner's clients", "partner application is approved")
+	if strings.Contains(forbidden.Stdout, "Flexslot refused the provider's token") {
+		t.Errorf("a 403 is reported as a refused token:\n%s", forbidden.Stdout)
+	}
+	e.Server.ClearFaults()
+
 	// A client left by an apply whose answer never arrived: the plan names it.
 	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Lost answer", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
 	if err != nil {

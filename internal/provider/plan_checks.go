@@ -34,7 +34,7 @@ func (d *providerData) partnerForPlan(ctx context.Context) (*flexslot.Partner, d
 	switch {
 	case err == nil:
 		return p, diags
-	case flexslot.IsUnauthorized(err):
+	case flexslot.IsUnauthorized(err) || flexslot.IsForbidden(err):
 		if d.refusedReported.CompareAndSwap(false, true) {
 			diags.Append(tokenRefusedAtPlanDiagnostic("Reading the partner row", err))
 		}
@@ -57,7 +57,7 @@ func (d *providerData) checkTokenAtPlan(ctx context.Context) diag.Diagnostics {
 	defer cancel()
 	t, err := d.client.AccessTokens.Current(ctx)
 	switch {
-	case flexslot.IsUnauthorized(err):
+	case flexslot.IsUnauthorized(err) || flexslot.IsForbidden(err):
 		if d.refusedReported.CompareAndSwap(false, true) {
 			diags.Append(tokenRefusedAtPlanDiagnostic("Reading the token's metadata", err))
 		}
