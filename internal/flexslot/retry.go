@@ -22,10 +22,20 @@ const (
 	maxBodyResends = 2
 )
 
+// IsRetryable reports whether an answer with this status is retried: 429,
+// 502, 503 and 504. Every other status, 500 included, is final.
+func IsRetryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
 // retryPolicy decides what happens after an attempt that did not succeed.
 //
-// Only 429, 502, 503 and 504 answers are retried, and connection failures.
-// Everything else, 500 included, is final. A Retry-After header is honoured
+// Only answers IsRetryable accepts are retried, and connection failures.
+// Everything else is final. A Retry-After header is honoured
 // exactly; otherwise waits grow exponentially from waitMin to waitMax, each
 // jittered within [d/2, d] so that parallel callers spread out.
 type retryPolicy struct {

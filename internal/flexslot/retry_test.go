@@ -227,3 +227,14 @@ func TestRotateIsRotatedAgainWhenItsAnswerIsLost(t *testing.T) {
 		})
 	}
 }
+
+func TestIsRetryable(t *testing.T) {
+	for status, want := range map[int]bool{
+		400: false, 401: false, 403: false, 404: false, 409: false, 429: true,
+		500: false, 501: false, 502: true, 503: true, 504: true, 505: false,
+	} {
+		if got := IsRetryable(status); got != want {
+			t.Errorf("IsRetryable(%d) = %v, want %v", status, got, want)
+		}
+	}
+}

@@ -254,6 +254,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (*answer, outcome
 	}
 
 	apiErr := c.parseAPIError(cl.method, cl.path, resp.StatusCode, resp.Header, data)
+	if !IsRetryable(resp.StatusCode) {
+		return a, outcomeFinal, apiErr
+	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 		return a, outcomeRetry, apiErr

@@ -108,7 +108,7 @@ func errorHint(err error) string {
 			"until it is fixed."
 	case !fromAPI(apiErr):
 		return "The answer did not come from the Flexslot API. " + checkRoute
-	case apiErr.StatusCode == 429 || apiErr.StatusCode == 502 || apiErr.StatusCode == 503 || apiErr.StatusCode == 504:
+	case flexslot.IsRetryable(apiErr.StatusCode):
 		return "Flexslot is throttling requests or temporarily unavailable, and retries did not succeed. Try again later."
 	case apiErr.StatusCode >= 500:
 		return "Flexslot failed to handle the request. Such errors are not retried automatically; if it persists, " +
