@@ -4,8 +4,7 @@
 //
 // # Partner API
 //
-// Served under BasePath, as the API contract (flexslot-api-contract.md) and
-// internal/apispec/openapi.yaml describe it: GET answers a bare JSON array of
+// Served under BasePath, as internal/apispec/openapi.yaml describes it: GET answers a bare JSON array of
 // clients; POST creates a client and answers the one-time-secret envelope
 // {"client", "plaintext_client_secret", "secret_rotated_at"}; POST
 // /{client_id}/rotate-secret rotates; DELETE /{client_id} revokes (204) with
@@ -14,7 +13,7 @@
 // from internal/rules. Errors answer {"error": {"code", "message", "field"}}
 // with one of the Code constants. Every answer carries X-Request-Id.
 //
-// What the contract only assumes can be switched off, so tests show the
+// What the API reference leaves open can be switched off, so tests show the
 // provider's behaviour either way: Options.WithoutUpdate (PATCH answers 405),
 // Options.WithoutDelete (DELETE answers 405), Options.IgnoreIdempotencyKey (a re-sent POST acts again) and
 // Options.ListRevoked (revoked clients stay in the list with status
