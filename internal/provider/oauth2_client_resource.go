@@ -754,9 +754,7 @@ func (r *oauth2ClientResource) tokenOwner(ctx context.Context) string {
 
 // expectedAbsence reports whether a client's absence from the list was
 // expected: it is being imported, or its revoke was asked of the user.
-func expectedAbsence(ctx context.Context, private interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}) (bool, diag.Diagnostics) {
+func expectedAbsence(ctx context.Context, private privateState) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	for _, key := range []string{privateImported, privateRevokeRequested} {
 		v, d := private.GetKey(ctx, key)
