@@ -376,7 +376,7 @@ type ClientSpec struct {
 	ApplicationURL     string
 	ApplicationLogoURL string
 	PrivacyPolicyURL   string
-	TOSURL             string
+	TosURL             string
 }
 
 func (spec ClientSpec) input() clientInput {
@@ -388,7 +388,7 @@ func (spec ClientSpec) input() clientInput {
 			rules.FieldApplicationURL:     spec.ApplicationURL,
 			rules.FieldApplicationLogoURL: spec.ApplicationLogoURL,
 			rules.FieldPrivacyPolicyURL:   spec.PrivacyPolicyURL,
-			rules.FieldTOSURL:             spec.TOSURL,
+			rules.FieldTosURL:             spec.TosURL,
 		},
 	}
 	if spec.ClientType != "" {

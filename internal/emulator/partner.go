@@ -531,8 +531,8 @@ func (in *clientInput) applyURLs(c *Client) {
 			c.ApplicationLogoURL = v
 		case rules.FieldPrivacyPolicyURL:
 			c.PrivacyPolicyURL = v
-		case rules.FieldTOSURL:
-			c.TOSURL = v
+		case rules.FieldTosURL:
+			c.TosURL = v
 		}
 	}
 }

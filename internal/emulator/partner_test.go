@@ -67,7 +67,7 @@ func TestCreateConfidential(t *testing.T) {
 	}
 	// The published defaults.
 	if !slices.Equal(c.GrantTypes, []string{"authorization_code", "refresh_token"}) || !c.RequirePKCE || c.DPoPBoundAccessTokens ||
-		c.ApplicationURL != "" || c.ApplicationLogoURL != "" || c.PrivacyPolicyURL != "" || c.TOSURL != "" || c.LastUsedAt != nil {
+		c.ApplicationURL != "" || c.ApplicationLogoURL != "" || c.PrivacyPolicyURL != "" || c.TosURL != "" || c.LastUsedAt != nil {
 		t.Errorf("defaults %+v", c)
 	}
 	var raw struct {
@@ -119,7 +119,7 @@ func TestCreateWithEveryPublishedField(t *testing.T) {
 	c := created.Client
 	if c.ClientType != "public" || !slices.Equal(c.GrantTypes, []string{"authorization_code"}) ||
 		c.ApplicationURL != "https://decks.example.com" || c.ApplicationLogoURL != "https://decks.example.com/logo.png" ||
-		c.PrivacyPolicyURL != "https://decks.example.com/privacy" || c.TOSURL != "https://decks.example.com/tos" {
+		c.PrivacyPolicyURL != "https://decks.example.com/privacy" || c.TosURL != "https://decks.example.com/tos" {
 		t.Errorf("created %+v", c)
 	}
 	// The published example sends an empty scope list.
@@ -398,14 +398,14 @@ func TestUpdate(t *testing.T) {
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &got)
 	if !slices.Equal(got.Client.RedirectURIs, []string{"https://new.example/cb"}) || !slices.Equal(got.Client.GrantTypes, []string{"authorization_code"}) ||
-		got.Client.ApplicationURL != "https://new.example" || got.Client.TOSURL != "https://new.example/tos" || got.Client.PrivacyPolicyURL != "" {
+		got.Client.ApplicationURL != "https://new.example" || got.Client.TosURL != "https://new.example/tos" || got.Client.PrivacyPolicyURL != "" {
 		t.Errorf("fields not replaced: %+v", got.Client)
 	}
 	// "" unsets a URL.
 	r = call(t, inst, tokenA, http.MethodPatch, path, `{"tos_url":""}`)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &got)
-	if got.Client.TOSURL != "" || got.Client.ApplicationURL != "https://new.example" {
+	if got.Client.TosURL != "" || got.Client.ApplicationURL != "https://new.example" {
 		t.Errorf("tos_url not unset: %+v", got.Client)
 	}
 	// A PATCH that changes nothing keeps updated_at.
@@ -758,7 +758,7 @@ func TestDashboardHelpers(t *testing.T) {
 	}
 	full, secret, err := s.CreateAsDashboardSpec(tokenA, spec)
 	if err != nil || full.ClientType != emulator.ClientTypeConfidential || secret == "" ||
-		!slices.Equal(full.GrantTypes, []string{"authorization_code"}) || full.PrivacyPolicyURL != "https://a.example/privacy" || full.TOSURL != "" {
+		!slices.Equal(full.GrantTypes, []string{"authorization_code"}) || full.PrivacyPolicyURL != "https://a.example/privacy" || full.TosURL != "" {
 		t.Errorf("CreateAsDashboardSpec: %+v %v", full, err)
 	}
 	if err := s.RevokeAsDashboard(tokenA, full.ClientID); err != nil {

@@ -20,7 +20,7 @@ type Client struct {
 	ApplicationURL        string     `json:"application_url"`
 	ApplicationLogoURL    string     `json:"application_logo_url"`
 	PrivacyPolicyURL      string     `json:"privacy_policy_url"`
-	TOSURL                string     `json:"tos_url"`
+	TosURL                string     `json:"tos_url"`
 	RedirectURIs          []string   `json:"redirect_uris"`
 	AllowedScopes         []string   `json:"allowed_scopes"`
 	GrantTypes            []string   `json:"grant_types"`

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 const (
@@ -164,7 +166,7 @@ func adoptionThreshold(start time.Time, r *listResult) time.Time {
 // clientType is the type req creates: Flexslot's default when it names none.
 func (req CreateRequest) clientType() string {
 	if req.ClientType == "" {
-		return ClientTypeConfidential
+		return rules.DefaultClientType
 	}
 	return req.ClientType
 }

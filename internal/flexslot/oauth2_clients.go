@@ -11,16 +11,18 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
-// Client types and statuses.
+// Client types and statuses, as internal/rules defines them.
 const (
-	ClientTypeConfidential = "confidential"
-	ClientTypePublic       = "public"
+	ClientTypeConfidential = rules.ClientTypeConfidential
+	ClientTypePublic       = rules.ClientTypePublic
 
-	StatusActive    = "active"
-	StatusSuspended = "suspended"
-	StatusRevoked   = "revoked"
+	StatusActive    = rules.StatusActive
+	StatusSuspended = rules.StatusSuspended
+	StatusRevoked   = rules.StatusRevoked
 )
 
 const oauth2ClientsPath = "/me/partner/oauth2-clients"

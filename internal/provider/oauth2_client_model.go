@@ -146,7 +146,7 @@ func (m *oauth2ClientModel) holdsSecret() bool {
 
 // isPublic reports whether the model describes a public client, which has no secret.
 func (m *oauth2ClientModel) isPublic() bool {
-	return m.ClientType.ValueString() == flexslot.ClientTypePublic
+	return m.ClientType.ValueString() == rules.ClientTypePublic
 }
 
 // secretRotationPlanned reports whether applying plan over state rotates the
@@ -176,7 +176,7 @@ func secretIsStale(state oauth2ClientModel, client *flexslot.OAuth2Client) bool 
 // secretCurrent is secret_current after a refresh: null for a public client,
 // false when state holds no secret or one that was rotated outside Terraform.
 func secretCurrent(state oauth2ClientModel, client *flexslot.OAuth2Client) types.Bool {
-	if client.ClientType == flexslot.ClientTypePublic {
+	if client.ClientType == rules.ClientTypePublic {
 		return types.BoolNull()
 	}
 	return types.BoolValue(state.holdsSecret() && !secretIsStale(state, client))

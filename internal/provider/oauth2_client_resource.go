@@ -283,7 +283,7 @@ func (r *oauth2ClientResource) ValidateConfig(ctx context.Context, req resource.
 	resp.Diagnostics.Append(grantTypesWarnings(config.GrantTypes)...)
 	for field, v := range map[string]types.String{
 		rules.FieldApplicationURL: config.ApplicationURL, rules.FieldApplicationLogoURL: config.ApplicationLogoURL,
-		rules.FieldPrivacyPolicyURL: config.PrivacyPolicyURL, rules.FieldTOSURL: config.TosURL,
+		rules.FieldPrivacyPolicyURL: config.PrivacyPolicyURL, rules.FieldTosURL: config.TosURL,
 	} {
 		if v.IsNull() || v.IsUnknown() {
 			continue
@@ -406,7 +406,7 @@ func (r *oauth2ClientResource) checkPartner(ctx context.Context, scopes types.Se
 	}
 	partner, d := r.data.partnerForPlan(ctx)
 	diags.Append(d...)
-	if creating && partner != nil && partner.Status != "" && partner.Status != flexslot.StatusActive {
+	if creating && partner != nil && partner.Status != "" && partner.Status != rules.StatusActive {
 		diags.Append(partnerNotActiveDiagnostic(partner.Status))
 	}
 	return append(diags, scopeDiagnostics(nonCatalog, partner)...)
@@ -576,7 +576,7 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 
-	if client.Status == flexslot.StatusSuspended {
+	if client.Status == rules.StatusSuspended {
 		resp.Diagnostics.Append(clientSuspendedWarning(clientID))
 	}
 	if secretIsStale(state, client) {
@@ -585,7 +585,7 @@ func (r *oauth2ClientResource) Read(ctx context.Context, req resource.ReadReques
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	if imported != nil {
-		if client.ClientType == flexslot.ClientTypeConfidential {
+		if client.ClientType == rules.ClientTypeConfidential {
 			resp.Diagnostics.Append(importedWithoutSecretWarning(clientID, state.sealsSecret()))
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)

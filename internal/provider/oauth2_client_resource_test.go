@@ -1821,7 +1821,7 @@ func TestAccOAuth2Client_rulesAsPublished(t *testing.T) {
 	}
 	requireWarning(t, apply, "Client without the authorization_code grant", "holds only refresh_token", "only user-facing grant")
 	c, ok := e.Server.Client(stateClientID(t, w))
-	if !ok || c.ApplicationURL != "http://decks.example.com" || c.TOSURL != "mailto:legal@example.com" || len(c.RedirectURIs) != 3 {
+	if !ok || c.ApplicationURL != "http://decks.example.com" || c.TosURL != "mailto:legal@example.com" || len(c.RedirectURIs) != 3 {
 		t.Fatalf("the emulator holds %+v", c)
 	}
 

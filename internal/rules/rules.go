@@ -128,13 +128,13 @@ const (
 	FieldApplicationURL     = "application_url"
 	FieldApplicationLogoURL = "application_logo_url"
 	FieldPrivacyPolicyURL   = "privacy_policy_url"
-	FieldTOSURL             = "tos_url"
+	FieldTosURL             = "tos_url"
 )
 
 // ConsentURLFields returns the names of the consent-screen URL fields, in the
 // order the API shows them.
 func ConsentURLFields() []string {
-	return []string{FieldApplicationURL, FieldApplicationLogoURL, FieldPrivacyPolicyURL, FieldTOSURL}
+	return []string{FieldApplicationURL, FieldApplicationLogoURL, FieldPrivacyPolicyURL, FieldTosURL}
 }
 
 // Client IDs are opaque [doc: the client object publishes client_id as a
