@@ -347,6 +347,9 @@ func (r *oauth2ClientResource) ModifyPlan(ctx context.Context, req resource.Modi
 			plan.SecretCurrent = types.BoolUnknown()
 		}
 		resp.Diagnostics.Append(setModel(ctx, &resp.Plan.Raw, &plan)...)
+		if r.data != nil && !r.data.applying.Load() {
+			r.data.startCreateChecks(ctx)
+		}
 		resp.Diagnostics.Append(r.checkBeforeCreate(ctx, plan)...)
 		resp.Diagnostics.Append(r.checkPartner(ctx, plan.AllowedScopes, true, true, true)...)
 		return

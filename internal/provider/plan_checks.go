@@ -23,6 +23,25 @@ const tokenExpiryWarningWindow = 14 * 24 * time.Hour
 // only for a plan that creates or changes something: a no-change plan sends no
 // request beyond the one list of the partner's clients.
 
+// startCreateChecks starts the two reads a create's plan-time checks need, the
+// token's metadata and the partner row, beside each other and beside the list
+// the provider started when configured, so that the plan waits one round trip
+// for all three rather than one after another. The checks join these reads
+// (each is made at most once per process) and report on them in their usual
+// order, so the diagnostics do not depend on which answer comes first.
+func (d *providerData) startCreateChecks(ctx context.Context) {
+	for _, read := range []func(context.Context) error{
+		func(ctx context.Context) error { _, err := d.client.AccessTokens.Current(ctx); return err },
+		func(ctx context.Context) error { _, err := d.client.Partner.Get(ctx); return err },
+	} {
+		go func() {
+			ctx, cancel := context.WithTimeout(ctx, planCheckBudget)
+			defer cancel()
+			_ = read(ctx) // reported by the check that joins it
+		}()
+	}
+}
+
 // partnerForPlan reads the partner row within the plan-check budget. A refused
 // token is an error, reported once per process; any other failure warns once
 // per process, and the plan goes on without the row.
