@@ -270,8 +270,10 @@ func (b *bench) operations(r *report, n int) error {
 		return nil
 	}
 	// The plan walk of an apply plans each create after a list (the plan-time
-	// checks), and the apply walk plans it again.
-	if err := step("create", "apply", expectation{write: reqCreate, writes: n, lists: 2, why: "1 list per walk for the plan-time checks"}, applyArgs...); err != nil {
+	// checks), and the apply walk plans it again; a plan that creates also
+	// reads the partner row and the token's metadata, once per process.
+	if err := step("create", "apply", expectation{write: reqCreate, writes: n, lists: 2, partnerReads: 2, tokenReads: 2,
+		why: "1 list, 1 partner row and 1 token read per walk for the plan-time checks"}, applyArgs...); err != nil {
 		return err
 	}
 	if err := step("read (refresh)", "apply -refresh-only", expectation{lists: 1, why: "1 list serves every read"}, "apply", "-refresh-only", "-auto-approve"); err != nil {
@@ -280,10 +282,14 @@ func (b *bench) operations(r *report, n int) error {
 	if err := step("no-change plan", "plan", expectation{lists: 1, why: "1 list serves every read"}, planArgs...); err != nil {
 		return err
 	}
-	if err := step("update", "apply (name changed)", expectation{write: reqPatch, writes: n, lists: 2, why: "1 list for the refresh; 1 started by the apply walk's provider when configured"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
+	// A plan that changes a client checks the token's expiry, once per process.
+	changed := "1 list for the refresh; 1 started by the apply walk's provider when configured; 1 token read per walk"
+	if err := step("update", "apply (name changed)", expectation{write: reqPatch, writes: n, lists: 2, tokenReads: 2, why: changed},
+		"apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
 		return err
 	}
-	if err := step("rotate", "apply (rotation_triggers added)", expectation{write: reqRotate, writes: n, lists: 2, why: "1 list for the refresh; 1 started by the apply walk's provider when configured"}, "apply", "-auto-approve", "-var=name_suffix=-renamed", "-var=rotation=1"); err != nil {
+	if err := step("rotate", "apply (rotation_triggers added)", expectation{write: reqRotate, writes: n, lists: 2, tokenReads: 2, why: changed},
+		"apply", "-auto-approve", "-var=name_suffix=-renamed", "-var=rotation=1"); err != nil {
 		return err
 	}
 	// Import the same clients into an empty state with import blocks.
@@ -297,14 +303,18 @@ func (b *bench) operations(r *report, n int) error {
 	if err := ws.writeConfig(b.flexslotConfig(n, imports)); err != nil {
 		return err
 	}
-	if err := step("import", "apply (import blocks)", expectation{lists: 2, why: "1 list serves every read; 1 started by the apply walk's provider when configured"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
+	// The apply walk has nothing to write, and OpenTofu does not configure the
+	// provider there.
+	if err := step("import", "apply (import blocks)", expectation{lists: 1, why: "1 list serves every read; the apply walk writes nothing"}, "apply", "-auto-approve", "-var=name_suffix=-renamed"); err != nil {
 		return err
 	}
 	if err := ws.writeConfig(b.flexslotConfig(n, nil)); err != nil {
 		return err
 	}
-	// Each revoke is confirmed by a list that starts after its DELETE.
-	return step("delete", "destroy", expectation{write: reqDelete, writes: n, lists: 2 + n, why: "1 list for the refresh, 1 started by the apply walk's provider when configured, then 1 confirming list per DELETE"},
+	// A destroy refreshes in a walk of its own before it plans, and each
+	// revoke is confirmed by a list that starts after its DELETE.
+	return step("delete", "destroy", expectation{write: reqDelete, writes: n, lists: 3 + n,
+		why: "1 list for the refresh walk a destroy runs first, 1 started by the destroy plan's provider and 1 by the apply walk's when configured, then 1 confirming list per DELETE"},
 		"destroy", "-auto-approve", "-var=name_suffix=-renamed")
 }
 

@@ -59,12 +59,16 @@ type operationRow struct {
 }
 
 // expectation is the requests an operation should spend: writes of one
-// kind, one per client, and lists.
+// kind, one per client, lists, and the plan-time checks' reads.
 type expectation struct {
 	write  string // the request kind of the writes; "" for none
 	writes int
 	lists  int
-	why    string // where the lists come from
+	// partnerReads and tokenReads are the plan-time checks' reads of the
+	// partner row and of the token's metadata: at most one each per provider
+	// process, and only by a plan that creates or changes something.
+	partnerReads, tokenReads int
+	why                      string // where the lists and reads come from
 }
 
 func (e expectation) counts() requestCounts {
@@ -74,6 +78,12 @@ func (e expectation) counts() requestCounts {
 	}
 	if e.lists > 0 {
 		c[reqList] = e.lists
+	}
+	if e.partnerReads > 0 {
+		c[reqPartner] = e.partnerReads
+	}
+	if e.tokenReads > 0 {
+		c[reqToken] = e.tokenReads
 	}
 	return c
 }

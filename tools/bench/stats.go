@@ -73,21 +73,26 @@ const (
 	reqList   = "GET list"
 	reqCreate = "POST create"
 	reqGet    = "GET"
-	reqPatch  = "PATCH"
-	reqRotate = "POST rotate-secret"
-	reqDelete = "DELETE"
+	// The plan-time checks' reads: the partner row and the token's metadata.
+	reqPartner = "GET partner"
+	reqToken   = "GET token"
+	reqPatch   = "PATCH"
+	reqRotate  = "POST rotate-secret"
+	reqDelete  = "DELETE"
 )
 
-var requestKinds = []string{reqCreate, reqList, reqGet, reqPatch, reqRotate, reqDelete}
+var requestKinds = []string{reqCreate, reqList, reqGet, reqPartner, reqToken, reqPatch, reqRotate, reqDelete}
 
 // kindOf is the request kind of each operation of the emulator's request log.
 var kindOf = map[string]string{
-	emulator.OperationList:   reqList,
-	emulator.OperationCreate: reqCreate,
-	emulator.OperationGet:    reqGet,
-	emulator.OperationUpdate: reqPatch,
-	emulator.OperationRotate: reqRotate,
-	emulator.OperationRevoke: reqDelete,
+	emulator.OperationList:        reqList,
+	emulator.OperationCreate:      reqCreate,
+	emulator.OperationGet:         reqGet,
+	emulator.OperationUpdate:      reqPatch,
+	emulator.OperationRotate:      reqRotate,
+	emulator.OperationRevoke:      reqDelete,
+	emulator.OperationPartner:     reqPartner,
+	emulator.OperationAccessToken: reqToken,
 }
 
 func classify(r emulator.RequestRecord) string {
