@@ -4,14 +4,9 @@ package flexslot
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/hashicorp/go-cleanhttp"
 )
@@ -35,10 +30,11 @@ const (
 // Config configures a Client.
 type Config struct {
 	// BaseURL is the scheme and host of the API, such as DefaultBaseURL, and
-	// optionally a path prefix; the API path /api/public/v1 is added by the client.
+	// optionally a path prefix; the API path /api/public/v1 is added by the
+	// client. "" means DefaultBaseURL; see CheckBaseURL for the rest.
 	BaseURL string
 	// Token is the Personal Access Token sent as a bearer token. It is treated
-	// as opaque: any non-empty value without spaces or control characters.
+	// as opaque: any value CheckToken accepts.
 	Token string
 	// UserAgent is the complete User-Agent header value; empty means a default.
 	UserAgent string
@@ -100,10 +96,13 @@ type Client struct {
 // NewClient returns a client for cfg. It fails only when the configuration is
 // unusable, and its errors never show the token or a password.
 func NewClient(cfg Config) (*Client, error) {
-	if err := checkToken(cfg.Token); err != nil {
+	if err := CheckToken(cfg.Token); err != nil {
 		return nil, err
 	}
-	base, err := checkBaseURL(cfg.BaseURL)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := CheckBaseURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -169,55 +168,6 @@ func orDefault(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
-}
-
-// checkToken refuses a token that cannot be a valid header value. The error
-// says what is wrong without showing any part of the token.
-func checkToken(token string) error {
-	const notShown = " (the token is not shown)"
-	if token == "" {
-		return errors.New("flexslot: the API token is empty")
-	}
-	var why string
-	switch {
-	case strings.TrimSpace(token) != token:
-		why = "it starts or ends with white space or a line break; trim it"
-	case strings.HasPrefix(strings.ToLower(token), "bearer "):
-		why = `it starts with "Bearer ": give the token alone`
-	case strings.ContainsFunc(token, unicode.IsSpace):
-		why = "it contains white space"
-	case strings.ContainsFunc(token, func(r rune) bool { return unicode.IsControl(r) || r == unicode.ReplacementChar }):
-		why = "it contains control characters or invalid UTF-8"
-	default:
-		return nil
-	}
-	return errors.New("flexslot: the API token is malformed: " + why + notShown)
-}
-
-// checkBaseURL returns the base URL without a trailing slash. Its errors never
-// show credentials: a URL that cannot be parsed is not shown at all.
-func checkBaseURL(raw string) (string, error) {
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	const want = "an absolute http or https URL such as " + DefaultBaseURL
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", errors.New("flexslot: the base URL is not a valid URL (it is not shown, in case it holds a password); it must be " + want)
-	}
-	shown := *u
-	shown.User = nil
-	if u.User != nil {
-		return "", fmt.Errorf("flexslot: the base URL %q must not contain credentials (a user name or password before the host, not shown here); "+
-			"the API token is given separately", shown.String())
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("flexslot: the base URL %q must be %s", shown.String(), want)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return "", fmt.Errorf("flexslot: the base URL %q must not contain a query or a fragment", shown.String())
-	}
-	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // Redact hides the token, every secret this client has seen, and everything

@@ -136,14 +136,16 @@ func TestNewClientValidatesBaseURL(t *testing.T) {
 		{"https://api.flexslot.gg", true, ""},
 		{"http://127.0.0.1:1234/", true, ""},
 		{"https://proxy.example/flexslot", true, ""},
-		{"api.flexslot.gg", false, "absolute http or https URL"},
-		{"ftp://api.flexslot.gg", false, "absolute http or https URL"},
-		{"https://", false, "absolute http or https URL"},
+		{"api.flexslot.gg", false, "not an absolute https URL"},
+		{"ftp://api.flexslot.gg", false, `uses the scheme "ftp"`},
+		{"http://api.flexslot.gg", false, "plain http"},
+		{"https://api.flexslot.gg/api/public/v1", false, "already holds the API path"},
+		{"https://", false, "not an absolute https URL"},
 		{"https://api.flexslot.gg?x=1", false, "query"},
-		{"https://user:hunter2pw@api.flexslot.gg", false, "must not contain credentials"},
-		{"https://hunter2pw@api.flexslot.gg", false, "must not contain credentials"},
-		{"https://user:hunter2pw@api.flexslot.gg:bad/", false, "not a valid URL"},
-		{"://bad", false, "not a valid URL"},
+		{"https://user:hunter2pw@api.flexslot.gg", false, "holds credentials"},
+		{"https://hunter2pw@api.flexslot.gg", false, "holds credentials"},
+		{"https://user:hunter2pw@api.flexslot.gg:bad/", false, "does not parse"},
+		{"://bad", false, "does not parse"},
 	} {
 		c, err := NewClient(Config{BaseURL: tc.url, Token: testToken})
 		if (err == nil) != tc.ok {

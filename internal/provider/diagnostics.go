@@ -427,20 +427,46 @@ func missingTokenDiagnostic() diag.Diagnostic {
 			"configuration or the "+envToken+" environment variable. Mint a token under Settings → Personal Access Tokens.")
 }
 
-func malformedTokenDiagnostic(source string) diag.Diagnostic {
+func malformedTokenDiagnostic(source string, err *flexslot.TokenError) diag.Diagnostic {
+	var fix string
+	switch err.Problem {
+	case flexslot.TokenBearer:
+		fix = "Give the token alone: the provider sends it as a bearer token itself."
+	case flexslot.TokenControl:
+		fix = "Copy the token again from where it was saved when it was minted."
+	default:
+		fix = "Remove it, such as a trailing newline from the file or command the token was read from (for " +
+			"example with trimspace())."
+	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("api_token"), "Malformed Flexslot API token",
-		"The Personal Access Token (from "+source+") contains spaces or control characters, such as a trailing newline "+
-			"from the file or command it was read from. Flexslot tokens never do: remove them (for example with trimspace()).")
+		"The Personal Access Token (from "+source+", not shown here) "+err.What()+", which no Flexslot token does. "+fix)
 }
 
 // invalidBaseURLDiagnostic names the base URL with any password masked; with
 // an empty path it is not tied to the attribute, so the CLI shows no source line.
-func invalidBaseURLDiagnostic(p path.Path, raw, source string, err error) diag.Diagnostic {
+func invalidBaseURLDiagnostic(p path.Path, source string, err error) diag.Diagnostic {
 	from := ""
 	if source != "" {
 		from = " (from " + source + ")"
 	}
-	detail := fmt.Sprintf("The base URL %s%s %s.", displayURL(raw), from, err)
+	var bad *flexslot.BaseURLError
+	if !errors.As(err, &bad) {
+		return providerBugDiagnostic("Invalid Flexslot base URL", "The base URL"+from+" is refused: "+err.Error()+".")
+	}
+	detail := fmt.Sprintf("The base URL %s%s %s.", bad.URL, from, bad.What())
+	switch bad.Problem {
+	case flexslot.BaseURLNotAbsolute, flexslot.BaseURLScheme:
+		detail += " Give an https URL such as " + flexslot.DefaultBaseURL + "."
+	case flexslot.BaseURLCredentials:
+		detail += " The provider authenticates with api_token (or " + envToken + ") only: remove the user name and " +
+			"password from the URL."
+	case flexslot.BaseURLQuery:
+		detail += " Give only the scheme, host and optional path prefix, such as " + flexslot.DefaultBaseURL + "."
+	case flexslot.BaseURLAPIPath:
+		detail += " The provider adds the API path itself: write " + bad.Origin + "."
+	case flexslot.BaseURLPlainHTTP:
+		detail += " Use https: plain http is accepted only for localhost, 127.0.0.1 and [::1]."
+	}
 	if p.Equal(path.Empty()) {
 		return diag.NewErrorDiagnostic("Invalid Flexslot base URL", detail)
 	}

@@ -3,10 +3,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
-	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -122,15 +122,17 @@ func (p *flexslotProvider) Configure(ctx context.Context, req provider.Configure
 	token := firstNonEmpty(config.APIToken.ValueString(), p.getenv(envToken))
 	baseURL := firstNonEmpty(config.BaseURL.ValueString(), p.getenv(envBaseURL), flexslot.DefaultBaseURL)
 
-	if token == "" {
+	var badToken *flexslot.TokenError
+	switch err := flexslot.CheckToken(token); {
+	case errors.As(err, &badToken) && badToken.Problem == flexslot.TokenEmpty:
 		resp.Diagnostics.Append(missingTokenDiagnostic())
-	} else if malformedToken(token) {
-		resp.Diagnostics.Append(malformedTokenDiagnostic(tokenSource(config.APIToken)))
-	} else if !strings.HasPrefix(token, flexslot.TokenPrefix) {
+	case badToken != nil:
+		resp.Diagnostics.Append(malformedTokenDiagnostic(tokenSource(config.APIToken), badToken))
+	case !strings.HasPrefix(token, flexslot.TokenPrefix):
 		resp.Diagnostics.Append(tokenPrefixWarning(tokenSource(config.APIToken)))
 	}
-	if err := checkBaseURL(baseURL); err != nil {
-		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Root("base_url"), baseURL, baseURLSource(config.BaseURL), err))
+	if _, err := flexslot.CheckBaseURL(baseURL); err != nil {
+		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Root("base_url"), baseURLSource(config.BaseURL), err))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -193,12 +195,6 @@ func userAgent(providerVersion, cliVersion string) string {
 		ua += "; cli " + cliVersion
 	}
 	return ua + ")"
-}
-
-// malformedToken reports whether token holds characters no token has and no
-// HTTP header may carry.
-func malformedToken(token string) bool {
-	return strings.IndexFunc(token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
 }
 
 func tokenSource(configured types.String) string {

@@ -135,6 +135,22 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			config: providerTestResource,
 			want:   []string{"Invalid Flexslot base URL", `"http://10.0.0.1:8080" (from the FLEXSLOT_BASE_URL environment variable) uses plain http`},
 		},
+		"FLEXSLOT_PAT with a trailing newline": {
+			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a\n", "FLEXSLOT_BASE_URL": srv.URL},
+			config: providerTestResource,
+			want: []string{"Malformed Flexslot API token", "(from the FLEXSLOT_PAT environment variable, not shown here) starts " +
+				"or ends with white space or a line break", "trimspace()"},
+		},
+		"api_token with the Bearer scheme": {
+			env:    map[string]string{"FLEXSLOT_BASE_URL": srv.URL},
+			config: "provider \"flexslot\" {\n  api_token = \"Bearer flx_pat_a\"\n}\n" + providerTestResource,
+			want:   []string{"Malformed Flexslot API token", `(from api_token, not shown here) starts with "Bearer "`, "Give the token alone"},
+		},
+		"base_url with credentials": {
+			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
+			config: "provider \"flexslot\" {\n  base_url = \"https://user:pw@api.flexslot.gg\"\n}\n" + providerTestResource,
+			want:   []string{"Invalid Flexslot base URL", `"https://user:xxxxx@api.flexslot.gg" holds credentials`, "remove the user name and password"},
+		},
 		"base_url with another scheme": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
 			config: "provider \"flexslot\" {\n  base_url = \"ftp://127.0.0.1/\"\n}\n" + providerTestResource,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -135,7 +134,8 @@ func secretRecipientRule() stringRule {
 }
 
 // baseURLRule refuses a literal base_url at validate time; values from the
-// environment are checked in Configure by the same function.
+// environment are checked in Configure by the same function,
+// flexslot.CheckBaseURL, which the API client applies too.
 type baseURLRule struct{}
 
 var _ validator.String = baseURLRule{}
@@ -150,64 +150,16 @@ func (baseURLRule) ValidateString(_ context.Context, req validator.StringRequest
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	raw := req.ConfigValue.ValueString()
-	err := checkBaseURL(raw)
+	_, err := flexslot.CheckBaseURL(req.ConfigValue.ValueString())
+	var bad *flexslot.BaseURLError
 	switch {
 	case err == nil:
-	case hasCredentials(raw):
+	case errors.As(err, &bad) && bad.Credentials:
 		// Not tied to the attribute: the CLI would print its source line, password included.
-		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Empty(), raw, "", err))
+		resp.Diagnostics.Append(invalidBaseURLDiagnostic(path.Empty(), "", err))
 	default:
-		resp.Diagnostics.Append(invalidBaseURLDiagnostic(req.Path, raw, "", err))
+		resp.Diagnostics.Append(invalidBaseURLDiagnostic(req.Path, "", err))
 	}
-}
-
-func hasCredentials(raw string) bool {
-	u, err := url.Parse(raw)
-	return err != nil && strings.Contains(raw, "@") || err == nil && u.User != nil
-}
-
-// checkBaseURL returns why raw cannot be used as the API base URL, or nil. Its
-// messages never repeat credentials that raw may hold.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("is not an absolute https URL such as %s", flexslot.DefaultBaseURL)
-	}
-	if u.User != nil {
-		return fmt.Errorf("holds credentials: the provider authenticates with api_token (or FLEXSLOT_PAT) only; remove " +
-			"the user name and password from the URL")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("has a query or a fragment: give only the scheme, host and optional path prefix, such as %s",
-			flexslot.DefaultBaseURL)
-	}
-	if strings.HasPrefix(strings.ToLower(u.EscapedPath()), "/api/public") {
-		return fmt.Errorf("already holds the API path %s, which the provider adds itself: write %s",
-			u.EscapedPath(), (&url.URL{Scheme: u.Scheme, Host: u.Host}).String())
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return nil
-	case "http":
-		if rules.IsLoopbackHost(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("uses plain http to %s: a personal access token must never travel in plaintext, so use https "+
-			"(http is accepted only for localhost, 127.0.0.1 and [::1])", u.Hostname())
-	default:
-		return fmt.Errorf("uses the scheme %q: use an https URL such as %s", u.Scheme, flexslot.DefaultBaseURL)
-	}
-}
-
-// displayURL quotes a base URL for a message with any password masked; a URL
-// that does not parse is not repeated at all, since it may hold one.
-func displayURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(which does not parse as a URL)"
-	}
-	return fmt.Sprintf("%q", u.Redacted())
 }
 
 func rotationPeriodRule() stringRule {

@@ -7,9 +7,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 )
 
-func TestCheckBaseURL(t *testing.T) {
+// TestBaseURLDiagnostics checks what the provider says of each base URL that
+// flexslot.CheckBaseURL refuses: the rule broken and what to write instead.
+func TestBaseURLDiagnostics(t *testing.T) {
 	t.Parallel()
 	for raw, want := range map[string]string{
 		"https://api.flexslot.gg":                "",
@@ -29,30 +33,26 @@ func TestCheckBaseURL(t *testing.T) {
 		"https://api.flexslot.gg/API/Public/":    "already holds the API path",
 		"http://127.0.0.1:8484/api/public/v1/me": "write http://127.0.0.1:8484",
 		"https://user:hunter2@api.flexslot.gg":   "holds credentials",
+		"https://hunter2@api.flexslot.gg":        "remove the user name and password",
 		"https://api.flexslot.gg?x=1":            "query or a fragment",
 	} {
-		err := checkBaseURL(raw)
-		if err != nil && strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("checkBaseURL(%q) repeats the password: %v", raw, err)
+		_, err := flexslot.CheckBaseURL(raw)
+		if want == "" {
+			if err != nil {
+				t.Errorf("CheckBaseURL(%q) = %v, want nil", raw, err)
+			}
+			continue
 		}
-		switch {
-		case want == "" && err != nil:
-			t.Errorf("checkBaseURL(%q) = %v, want nil", raw, err)
-		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
-			t.Errorf("checkBaseURL(%q) = %v, want an error containing %q", raw, err, want)
+		if err == nil {
+			t.Errorf("CheckBaseURL(%q) = nil, want an error", raw)
+			continue
 		}
-	}
-}
-
-func TestDisplayURL(t *testing.T) {
-	t.Parallel()
-	for raw, want := range map[string]string{
-		"https://api.flexslot.gg":              `"https://api.flexslot.gg"`,
-		"https://user:hunter2@api.flexslot.gg": `"https://user:xxxxx@api.flexslot.gg"`,
-		"https://user:hunter2@[bad":            "(which does not parse as a URL)",
-	} {
-		if got := displayURL(raw); got != want {
-			t.Errorf("displayURL(%q) = %s, want %s", raw, got, want)
+		d := invalidBaseURLDiagnostic(path.Root("base_url"), "", err)
+		if strings.Contains(d.Detail(), "hunter2") {
+			t.Errorf("the diagnostic for %q repeats the password: %s", raw, d.Detail())
+		}
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("the diagnostic for %q says %q, want it to contain %q", raw, d.Detail(), want)
 		}
 	}
 }
