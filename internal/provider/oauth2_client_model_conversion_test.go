@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -197,4 +198,37 @@ func BenchmarkModelConversion(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSchemaWidth shows why the plugin framework's own work per resource
+// grows faster than the schema's width, which no code of ours can skip: its
+// validation, plan modification and semantic equality walks find each
+// attribute's value by path, on config, plan and state, and in v1.19.0 each
+// such lookup copies the schema's whole attribute map
+// (resource/schema.Schema.GetAttributes). So one lookup costs more the wider
+// the schema, and a wider schema needs more of them. flexslot_oauth2_client
+// has 27 attributes; a minimal resource, such as the bench's no-op, has 2.
+func BenchmarkSchemaWidth(b *testing.B) {
+	ctx := context.Background()
+	for _, width := range []int{2, 27, 54} {
+		attrs := map[string]schema.Attribute{}
+		attrTypes := map[string]tftypes.Type{}
+		values := map[string]tftypes.Value{}
+		for i := range width {
+			name := fmt.Sprintf("attribute_%02d", i)
+			attrs[name] = schema.StringAttribute{Optional: true}
+			attrTypes[name] = tftypes.String
+			values[name] = tftypes.NewValue(tftypes.String, name)
+		}
+		state := tfsdk.State{Schema: schema.Schema{Attributes: attrs}, Raw: tftypes.NewValue(tftypes.Object{AttributeTypes: attrTypes}, values)}
+		b.Run(fmt.Sprintf("one lookup in %d attributes", width), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				var v types.String
+				if diags := state.GetAttribute(ctx, path.Root("attribute_00"), &v); diags.HasError() {
+					b.Fatal(diags)
+				}
+			}
+		})
+	}
 }
