@@ -261,7 +261,10 @@ func (w *workspace) forgetState() error {
 
 // runResult is one CLI command's outcome.
 type runResult struct {
-	wall     time.Duration
+	wall time.Duration
+	// cpu is the CPU time, user and system, of the CLI and of the provider
+	// processes it started and waited for.
+	cpu      time.Duration
 	stdout   string
 	stderr   string
 	provider procStats // only filled when watched
@@ -303,6 +306,9 @@ func (w *workspace) run(watch bool, args ...string) (runResult, error) {
 	wall := time.Since(start)
 	_ = devcli.KillProcessGroup(cmd.Process.Pid)
 	res := runResult{wall: wall, stdout: stdout.String(), stderr: stderr.String()}
+	if st := cmd.ProcessState; st != nil {
+		res.cpu = st.UserTime() + st.SystemTime()
+	}
 	if watcher != nil {
 		res.provider = watcher.stop()
 	}

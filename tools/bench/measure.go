@@ -138,10 +138,21 @@ func (b *bench) compare(r *report, n, runs int) error {
 	apply := &compareRow{op: "apply (create)", n: n}
 	plan := &compareRow{op: "plan (refresh, no changes)", n: n}
 	others := []struct {
-		ws    *workspace
-		apply *series
-		plan  *series
-	}{{set.noop, &apply.noop, &plan.noop}, {set.time, &apply.time, &plan.time}, {set.data, &apply.td, &plan.td}}
+		ws          *workspace
+		apply, plan *series
+		// applyCPU and planCPU are kept for the no-op provider only.
+		applyCPU, planCPU *series
+	}{
+		{set.noop, &apply.noop, &plan.noop, &apply.noopCPU, &plan.noopCPU},
+		{set.time, &apply.time, &plan.time, nil, nil},
+		{set.data, &apply.td, &plan.td, nil, nil},
+	}
+	keep := func(wall, cpu *series, res runResult) {
+		*wall = append(*wall, res.wall)
+		if cpu != nil {
+			*cpu = append(*cpu, res.cpu)
+		}
+	}
 	// One unmeasured round warms the file cache for all four.
 	for i := -1; i < runs; i++ {
 		res, log, err := b.freshApply(fx)
@@ -149,7 +160,7 @@ func (b *bench) compare(r *report, n, runs int) error {
 			return err
 		}
 		if i >= 0 {
-			apply.fx = append(apply.fx, res.wall)
+			keep(&apply.fx, &apply.fxCPU, res)
 			apply.requests = countRequests(log)
 		}
 		for _, o := range others {
@@ -161,7 +172,7 @@ func (b *bench) compare(r *report, n, runs int) error {
 				return err
 			}
 			if i >= 0 {
-				*o.apply = append(*o.apply, res.wall)
+				keep(o.apply, o.applyCPU, res)
 			}
 		}
 	}
@@ -170,7 +181,7 @@ func (b *bench) compare(r *report, n, runs int) error {
 		if err != nil {
 			return err
 		}
-		plan.fx = append(plan.fx, res.wall)
+		keep(&plan.fx, &plan.fxCPU, res)
 		plan.requests = countRequests(log)
 		if i == 0 {
 			r.planRequests = append(r.planRequests, planRequestRow{n: n, partners: len(partners(n)), requests: plan.requests})
@@ -180,7 +191,7 @@ func (b *bench) compare(r *report, n, runs int) error {
 			if err != nil {
 				return err
 			}
-			*o.plan = append(*o.plan, res.wall)
+			keep(o.plan, o.planCPU, res)
 		}
 	}
 	r.compare = append(r.compare, plan, apply)
