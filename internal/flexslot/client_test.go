@@ -6,13 +6,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/memnet"
 )
 
 const (
@@ -56,7 +57,7 @@ type recorded struct {
 }
 
 type testServer struct {
-	*httptest.Server
+	*memnet.Server
 	mu       sync.Mutex
 	requests []recorded
 }
@@ -77,7 +78,7 @@ func (s *testServer) reset() {
 func newTestServer(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, n int)) *testServer {
 	t.Helper()
 	ts := &testServer{}
-	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts.Server = newMemServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		ts.mu.Lock()
 		n := len(ts.requests)
@@ -89,13 +90,15 @@ func newTestServer(t *testing.T, handler func(w http.ResponseWriter, r *http.Req
 		w.Header().Set("X-Request-Id", "req_"+string(rune('a'+n%26)))
 		handler(w, r, n)
 	}))
-	t.Cleanup(ts.Close)
 	return ts
 }
 
 func newTestClient(t *testing.T, url string, mod ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{BaseURL: url, Token: testToken, UserAgent: testUA, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
+	if s, ok := memServers.Load(url); ok {
+		cfg.HTTPClient = s.(*memnet.Server).Client()
+	}
 	for _, m := range mod {
 		m(&cfg)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -63,29 +64,31 @@ func TestLostCreateIsAdopted(t *testing.T) {
 		{"no answer within the attempt's share of the deadline", fakeFault{after: "sleep", sleep: 5 * time.Second}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAPI(t)
-			f.set(func(f *fakeAPI) { f.fault = onFirstCreate(tc.fault) })
-			c := newTestClient(t, f.URL)
-			c.minReserveDeadline = 0
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			issued, err := c.OAuth2Clients.Create(ctx, appRequest(ClientTypeConfidential))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !issued.Adopted || issued.SecretRotatedAt == nil {
-				t.Errorf("issued = %+v, want an adopted client with a rotated secret", issued)
-			}
-			requireOneWorkingClient(t, f, issued)
-			if n := f.count(http.MethodPost, basePath); n != 1 {
-				t.Errorf("%d creates sent, want 1", n)
-			}
-			if n := f.count(http.MethodPost, "/rotate-secret"); n != 1 {
-				t.Errorf("%d rotations, want 1", n)
-			}
-			if n := f.count(http.MethodGet, basePath); n != 1 {
-				t.Errorf("%d lists, want 1", n)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				f := newFakeAPI(t)
+				f.set(func(f *fakeAPI) { f.fault = onFirstCreate(tc.fault) })
+				c := newTestClient(t, f.URL)
+				c.minReserveDeadline = 0
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				issued, err := c.OAuth2Clients.Create(ctx, appRequest(ClientTypeConfidential))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !issued.Adopted || issued.SecretRotatedAt == nil {
+					t.Errorf("issued = %+v, want an adopted client with a rotated secret", issued)
+				}
+				requireOneWorkingClient(t, f, issued)
+				if n := f.count(http.MethodPost, basePath); n != 1 {
+					t.Errorf("%d creates sent, want 1", n)
+				}
+				if n := f.count(http.MethodPost, "/rotate-secret"); n != 1 {
+					t.Errorf("%d rotations, want 1", n)
+				}
+				if n := f.count(http.MethodGet, basePath); n != 1 {
+					t.Errorf("%d lists, want 1", n)
+				}
+			})
 		})
 	}
 }
@@ -188,41 +191,45 @@ func TestAdoptionNeverTakesAKnownClient(t *testing.T) {
 		{"created before the request", -10 * time.Minute, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAPI(t)
-			old := f.add(req.ApplicationName, req.ClientType, req.RedirectURIs, time.Now().Add(tc.createdAt))
-			oldSecret := f.secretOf(old.ClientID)
-			c := newTestClient(t, f.URL)
-			if tc.listFirst {
-				if _, err := c.OAuth2Clients.List(context.Background()); err != nil {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFakeAPI(t)
+				old := f.add(req.ApplicationName, req.ClientType, req.RedirectURIs, time.Now().Add(tc.createdAt))
+				oldSecret := f.secretOf(old.ClientID)
+				c := newTestClient(t, f.URL)
+				if tc.listFirst {
+					if _, err := c.OAuth2Clients.List(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				time.Sleep(5 * time.Millisecond)
+				f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{before: dropBeforeProcessing(t)}) })
+				issued, err := c.OAuth2Clients.Create(context.Background(), req)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			time.Sleep(5 * time.Millisecond)
-			f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{before: dropBeforeProcessing(t)}) })
-			issued, err := c.OAuth2Clients.Create(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if issued.Client.ClientID == old.ClientID || issued.Adopted || f.secretOf(old.ClientID) != oldSecret {
-				t.Errorf("the existing client %s was taken: %+v", old.ClientID, issued)
-			}
-			if n := f.count(http.MethodPost, basePath); n != 2 {
-				t.Errorf("%d creates, want 2", n)
-			}
+				if issued.Client.ClientID == old.ClientID || issued.Adopted || f.secretOf(old.ClientID) != oldSecret {
+					t.Errorf("the existing client %s was taken: %+v", old.ClientID, issued)
+				}
+				if n := f.count(http.MethodPost, basePath); n != 2 {
+					t.Errorf("%d creates, want 2", n)
+				}
+			})
 		})
 	}
 
-	// Seen before, and the lost create was carried out: the new one is adopted.
-	f := newFakeAPI(t)
-	old := f.add(req.ApplicationName, req.ClientType, req.RedirectURIs, time.Now())
-	c := newTestClient(t, f.URL)
-	c.OAuth2Clients.List(context.Background())
-	time.Sleep(5 * time.Millisecond)
-	f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "drop"}) })
-	issued, err := c.OAuth2Clients.Create(context.Background(), req)
-	if err != nil || !issued.Adopted || issued.Client.ClientID == old.ClientID || issued.Secret != f.secretOf(issued.Client.ClientID) {
-		t.Errorf("issued = %+v, %v", issued, err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		// Seen before, and the lost create was carried out: the new one is adopted.
+		f := newFakeAPI(t)
+		old := f.add(req.ApplicationName, req.ClientType, req.RedirectURIs, time.Now())
+		c := newTestClient(t, f.URL)
+		c.OAuth2Clients.List(context.Background())
+		time.Sleep(5 * time.Millisecond)
+		f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "drop"}) })
+		issued, err := c.OAuth2Clients.Create(context.Background(), req)
+		if err != nil || !issued.Adopted || issued.Client.ClientID == old.ClientID || issued.Secret != f.secretOf(issued.Client.ClientID) {
+			t.Errorf("issued = %+v, %v", issued, err)
+		}
+	})
 }
 
 // TestAdoptionMatchesTheRequest: a client differing in name, type or
@@ -265,20 +272,22 @@ func TestAdoptionUsesTheServerClock(t *testing.T) {
 		{"server 10 minutes behind, without Date", -10 * time.Minute, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFakeAPI(t)
-			f.set(func(f *fakeAPI) {
-				f.now = func() time.Time { return time.Now().Add(tc.skew).UTC().Truncate(time.Second) }
-				f.omitDate = tc.omitDate
-				f.fault = onFirstCreate(fakeFault{after: "drop"})
+			synctest.Test(t, func(t *testing.T) {
+				f := newFakeAPI(t)
+				f.set(func(f *fakeAPI) {
+					f.now = func() time.Time { return time.Now().Add(tc.skew).UTC().Truncate(time.Second) }
+					f.omitDate = tc.omitDate
+					f.fault = onFirstCreate(fakeFault{after: "drop"})
+				})
+				c := newTestClient(t, f.URL)
+				issued, err := c.OAuth2Clients.Create(context.Background(), appRequest(ClientTypeConfidential))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if issued.Adopted != tc.adopted {
+					t.Errorf("adopted = %v, want %v", issued.Adopted, tc.adopted)
+				}
 			})
-			c := newTestClient(t, f.URL)
-			issued, err := c.OAuth2Clients.Create(context.Background(), appRequest(ClientTypeConfidential))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if issued.Adopted != tc.adopted {
-				t.Errorf("adopted = %v, want %v", issued.Adopted, tc.adopted)
-			}
 		})
 	}
 }
@@ -401,39 +410,41 @@ func TestCreateDoesNotResendOnTheTransport(t *testing.T) {
 // recover, an attempt is not cut short; when the deadline ends it after the
 // request was sent, the error says the client may exist.
 func TestCreateStoppedByItsDeadline(t *testing.T) {
-	f := newFakeAPI(t)
-	f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "sleep", sleep: 5 * time.Second}) })
-	c := newTestClient(t, f.URL)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := c.OAuth2Clients.Create(ctx, appRequest(ClientTypeConfidential))
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), `may have created a client named "App"`) ||
-		!strings.Contains(err.Error(), "after the request was sent") {
-		t.Errorf("err = %v", err)
-	}
-	if n := len(f.recorded()); n != 1 {
-		t.Errorf("%d requests", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeAPI(t)
+		f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "sleep", sleep: 5 * time.Second}) })
+		c := newTestClient(t, f.URL)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_, err := c.OAuth2Clients.Create(ctx, appRequest(ClientTypeConfidential))
+		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), `may have created a client named "App"`) ||
+			!strings.Contains(err.Error(), "after the request was sent") {
+			t.Errorf("err = %v", err)
+		}
+		if n := len(f.recorded()); n != 1 {
+			t.Errorf("%d requests", n)
+		}
 
-	// Rotations are cut short too, and a lost one is rotated again.
-	f = newFakeAPI(t)
-	id := f.add("App", ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID
-	f.set(func(f *fakeAPI) {
-		f.fault = func(r *http.Request, n int) fakeFault {
-			if n == 0 {
-				return fakeFault{after: "sleep", sleep: 5 * time.Second}
+		// Rotations are cut short too, and a lost one is rotated again.
+		f = newFakeAPI(t)
+		id := f.add("App", ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID
+		f.set(func(f *fakeAPI) {
+			f.fault = func(r *http.Request, n int) fakeFault {
+				if n == 0 {
+					return fakeFault{after: "sleep", sleep: 5 * time.Second}
+				}
+				return fakeFault{}
 			}
-			return fakeFault{}
+		})
+		c = newTestClient(t, f.URL)
+		c.minReserveDeadline = 0
+		ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		rotated, err := c.OAuth2Clients.RotateSecret(ctx, id)
+		if err != nil || rotated.Secret != f.secretOf(id) || f.count(http.MethodPost, "/rotate-secret") != 2 {
+			t.Errorf("RotateSecret = %+v, %v", rotated, err)
 		}
 	})
-	c = newTestClient(t, f.URL)
-	c.minReserveDeadline = 0
-	ctx, cancel = context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	rotated, err := c.OAuth2Clients.RotateSecret(ctx, id)
-	if err != nil || rotated.Secret != f.secretOf(id) || f.count(http.MethodPost, "/rotate-secret") != 2 {
-		t.Errorf("RotateSecret = %+v, %v", rotated, err)
-	}
 }
 
 // TestLostCreatesExhaustTheBudget: every create is lost before Flexslot

@@ -5,18 +5,37 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/memnet"
 )
+
+// memServers holds the in-memory servers of the running tests by URL, so that
+// newTestClient reaches them.
+var memServers sync.Map
+
+// newMemServer serves handler in memory until the test ends: in a
+// testing/synctest bubble, its exchanges leave the bubble's clock free to
+// advance whenever every goroutine waits.
+func newMemServer(t *testing.T, handler http.Handler) *memnet.Server {
+	t.Helper()
+	s := memnet.NewServer(handler)
+	memServers.Store(s.URL, s)
+	t.Cleanup(func() {
+		s.Close()
+		memServers.Delete(s.URL)
+	})
+	return s
+}
 
 // fakeAPI is a small stateful stand-in for the partner API, independent of
 // the emulator, that ignores Idempotency-Key. Faults decide, per request,
 // what happens after the request is processed.
 type fakeAPI struct {
-	*httptest.Server
+	*memnet.Server
 	t *testing.T
 
 	mu       sync.Mutex
@@ -45,8 +64,7 @@ type fakeFault struct {
 
 func newFakeAPI(t *testing.T) *fakeAPI {
 	f := &fakeAPI{t: t, now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.Close)
+	f.Server = newMemServer(t, http.HandlerFunc(f.serve))
 	return f
 }
 

@@ -260,34 +260,36 @@ func TestSharedListFresh(t *testing.T) {
 // refresh does, costs one HTTP request, and that a write makes the next read
 // list again.
 func TestRefreshCostsOneRequest(t *testing.T) {
-	f := newFakeAPI(t)
-	var ids []string
-	for i := range 10 {
-		ids = append(ids, f.add(fmt.Sprintf("App %d", i), ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID)
-	}
-	c := newTestClient(t, f.URL)
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	for _, id := range ids {
-		wg.Go(func() {
-			if got, err := c.OAuth2Clients.Get(ctx, id); err != nil || got.ClientID != id {
-				t.Errorf("Get(%s) = %v, %v", id, got, err)
-			}
-		})
-	}
-	wg.Wait()
-	if n := f.count(http.MethodGet, basePath); n != 1 {
-		t.Errorf("%d list requests for ten reads, want 1", n)
-	}
-	if _, err := c.OAuth2Clients.RotateSecret(ctx, ids[0]); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.OAuth2Clients.Get(ctx, ids[1]); err != nil {
-		t.Fatal(err)
-	}
-	if n := f.count(http.MethodGet, basePath); n != 2 {
-		t.Errorf("%d list requests, want a new one after the write", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeAPI(t)
+		var ids []string
+		for i := range 10 {
+			ids = append(ids, f.add(fmt.Sprintf("App %d", i), ClientTypeConfidential, []string{"https://a.example/cb"}, time.Now()).ClientID)
+		}
+		c := newTestClient(t, f.URL)
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Go(func() {
+				if got, err := c.OAuth2Clients.Get(ctx, id); err != nil || got.ClientID != id {
+					t.Errorf("Get(%s) = %v, %v", id, got, err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := f.count(http.MethodGet, basePath); n != 1 {
+			t.Errorf("%d list requests for ten reads, want 1", n)
+		}
+		if _, err := c.OAuth2Clients.RotateSecret(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.OAuth2Clients.Get(ctx, ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.count(http.MethodGet, basePath); n != 2 {
+			t.Errorf("%d list requests, want a new one after the write", n)
+		}
+	})
 }
 
 func TestRace(t *testing.T) {
@@ -488,24 +490,25 @@ func TestClientCloseStopsPrefetch(t *testing.T) {
 // with 5s left, joining a prefetch that Flexslot asked to wait 30s, fails at
 // once saying so, as the read's own list would have.
 func TestPrefetchRetryAfterBeyondReadDeadline(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "30")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusTooManyRequests)
-		fmt.Fprint(w, `{"error":{"code":"FLEXSLOT_RATE_LIMITED","message":"slow down"}}`)
-	}))
-	defer srv.Close()
-	c := newTestClient(t, srv.URL)
-	defer c.Close()
-	c.OAuth2Clients.Prefetch(context.Background(), 2*time.Minute)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, err := c.OAuth2Clients.Get(ctx, "cli_x")
-	var ra *RetryAfterError
-	if !errors.As(err, &ra) || ra.Wait > 30*time.Second || ra.Wait < 25*time.Second || ra.Err.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("Get with 5s left behind a 30s Retry-After: %v, want a RetryAfterError", err)
-	}
-	if !strings.Contains(err.Error(), "asked to wait") {
-		t.Errorf("error %q does not say how long Flexslot asked to wait", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		srv := newMemServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"error":{"code":"FLEXSLOT_RATE_LIMITED","message":"slow down"}}`)
+		}))
+		c := newTestClient(t, srv.URL)
+		defer c.Close()
+		c.OAuth2Clients.Prefetch(context.Background(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := c.OAuth2Clients.Get(ctx, "cli_x")
+		var ra *RetryAfterError
+		if !errors.As(err, &ra) || ra.Wait != 30*time.Second || ra.Remaining != 5*time.Second || ra.Err.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("Get with 5s left behind a 30s Retry-After: %v, want a RetryAfterError", err)
+		}
+		if !strings.Contains(err.Error(), "asked to wait") {
+			t.Errorf("error %q does not say how long Flexslot asked to wait", err)
+		}
+	})
 }

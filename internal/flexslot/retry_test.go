@@ -3,34 +3,39 @@ package flexslot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
+// TestRetryAfterIsHonouredExactly: a Retry-After of 1s is waited, not the
+// backoff's 5s floor.
 func TestRetryAfterIsHonouredExactly(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
-		if n == 0 {
-			w.Header().Set("Retry-After", "1")
-			writeError(w, 429, "FLEXSLOT_RATE_LIMITED", "slow down", "")
-			return
+	synctest.Test(t, func(t *testing.T) {
+		ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+			if n == 0 {
+				w.Header().Set("Retry-After", "1")
+				writeError(w, 429, "FLEXSLOT_RATE_LIMITED", "slow down", "")
+				return
+			}
+			writeJSON(w, 200, `[]`)
+		})
+		c := newTestClient(t, ts.URL, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 5*time.Second, 10*time.Second })
+		start := time.Now()
+		if _, err := c.OAuth2Clients.List(context.Background()); err != nil {
+			t.Fatal(err)
 		}
-		writeJSON(w, 200, `[]`)
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("waited %s, want Retry-After's 1s, not the 5s backoff", d)
+		}
+		if n := len(ts.recorded()); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
 	})
-	c := newTestClient(t, ts.URL, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 5*time.Second, 10*time.Second })
-	start := time.Now()
-	if _, err := c.OAuth2Clients.List(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	// The backoff floor is 5s: finishing well before it shows Retry-After was used instead.
-	if d := time.Since(start); d < time.Second || d >= 2500*time.Millisecond {
-		t.Errorf("took %s, want Retry-After's 1s, not the 5s backoff", d)
-	}
-	if n := len(ts.recorded()); n != 2 {
-		t.Errorf("%d requests, want 2", n)
-	}
 }
 
 func TestBackoff(t *testing.T) {
@@ -42,10 +47,17 @@ func TestBackoff(t *testing.T) {
 	if got, exact := p.backoff(0, h("0")); got != 0 || !exact {
 		t.Errorf("Retry-After 0 waited %s", got)
 	}
-	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
-	if got, exact := p.backoff(0, h(date)); got < time.Second || got > 3*time.Second || !exact {
-		t.Errorf("Retry-After %s waited %s", date, got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		// The bubble's clock stands on a whole second, so the date is exact.
+		date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
+		if got, exact := p.backoff(0, h(date)); got != 3*time.Second || !exact {
+			t.Errorf("Retry-After %s waited %s, want 3s", date, got)
+		}
+		past := time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)
+		if got, exact := p.backoff(0, h(past)); got != 0 || !exact {
+			t.Errorf("Retry-After %s (past) waited %s, want 0", past, got)
+		}
+	})
 	for attempt, want := range []time.Duration{100, 200, 400, 800, 1000, 1000, 1000} {
 		want *= time.Millisecond
 		if attempt == 6 {
@@ -128,60 +140,73 @@ func TestConnectionErrorsAreRetried(t *testing.T) {
 }
 
 func TestContextBoundsRetries(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		writeError(w, 503, "FLEXSLOT_UNAVAILABLE", "down", "")
+	t.Run("a deadline stops retrying before RetryMax", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				writeError(w, 503, "FLEXSLOT_UNAVAILABLE", "down", "")
+			})
+			c := newTestClient(t, ts.URL, func(c *Config) {
+				c.RetryMax = 1000
+				c.RetryWaitMin, c.RetryWaitMax = 20*time.Millisecond, 40*time.Millisecond
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			_, err := c.OAuth2Clients.List(ctx)
+			if err == nil || !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "last status 503") {
+				t.Errorf("err = %v", err)
+			}
+			// Waits of at least 10ms fit the 300ms deadline at most 30 times, far from RetryMax.
+			if n := len(ts.recorded()); n < 1 || n > 30 {
+				t.Errorf("%d attempts within the deadline", n)
+			}
+		})
 	})
-	c := newTestClient(t, ts.URL, func(c *Config) {
-		c.RetryMax = 1000
-		c.RetryWaitMin, c.RetryWaitMax = 20*time.Millisecond, 40*time.Millisecond
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := c.OAuth2Clients.List(ctx)
-	if err == nil || !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "last status 503") {
-		t.Errorf("err = %v", err)
-	}
-	// Waits of at least 10ms fit the 300ms deadline at most 30 times, far from RetryMax.
-	if n := len(ts.recorded()); n < 1 || n > 30 {
-		t.Errorf("%d attempts within the deadline", n)
-	}
 
 	// A Retry-After beyond the deadline fails at once instead of sleeping into it.
 	for _, status := range []int{429, 503} {
-		ts2 := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-			w.Header().Set("Retry-After", "30")
-			writeError(w, status, "FLEXSLOT_BUSY", "wait", "")
+		t.Run(fmt.Sprintf("a %d Retry-After beyond the deadline fails at once", status), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+					w.Header().Set("Retry-After", "30")
+					writeError(w, status, "FLEXSLOT_BUSY", "wait", "")
+				})
+				c := newTestClient(t, ts.URL)
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_, err := c.OAuth2Clients.List(ctx)
+				var ra *RetryAfterError
+				var apiErr *APIError
+				if !errors.As(err, &ra) || ra.Wait != 30*time.Second || ra.Remaining != 5*time.Second ||
+					!errors.As(err, &apiErr) || apiErr.StatusCode != status || !strings.Contains(err.Error(), "asked to wait 30s") {
+					t.Errorf("%d: err = %v", status, err)
+				}
+				if limited := strings.Contains(err.Error(), "rate limited"); limited != (status == 429) {
+					t.Errorf("%d: %q", status, err)
+				}
+				if n := len(ts.recorded()); n != 1 {
+					t.Errorf("%d requests", n)
+				}
+			})
 		})
-		c = newTestClient(t, ts2.URL)
-		ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, err = c.OAuth2Clients.List(ctx)
-		var ra *RetryAfterError
-		var apiErr *APIError
-		if !errors.As(err, &ra) || ra.Wait != 30*time.Second || ra.Remaining > 5*time.Second || ra.Remaining < 4*time.Second ||
-			!errors.As(err, &apiErr) || apiErr.StatusCode != status || !strings.Contains(err.Error(), "asked to wait 30s") {
-			t.Errorf("%d: err = %v", status, err)
-		}
-		if limited := strings.Contains(err.Error(), "rate limited"); limited != (status == 429) {
-			t.Errorf("%d: %q", status, err)
-		}
-		if n := len(ts2.recorded()); n != 1 {
-			t.Errorf("%d requests", n)
-		}
 	}
 
-	// Cancellation during a Retry-After wait stops at once.
-	ts3 := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		w.Header().Set("Retry-After", "30")
-		writeError(w, 429, "FLEXSLOT_RATE_LIMITED", "slow down", "")
+	t.Run("cancellation during a Retry-After wait stops at once", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				w.Header().Set("Retry-After", "30")
+				writeError(w, 429, "FLEXSLOT_RATE_LIMITED", "slow down", "")
+			})
+			c := newTestClient(t, ts.URL)
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(100*time.Millisecond, cancel)
+			start := time.Now()
+			_, err := c.OAuth2Clients.List(ctx)
+			if !errors.Is(err, context.Canceled) || len(ts.recorded()) != 1 || time.Since(start) != 100*time.Millisecond {
+				t.Errorf("err = %v after %d requests and %s, want a cancellation during the first wait, at 100ms",
+					err, len(ts.recorded()), time.Since(start))
+			}
+		})
 	})
-	c = newTestClient(t, ts3.URL)
-	ctx, cancel = context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err = c.OAuth2Clients.List(ctx)
-	if !errors.Is(err, context.Canceled) || len(ts3.recorded()) != 1 {
-		t.Errorf("err = %v after %d requests, want a cancellation during the first wait", err, len(ts3.recorded()))
-	}
 }
 
 func TestRetryMax(t *testing.T) {
