@@ -2,26 +2,21 @@ package main
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
+	"maps"
+	"slices"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
-// Both configurations take the same variables: -var name_suffix=... changes
+// Every configuration takes the same variables: -var name_suffix=... changes
 // every resource in place, -var rotation=... rotates every client secret.
-const variables = `
-variable "name_suffix" {
-  type    = string
-  default = ""
+func variables() []*tfconfig.Block {
+	return []*tfconfig.Block{
+		tfconfig.New("variable", "name_suffix").Set("type", tfconfig.Expr("string")).Set("default", ""),
+		tfconfig.New("variable", "rotation").Set("type", tfconfig.Expr("string")).Set("default", ""),
+	}
 }
-
-variable "rotation" {
-  type    = string
-  default = ""
-}
-`
 
 // partners splits n clients into groups of at most emulator.MaxClients, one
 // partner (and provider alias) each.
@@ -39,126 +34,81 @@ func clientName(partner, index int, suffix string) string {
 	return fmt.Sprintf("bench p%d-%d%s", partner, index, suffix)
 }
 
+// nameTemplate is the application name of partner p's count.index-th
+// resource, clientName in the configuration's own terms.
+func nameTemplate(p int) tfconfig.Expr {
+	return tfconfig.Expr(fmt.Sprintf(`"bench p%d-${count.index}${var.name_suffix}"`, p))
+}
+
 // flexslotConfig declares n clients through one provider alias per ten clients,
 // each with its own partner token. imports, when set, maps resource instance
 // addresses to the client ids to import into them.
 func (b *bench) flexslotConfig(n int, imports map[string]string) string {
-	var s strings.Builder
-	s.WriteString(`terraform {
-  required_providers {
-    flexslot = { source = "flexslot/flexslot" }
-  }
-}
-`)
-	s.WriteString(variables)
+	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.Flexslot)}, variables()...)
 	for p, count := range partners(n) {
-		fmt.Fprintf(&s, `
-provider "flexslot" {
-  alias     = "p%[1]d"
-  api_token = %[2]s
-  base_url  = %[3]s
-}
-
-resource "flexslot_oauth2_client" "p%[1]d" {
-  provider          = flexslot.p%[1]d
-  count             = %[4]d
-  application_name  = "bench p%[1]d-${count.index}${var.name_suffix}"
-  client_type       = "confidential"
-  redirect_uris     = ["https://app.example.com/oauth/callback"]
-  allowed_scopes    = ["cards:read", "decks:read"]
-  rotation_triggers = var.rotation == "" ? null : { rotation = var.rotation }
-}
-`, p, strconv.Quote(b.tokens[p]), strconv.Quote(b.baseURL), count)
+		alias := fmt.Sprintf("p%d", p)
+		blocks = append(blocks,
+			tfconfig.Provider{Alias: alias, APIToken: b.tokens[p], BaseURL: b.baseURL}.Block(),
+			tfconfig.OAuth2Client{
+				Provider:      "flexslot." + alias,
+				ClientType:    "confidential",
+				RedirectURIs:  []string{"https://app.example.com/oauth/callback"},
+				AllowedScopes: []string{"cards:read", "decks:read"},
+			}.Resource(alias).
+				Set("count", count).
+				Set("application_name", nameTemplate(p)).
+				Set("rotation_triggers", tfconfig.Expr(`var.rotation == "" ? null : { rotation = var.rotation }`)))
 	}
-	addrs := make([]string, 0, len(imports))
-	for addr := range imports {
-		addrs = append(addrs, addr)
+	for _, addr := range slices.Sorted(maps.Keys(imports)) {
+		blocks = append(blocks, tfconfig.Import(addr, imports[addr]))
 	}
-	sort.Strings(addrs)
-	for _, addr := range addrs {
-		fmt.Fprintf(&s, "\nimport {\n  to = %s\n  id = %s\n}\n", addr, strconv.Quote(imports[addr]))
-	}
-	return s.String()
+	return tfconfig.File(blocks...)
 }
 
 // dataConfig declares the same n resources as terraform_data, which the CLI
 // handles in-process without any provider: the CLI's own floor.
 func dataConfig(n int) string {
-	var s strings.Builder
-	s.WriteString(variables)
+	blocks := variables()
 	for p, count := range partners(n) {
-		fmt.Fprintf(&s, `
-resource "terraform_data" "p%[1]d" {
-  count = %[2]d
-  input = {
-    application_name = "bench p%[1]d-${count.index}${var.name_suffix}"
-    rotation         = var.rotation
-  }
-}
-`, p, count)
+		blocks = append(blocks, tfconfig.Resource("terraform_data", fmt.Sprintf("p%d", p)).
+			Set("count", count).
+			Set("input", tfconfig.Expr(fmt.Sprintf("{\n application_name = %s\n rotation = var.rotation\n}", nameTemplate(p)))))
 	}
-	return s.String()
+	return tfconfig.File(blocks...)
 }
 
 // noopConfig declares the same n resources on the no-op framework provider,
 // with as many provider aliases as flexslotConfig: the floor of any plugin.
 func noopConfig(n int) string {
-	var s strings.Builder
-	s.WriteString(`terraform {
-  required_providers {
-    noop = { source = "bench/noop" }
-  }
-}
-`)
-	s.WriteString(variables)
+	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.RequiredProvider{Name: "noop", Source: "bench/noop"})}, variables()...)
 	for p, count := range partners(n) {
-		fmt.Fprintf(&s, `
-provider "noop" {
-  alias = "p%[1]d"
-}
-
-resource "noop_thing" "p%[1]d" {
-  provider = noop.p%[1]d
-  count    = %[2]d
-  input    = "bench p%[1]d-${count.index}${var.name_suffix}${var.rotation}"
-}
-`, p, count)
+		alias := fmt.Sprintf("p%d", p)
+		blocks = append(blocks,
+			tfconfig.New("provider", "noop").Set("alias", alias),
+			tfconfig.Resource("noop_thing", alias).
+				Set("provider", tfconfig.Ref("noop."+alias)).
+				Set("count", count).
+				Set("input", tfconfig.Expr(fmt.Sprintf(`"bench p%d-${count.index}${var.name_suffix}${var.rotation}"`, p))))
 	}
-	return s.String()
+	return tfconfig.File(blocks...)
 }
 
 // timeConfig declares the same n resources as time_static of hashicorp/time,
 // an official framework provider that calls no API, with as many provider
 // aliases as flexslotConfig. Its workspace needs init, from the tools mirror.
 func timeConfig(n int, version string) string {
-	var s strings.Builder
-	fmt.Fprintf(&s, `terraform {
-  required_providers {
-    time = {
-      source  = "hashicorp/time"
-      version = %s
-    }
-  }
-}
-`, strconv.Quote(version))
-	s.WriteString(variables)
+	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.RequiredProvider{Name: "time", Source: "hashicorp/time", Version: version})},
+		variables()...)
 	for p, count := range partners(n) {
-		fmt.Fprintf(&s, `
-provider "time" {
-  alias = "p%[1]d"
-}
-
-resource "time_static" "p%[1]d" {
-  provider = time.p%[1]d
-  count    = %[2]d
-  triggers = {
-    application_name = "bench p%[1]d-${count.index}${var.name_suffix}"
-    rotation         = var.rotation
-  }
-}
-`, p, count)
+		alias := fmt.Sprintf("p%d", p)
+		blocks = append(blocks,
+			tfconfig.New("provider", "time").Set("alias", alias),
+			tfconfig.Resource("time_static", alias).
+				Set("provider", tfconfig.Ref("time."+alias)).
+				Set("count", count).
+				Set("triggers", tfconfig.Expr(fmt.Sprintf("{\n application_name = %s\n rotation = var.rotation\n}", nameTemplate(p)))))
 	}
-	return s.String()
+	return tfconfig.File(blocks...)
 }
 
 // importAddresses maps each existing client of the first len(partners(n))
