@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 )
@@ -23,121 +25,154 @@ func control(t *testing.T, inst *emulatortest.Instance, method, path, body strin
 	}
 }
 
+// TestControlAPI covers each control endpoint on an emulator of its own, so
+// that one failing endpoint does not hide the others.
 func TestControlAPI(t *testing.T) {
-	inst := startTwoPartners(t)
-	created := create(t, inst, tokenA, "confidential")
-	id := created.Client.ClientID
-
-	var envelope struct {
+	type envelope struct {
 		Client emulator.Client `json:"client"`
 	}
-	control(t, inst, http.MethodPost, "/clients/"+id+"/suspend", "", http.StatusOK, &envelope)
-	if envelope.Client.Status != emulator.StatusSuspended {
-		t.Errorf("after suspend: %+v", envelope.Client)
-	}
-	r := call(t, inst, tokenA, http.MethodGet, clientPath(id), "")
-	if !strings.Contains(string(r.body), `"status":"suspended"`) {
-		t.Errorf("API does not show the suspension: %s", r.body)
-	}
-	// A suspended client can still be edited and rotated.
-	expectStatus(t, call(t, inst, tokenA, http.MethodPatch, clientPath(id), `{"application_name":"Still editable"}`), http.StatusOK)
-	control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusConflict, nil)
-	control(t, inst, http.MethodPost, "/clients/"+id+"/unsuspend", "", http.StatusOK, &envelope)
-	if envelope.Client.Status != emulator.StatusActive {
-		t.Errorf("after unsuspend: %+v", envelope.Client)
-	}
-	control(t, inst, http.MethodPost, "/clients/cli_unknown/suspend", "", http.StatusNotFound, nil)
-
-	var verified struct {
-		Valid bool `json:"valid"`
-	}
-	body, _ := json.Marshal(map[string]string{"client_id": id, "client_secret": created.PlaintextClientSecret})
-	control(t, inst, http.MethodPost, "/verify-secret", string(body), http.StatusOK, &verified)
-	if !verified.Valid {
-		t.Error("verify-secret refused the issued secret")
-	}
-	control(t, inst, http.MethodPost, "/verify-secret", `{"client_id":"`+id+`","client_secret":"flx_cs_wrong"}`, http.StatusOK, &verified)
-	if verified.Valid {
-		t.Error("verify-secret accepted a wrong secret")
-	}
-	control(t, inst, http.MethodPost, "/verify-secret", `{"client":"x"}`, http.StatusBadRequest, nil)
-
-	var granted struct {
-		AccessToken string `json:"access_token"`
-	}
-	control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusCreated, &granted)
-	if !strings.HasPrefix(granted.AccessToken, "flx_at_") {
-		t.Fatalf("access token %q", granted.AccessToken)
-	}
-	var active struct {
-		Active bool `json:"active"`
-	}
-	control(t, inst, http.MethodGet, "/tokens/"+granted.AccessToken, "", http.StatusOK, &active)
-	if !active.Active {
-		t.Error("fresh token inactive")
-	}
-	expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(id), ""), http.StatusNoContent)
-	control(t, inst, http.MethodGet, "/tokens/"+granted.AccessToken, "", http.StatusOK, &active)
-	if active.Active {
-		t.Error("token active after revocation")
-	}
-	control(t, inst, http.MethodGet, "/tokens/flx_at_unknown", "", http.StatusOK, &active)
-	if active.Active {
-		t.Error("unknown token active")
-	}
-	control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusNotFound, nil)
-
-	var log struct {
-		Requests []emulator.RequestRecord `json:"requests"`
-	}
-	control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
-	want := []string{"POST create 201", "GET get 200", "PATCH update 200", "DELETE revoke 204"}
-	if len(log.Requests) != len(want) {
-		t.Fatalf("request log %+v, want %v", log.Requests, want)
-	}
-	for i, rec := range log.Requests {
-		if got := fmt.Sprintf("%s %s %d", rec.Method, rec.Operation, rec.Status); got != want[i] {
-			t.Errorf("request %d: %+v, want %s", i, rec, want[i])
+	t.Run("suspend and unsuspend", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		id := create(t, inst, tokenA, "confidential").Client.ClientID
+		var got envelope
+		control(t, inst, http.MethodPost, "/clients/"+id+"/suspend", "", http.StatusOK, &got)
+		if got.Client.Status != emulator.StatusSuspended {
+			t.Errorf("after suspend: %+v", got.Client)
 		}
-		if rec.At.IsZero() || !strings.HasPrefix(rec.Path, emulator.BasePath) {
-			t.Errorf("request %d: %+v", i, rec)
+		r := call(t, inst, tokenA, http.MethodGet, clientPath(id), "")
+		if !strings.Contains(string(r.body), `"status":"suspended"`) {
+			t.Errorf("API does not show the suspension: %s", r.body)
 		}
-	}
-	control(t, inst, http.MethodDelete, "/requests", "", http.StatusNoContent, nil)
-	control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
-	if len(log.Requests) != 0 {
-		t.Errorf("request log not cleared: %+v", log.Requests)
-	}
+		// A suspended client can still be edited, but not granted tokens.
+		expectStatus(t, call(t, inst, tokenA, http.MethodPatch, clientPath(id), `{"application_name":"Still editable"}`), http.StatusOK)
+		control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusConflict, nil)
+		control(t, inst, http.MethodPost, "/clients/"+id+"/unsuspend", "", http.StatusOK, &got)
+		if got.Client.Status != emulator.StatusActive {
+			t.Errorf("after unsuspend: %+v", got.Client)
+		}
+		control(t, inst, http.MethodPost, "/clients/cli_unknown/suspend", "", http.StatusNotFound, nil)
+	})
 
-	var fault struct {
-		ID string `json:"id"`
-	}
-	control(t, inst, http.MethodPost, "/faults", `{"method":"GET","path_prefix":"`+emulator.BasePath+`","times":1,"kind":"status","status":503,"retry_after":1}`, http.StatusCreated, &fault)
-	if fault.ID == "" {
-		t.Error("no fault id")
-	}
-	r = call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
-	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "1" {
-		t.Errorf("fault not applied: %d %v", r.status, r.header)
-	}
-	control(t, inst, http.MethodPost, "/faults", `{"kind":"status"}`, http.StatusCreated, nil)
-	control(t, inst, http.MethodDelete, "/faults", "", http.StatusNoContent, nil)
-	expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
-	control(t, inst, http.MethodPost, "/faults", `{"kind":"nonsense"}`, http.StatusBadRequest, nil)
-	control(t, inst, http.MethodPost, "/faults", `{"kind":"status","status":1000}`, http.StatusBadRequest, nil)
-	control(t, inst, http.MethodPost, "/faults", `{"kind":"status","extra":1}`, http.StatusBadRequest, nil)
+	t.Run("verify-secret", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		created := create(t, inst, tokenA, "confidential")
+		id := created.Client.ClientID
+		var verified struct {
+			Valid bool `json:"valid"`
+		}
+		body, _ := json.Marshal(map[string]string{"client_id": id, "client_secret": created.PlaintextClientSecret})
+		control(t, inst, http.MethodPost, "/verify-secret", string(body), http.StatusOK, &verified)
+		if !verified.Valid {
+			t.Error("verify-secret refused the issued secret")
+		}
+		control(t, inst, http.MethodPost, "/verify-secret", `{"client_id":"`+id+`","client_secret":"flx_cs_wrong"}`, http.StatusOK, &verified)
+		if verified.Valid {
+			t.Error("verify-secret accepted a wrong secret")
+		}
+		control(t, inst, http.MethodPost, "/verify-secret", `{"client":"x"}`, http.StatusBadRequest, nil)
+	})
 
-	create(t, inst, tokenB, "public")
-	inst.Server.AddFault(emulator.Fault{Kind: emulator.FaultLatency, LatencyMS: 1})
-	control(t, inst, http.MethodPost, "/reset", "", http.StatusNoContent, nil)
-	if len(inst.Server.Clients(tokenA))+len(inst.Server.Clients(tokenB)) != 0 || len(inst.Server.Requests()) != 0 {
-		t.Error("reset left state behind")
-	}
-	if _, ok := inst.Server.Client(id); ok {
-		t.Error("reset kept a revoked client")
-	}
-	control(t, inst, http.MethodGet, "/nothing", "", http.StatusNotFound, nil)
-	control(t, inst, http.MethodGet, "/reset", "", http.StatusNotFound, nil)
+	t.Run("grants and tokens", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		id := create(t, inst, tokenA, "confidential").Client.ClientID
+		var granted struct {
+			AccessToken string `json:"access_token"`
+		}
+		control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusCreated, &granted)
+		if !strings.HasPrefix(granted.AccessToken, "flx_at_") {
+			t.Fatalf("access token %q", granted.AccessToken)
+		}
+		var active struct {
+			Active bool `json:"active"`
+		}
+		control(t, inst, http.MethodGet, "/tokens/"+granted.AccessToken, "", http.StatusOK, &active)
+		if !active.Active {
+			t.Error("fresh token inactive")
+		}
+		expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(id), ""), http.StatusNoContent)
+		control(t, inst, http.MethodGet, "/tokens/"+granted.AccessToken, "", http.StatusOK, &active)
+		if active.Active {
+			t.Error("token active after revocation")
+		}
+		control(t, inst, http.MethodGet, "/tokens/flx_at_unknown", "", http.StatusOK, &active)
+		if active.Active {
+			t.Error("unknown token active")
+		}
+		control(t, inst, http.MethodPost, "/clients/"+id+"/grants", "", http.StatusNotFound, nil)
+	})
+
+	t.Run("request log", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		id := create(t, inst, tokenA, "confidential").Client.ClientID
+		call(t, inst, tokenA, http.MethodGet, clientPath(id), "")
+		call(t, inst, tokenA, http.MethodPatch, clientPath(id), `{"application_name":"Renamed"}`)
+		call(t, inst, tokenA, http.MethodDelete, clientPath(id), "")
+		// Control calls are not logged.
+		control(t, inst, http.MethodGet, "/tokens/flx_at_unknown", "", http.StatusOK, nil)
+		var log struct {
+			Requests []emulator.RequestRecord `json:"requests"`
+		}
+		control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
+		var got []string
+		for i, rec := range log.Requests {
+			got = append(got, fmt.Sprintf("%s %s %d", rec.Method, rec.Operation, rec.Status))
+			if rec.At.IsZero() || !strings.HasPrefix(rec.Path, emulator.BasePath) {
+				t.Errorf("request %d: %+v", i, rec)
+			}
+		}
+		want := []string{"POST create 201", "GET get 200", "PATCH update 200", "DELETE revoke 204"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("request log (-want +got):\n%s", diff)
+		}
+		control(t, inst, http.MethodDelete, "/requests", "", http.StatusNoContent, nil)
+		control(t, inst, http.MethodGet, "/requests", "", http.StatusOK, &log)
+		if len(log.Requests) != 0 {
+			t.Errorf("request log not cleared: %+v", log.Requests)
+		}
+	})
+
+	t.Run("faults", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		var fault struct {
+			ID string `json:"id"`
+		}
+		control(t, inst, http.MethodPost, "/faults", `{"method":"GET","path_prefix":"`+emulator.BasePath+`","times":1,"kind":"status","status":503,"retry_after":1}`, http.StatusCreated, &fault)
+		if fault.ID == "" {
+			t.Error("no fault id")
+		}
+		r := call(t, inst, tokenA, http.MethodGet, emulator.BasePath, "")
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "1" {
+			t.Errorf("fault not applied: %d %v", r.status, r.header)
+		}
+		control(t, inst, http.MethodPost, "/faults", `{"kind":"status"}`, http.StatusCreated, nil)
+		control(t, inst, http.MethodDelete, "/faults", "", http.StatusNoContent, nil)
+		expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK)
+		control(t, inst, http.MethodPost, "/faults", `{"kind":"nonsense"}`, http.StatusBadRequest, nil)
+		control(t, inst, http.MethodPost, "/faults", `{"kind":"status","status":1000}`, http.StatusBadRequest, nil)
+		control(t, inst, http.MethodPost, "/faults", `{"kind":"status","extra":1}`, http.StatusBadRequest, nil)
+	})
+
+	t.Run("reset", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		revoked := create(t, inst, tokenA, "confidential").Client.ClientID
+		expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(revoked), ""), http.StatusNoContent)
+		create(t, inst, tokenA, "confidential")
+		create(t, inst, tokenB, "public")
+		inst.Server.AddFault(emulator.Fault{Kind: emulator.FaultLatency, LatencyMS: 1})
+		control(t, inst, http.MethodPost, "/reset", "", http.StatusNoContent, nil)
+		if len(inst.Server.Clients(tokenA))+len(inst.Server.Clients(tokenB)) != 0 || len(inst.Server.Requests()) != 0 {
+			t.Error("reset left state behind")
+		}
+		if _, ok := inst.Server.Client(revoked); ok {
+			t.Error("reset kept a revoked client")
+		}
+	})
+
+	t.Run("unknown routes", func(t *testing.T) {
+		inst := startTwoPartners(t)
+		control(t, inst, http.MethodGet, "/nothing", "", http.StatusNotFound, nil)
+		control(t, inst, http.MethodGet, "/reset", "", http.StatusNotFound, nil)
+	})
 }
 
 func TestRequestLogRecordsIdempotencyKeys(t *testing.T) {
