@@ -655,60 +655,81 @@ func requireNoWarnings(t *testing.T, r *acctest.Result) {
 	}
 }
 
+// TestAccOAuth2Client_driftWarnings: each change made outside Terraform to a
+// client Terraform created shows in the next plan as a warning naming the
+// client and what to do, on a workspace and emulator of its own.
 func TestAccOAuth2Client_driftWarnings(t *testing.T) {
 	t.Parallel()
-	e := newTestEmulator(t)
-	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Warn", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
-	requireNoWarnings(t, w.Apply().RequireSuccess(t))
-	clientID := stateClientID(t, w)
-	requireNoWarnings(t, w.Plan().RequireSuccess(t))
-
-	// Suspended by Flexslot.
-	if err := e.Server.Suspend(clientID); err != nil {
-		t.Fatal(err)
-	}
-	plan := w.Plan("-detailed-exitcode")
-	if plan.ExitCode != 0 {
-		t.Fatalf("plan of a suspended client: exit %d, want 0 (no changes)\n%s", plan.ExitCode, plan.Stdout)
-	}
-	requireWarning(t, plan, "OAuth2 client is suspended", clientID, "counts toward the client limit")
-	if err := e.Server.Unsuspend(clientID); err != nil {
-		t.Fatal(err)
+	// applied returns a workspace holding the confidential client "web",
+	// created without warnings.
+	applied := func(t *testing.T) (*testEmulator, *acctest.Workspace, string) {
+		t.Helper()
+		e := newTestEmulator(t)
+		w := newCLIWorkspace(t, e)
+		w.WriteConfig(requiredFlexslot + webClientConfig("Warn", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+		requireNoWarnings(t, w.Apply().RequireSuccess(t))
+		return e, w, stateClientID(t, w)
 	}
 
-	// Rotated in the dashboard: the secret in state is stale.
-	if _, err := e.Server.RotateAsDashboard(testTokenA, clientID); err != nil {
-		t.Fatal(err)
-	}
-	plan = w.Plan()
-	requireWarning(t, plan, "Client secret in state is stale", clientID, "Change a value in rotation_triggers")
+	t.Run("no drift", func(t *testing.T) {
+		t.Parallel()
+		_, w, _ := applied(t)
+		requireNoWarnings(t, w.Plan().RequireSuccess(t))
+	})
 
-	// Replacement revokes the client.
-	w.WriteConfig(requiredFlexslot + clientConfig("web", `
+	t.Run("suspended by Flexslot", func(t *testing.T) {
+		t.Parallel()
+		e, w, clientID := applied(t)
+		if err := e.Server.Suspend(clientID); err != nil {
+			t.Fatal(err)
+		}
+		plan := w.Plan("-detailed-exitcode")
+		if plan.ExitCode != 0 {
+			t.Fatalf("plan of a suspended client: exit %d, want 0 (no changes)\n%s", plan.ExitCode, plan.Stdout)
+		}
+		requireWarning(t, plan, "OAuth2 client is suspended", clientID, "counts toward the client limit")
+	})
+
+	t.Run("rotated in the dashboard", func(t *testing.T) {
+		t.Parallel()
+		e, w, clientID := applied(t)
+		if _, err := e.Server.RotateAsDashboard(testTokenA, clientID); err != nil {
+			t.Fatal(err)
+		}
+		requireWarning(t, w.Plan(), "Client secret in state is stale", clientID, "Change a value in rotation_triggers")
+	})
+
+	t.Run("replacement revokes", func(t *testing.T) {
+		t.Parallel()
+		_, w, clientID := applied(t)
+		w.WriteConfig(requiredFlexslot + clientConfig("web", `
   application_name = "Warn"
   client_type      = "public"
   redirect_uris    = ["https://app.example.com/cb"]
   allowed_scopes   = ["cards:read"]
 `))
-	plan = w.Plan()
-	requireWarning(t, plan, "Replacing the OAuth2 client revokes it", clientID, "signs out every user who authorized the client")
-	if got := plan.Changes()[webAddr]; got != "replace" {
-		t.Fatalf("planned action for %s = %q, want replace", webAddr, got)
-	}
+		plan := w.Plan()
+		requireWarning(t, plan, "Replacing the OAuth2 client revokes it", clientID, "signs out every user who authorized the client")
+		if got := plan.Changes()[webAddr]; got != "replace" {
+			t.Fatalf("planned action for %s = %q, want replace", webAddr, got)
+		}
+	})
 
 	// Revoked outside Terraform, the configuration's only client: the list
 	// looks the same as to another partner's token, so the refresh is refused,
 	// with the way out; followed, the plan creates the client again.
-	if err := e.apiClient(t).OAuth2Clients.Revoke(t.Context(), clientID); err != nil {
-		t.Fatal(err)
-	}
-	requireFailure(t, w.Plan(), "OAuth2 client is not in the partner's list", clientID, "another partner", "state rm")
-	w.Run("state", "rm", webAddr).RequireSuccess(t)
-	plan = w.Plan()
-	if got := plan.Changes()[webAddr]; got != "create" {
-		t.Fatalf("planned action for %s after revocation = %q, want create", webAddr, got)
-	}
+	t.Run("revoked outside Terraform", func(t *testing.T) {
+		t.Parallel()
+		e, w, clientID := applied(t)
+		if err := e.apiClient(t).OAuth2Clients.Revoke(t.Context(), clientID); err != nil {
+			t.Fatal(err)
+		}
+		requireFailure(t, w.Plan(), "OAuth2 client is not in the partner's list", clientID, "another partner", "state rm")
+		w.Run("state", "rm", webAddr).RequireSuccess(t)
+		if got := w.Plan().Changes()[webAddr]; got != "create" {
+			t.Fatalf("planned action for %s after revocation = %q, want create", webAddr, got)
+		}
+	})
 }
 
 func TestAccOAuth2Client_importWarning(t *testing.T) {
