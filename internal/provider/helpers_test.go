@@ -1,20 +1,33 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"filippo.io/age"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
 
 const (
@@ -146,4 +159,348 @@ func expectError(parts ...string) *regexp.Regexp {
 // clientConfig renders a flexslot_oauth2_client resource block.
 func clientConfig(name, body string) string {
 	return fmt.Sprintf("resource \"flexslot_oauth2_client\" %q {\n%s\n}\n", name, body)
+}
+
+const webAddr = "flexslot_oauth2_client.web"
+
+func webClientConfig(name, uris, scopes, extra string) string {
+	return clientConfig("web", fmt.Sprintf(`
+  application_name = %q
+  client_type      = "confidential"
+  redirect_uris    = %s
+  allowed_scopes   = %s
+%s`, name, uris, scopes, extra))
+}
+
+func newCLIWorkspace(t *testing.T, e *testEmulator) *acctest.Workspace {
+	t.Helper()
+	w := acctest.NewWorkspace(t)
+	w.SetEnv("FLEXSLOT_BASE_URL", e.URL)
+	w.SetEnv("FLEXSLOT_PAT", testTokenA)
+	return w
+}
+
+const requiredFlexslot = `terraform {
+  required_providers {
+    flexslot = { source = "flexslot/flexslot" }
+  }
+}
+`
+
+// requireWarning fails unless r holds a warning with summary whose detail contains every part.
+func requireWarning(t *testing.T, r *acctest.Result, summary string, parts ...string) {
+	t.Helper()
+	requireDiagnostic(t, r, "warning", r.Warnings(), summary, parts)
+}
+
+// requireDiagnostic fails unless diags hold one with summary whose detail contains every part.
+func requireDiagnostic(t *testing.T, r *acctest.Result, severity string, diags []acctest.Diagnostic, summary string, parts []string) {
+	t.Helper()
+	for _, d := range diags {
+		if d.Summary != summary {
+			continue
+		}
+		for _, p := range parts {
+			if !strings.Contains(d.Detail, p) {
+				t.Fatalf("%s %q: detail %q does not contain %q", severity, summary, d.Detail, p)
+			}
+		}
+		return
+	}
+	t.Fatalf("no %s %q in %v\nstdout:\n%s\nstderr:\n%s", severity, summary, diags, r.Stdout, r.Stderr)
+}
+
+func requireNoWarnings(t *testing.T, r *acctest.Result) {
+	t.Helper()
+	if w := r.Warnings(); len(w) != 0 {
+		t.Fatalf("unexpected warnings: %v", w)
+	}
+}
+
+// clientListed reports whether the emulator lists clientID as active or suspended for partner A.
+func (e *testEmulator) clientListed(clientID string) bool {
+	return slices.ContainsFunc(e.Server.Clients(testTokenA), func(c emulator.Client) bool { return c.ClientID == clientID })
+}
+
+func stateClientID(t *testing.T, w *acctest.Workspace) string {
+	t.Helper()
+	return w.State(t).Values.RootModule.Resources[0].AttributeValues["client_id"].(string)
+}
+
+// removedBlock renders a removed block for addr; destroy is the lifecycle's.
+func removedBlock(addr string, destroy bool) string {
+	return fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = %t\n  }\n}\n", addr, destroy)
+}
+
+// requireFailure fails unless r failed with an error whose summary is summary
+// and whose detail holds every part.
+func requireFailure(t *testing.T, r *acctest.Result, summary string, parts ...string) {
+	t.Helper()
+	if r.ExitCode == 0 {
+		t.Fatalf("command succeeded, want error %q\nstdout:\n%s", summary, r.Stdout)
+	}
+	requireDiagnostic(t, r, "error", r.Errors(), summary, parts)
+}
+
+func stateAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
+	t.Helper()
+	return w.State(t).Values.RootModule.Resources[0].AttributeValues
+}
+
+// openSealed decrypts client_secret_encrypted and checks the result at the emulator.
+func (e *testEmulator) requireSealedSecretVerifies(t *testing.T, attrs map[string]any, id age.Identity) {
+	t.Helper()
+	if attrs["client_secret"] != nil {
+		t.Fatalf("client_secret is %v, want null while secret_recipients is set", attrs["client_secret"])
+	}
+	sealed, _ := attrs["client_secret_encrypted"].(string)
+	secret, err := sealedsecret.Open(sealed, id)
+	if err != nil {
+		t.Fatalf("decrypting client_secret_encrypted: %v", err)
+	}
+	if clientID := attrs["client_id"].(string); !e.Server.VerifySecret(clientID, secret) {
+		t.Fatalf("the decrypted secret of %s does not verify", clientID)
+	}
+}
+
+// requireNoPlaintext fails if any file of the workspace holds a secret or the token.
+func requireNoPlaintext(t *testing.T, w *acctest.Workspace, extra ...string) {
+	t.Helper()
+	err := filepath.WalkDir(w.Dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(path, string(filepath.Separator)+".terraform"+string(filepath.Separator)) {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, s := range append([]string{emulator.SecretPrefix, testTokenA}, extra...) {
+			if strings.Contains(string(b), s) {
+				t.Errorf("%s holds %q", path, s)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// requireCheckWarning fails unless a check block's assertion failed with message.
+func requireCheckWarning(t *testing.T, r *acctest.Result, message string) {
+	t.Helper()
+	for _, d := range r.Warnings() {
+		if strings.Contains(d.Detail, message) {
+			return
+		}
+	}
+	t.Fatalf("no check warning %q in %v", message, r.Warnings())
+}
+
+// revokeInDashboard revokes a client through the emulator's control API, as
+// the dashboard's Revoke under Account → API access does.
+func (e *testEmulator) revokeInDashboard(t *testing.T, clientID string) {
+	t.Helper()
+	resp, err := http.Post(e.URL+"/_emulator/clients/"+url.PathEscape(clientID)+"/revoke", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Client emulator.Client `json:"client"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Client.Status != emulator.StatusRevoked {
+		t.Fatalf("revoking %s in the dashboard: %d %+v %v", clientID, resp.StatusCode, out.Client, err)
+	}
+}
+
+var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
+
+// protoProvider is the provider server as the CLI sees it over the plugin
+// protocol, configured against an emulator.
+type protoProvider struct {
+	tfprotov6.ProviderServer
+	schema *tfprotov6.GetProviderSchemaResponse
+}
+
+// newProtoProvider starts the provider server and configures it as partner A of e.
+func newProtoProvider(t *testing.T, e *testEmulator) *protoProvider {
+	t.Helper()
+	return newProtoProviderWithEnv(t, e.env())
+}
+
+// newProtoProviderWithEnv starts the provider server and configures it from env.
+func newProtoProviderWithEnv(t *testing.T, env map[string]string) *protoProvider {
+	t.Helper()
+	ctx := context.Background()
+	// Every list the provider starts, its prefetch included, ends with the test.
+	closeClients := func(p *flexslotProvider) {
+		p.configured = func(c *flexslot.Client) { t.Cleanup(c.Close) }
+	}
+	server, err := providerserver.NewProtocol6WithError(New("test", WithEnv(env), closeClients)())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoDiagnostics(t, "GetProviderSchema", schema.Diagnostics)
+	p := &protoProvider{ProviderServer: server, schema: schema}
+
+	config := p.dynamicValue(t, schema.Provider.ValueType(), nil)
+	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config, TerraformVersion: "1.14.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
+	return p
+}
+
+// dynamicValue encodes an object of type typ whose attributes are null except those in set.
+func (p *protoProvider) dynamicValue(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tfprotov6.DynamicValue {
+	t.Helper()
+	object, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type %s is not an object", typ)
+	}
+	values := map[string]tftypes.Value{}
+	for name, attrType := range object.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+		if v, ok := set[name]; ok {
+			values[name] = v
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dv
+}
+
+// listResult is one decoded ListResource result.
+type listResult struct {
+	displayName string
+	clientID    string
+	resource    map[string]tftypes.Value // nil unless the resource was requested
+}
+
+// list calls the ListResource RPC for flexslot_oauth2_client and decodes its results.
+func (p *protoProvider) list(t *testing.T, filters map[string]string, includeResource bool, limit int64) []listResult {
+	t.Helper()
+	const typeName = "flexslot_oauth2_client"
+	set := map[string]tftypes.Value{}
+	for k, v := range filters {
+		set[k] = tftypes.NewValue(tftypes.String, v)
+	}
+	config := p.dynamicValue(t, p.schema.ListResourceSchemas[typeName].ValueType(), set)
+	stream, err := p.ProviderServer.(tfprotov6.ListResourceServer).ListResource(context.Background(),
+		&tfprotov6.ListResourceRequest{TypeName: typeName, Config: &config, IncludeResource: includeResource, Limit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"client_id": tftypes.String}}
+	var results []listResult
+	for r := range stream.Results {
+		checkNoDiagnostics(t, "ListResource", r.Diagnostics)
+		var got listResult
+		got.displayName = r.DisplayName
+		identity, err := r.Identity.IdentityData.Unmarshal(identityType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var attrs map[string]tftypes.Value
+		if err := identity.As(&attrs); err != nil {
+			t.Fatal(err)
+		}
+		if err := attrs["client_id"].As(&got.clientID); err != nil {
+			t.Fatal(err)
+		}
+		if r.Resource != nil {
+			v, err := r.Resource.Unmarshal(p.schema.ResourceSchemas[typeName].ValueType())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.As(&got.resource); err != nil {
+				t.Fatal(err)
+			}
+		}
+		results = append(results, got)
+	}
+	return results
+}
+
+func checkNoDiagnostics(t *testing.T, rpc string, diags []*tfprotov6.Diagnostic) {
+	t.Helper()
+	for _, d := range diags {
+		t.Errorf("%s: %s diagnostic: %s: %s", rpc, d.Severity, d.Summary, d.Detail)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// dashboardClients creates clients for partner A as the dashboard would, in
+// this order: a confidential "Alpha", a public "Beta" and a confidential
+// "Gamma" that Flexslot suspends. Partner B gets a client of its own that
+// partner A must never see.
+func dashboardClients(t *testing.T, e *testEmulator) (alpha, beta, gamma emulator.Client) {
+	t.Helper()
+	create := func(token, name, clientType string) emulator.Client {
+		c, _, err := e.Server.CreateAsDashboard(token, name, clientType,
+			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, []string{"cards:read"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	alpha = create(testTokenA, "Alpha", "confidential")
+	beta = create(testTokenA, "Beta", "public")
+	gamma = create(testTokenA, "Gamma", "confidential")
+	create(testTokenB, "Other partner", "confidential")
+	if err := e.Server.Suspend(gamma.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	return alpha, beta, gamma
+}
+
+// copyExample copies files of an example directory under examples/ into the
+// workspace, as a user copies them.
+func copyExample(t *testing.T, w *acctest.Workspace, dir string, names ...string) {
+	t.Helper()
+	root, err := devcli.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(root, "examples", filepath.FromSlash(dir), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(w.Dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func baseModel() oauth2ClientModel {
+	return oauth2ClientModel{
+		ApplicationName:  types.StringValue("Web"),
+		ClientType:       types.StringValue("confidential"),
+		RedirectURIs:     stringSetOf("https://b.example/cb", "https://a.example/cb"),
+		AllowedScopes:    stringSetOf("cards:read"),
+		GrantTypes:       stringSetOf("authorization_code", "refresh_token"),
+		ApplicationURL:   types.StringValue(""),
+		RotationTriggers: types.MapNull(types.StringType),
+		SecretRecipients: types.SetNull(types.StringType),
+		SecretCurrent:    types.BoolValue(true),
+	}
+}
+
+// testProviderFactories serves a provider whose environment fallbacks come from
+// env, so that parallel tests each reach their own server.
+func testProviderFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"flexslot": providerserver.NewProtocol6WithError(New("test", WithEnv(env))()),
+	}
 }

@@ -20,8 +20,6 @@ import (
 
 const clientDataAddr = "data.flexslot_oauth2_client.this"
 
-var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
-
 func clientDataConfig(clientID string) string {
 	return fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  client_id = %q\n}\n", clientID)
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -20,159 +19,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
-	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
-
-// protoProvider is the provider server as the CLI sees it over the plugin
-// protocol, configured against an emulator.
-type protoProvider struct {
-	tfprotov6.ProviderServer
-	schema *tfprotov6.GetProviderSchemaResponse
-}
-
-// newProtoProvider starts the provider server and configures it as partner A of e.
-func newProtoProvider(t *testing.T, e *testEmulator) *protoProvider {
-	t.Helper()
-	return newProtoProviderWithEnv(t, e.env())
-}
-
-// newProtoProviderWithEnv starts the provider server and configures it from env.
-func newProtoProviderWithEnv(t *testing.T, env map[string]string) *protoProvider {
-	t.Helper()
-	ctx := context.Background()
-	// Every list the provider starts, its prefetch included, ends with the test.
-	closeClients := func(p *flexslotProvider) {
-		p.configured = func(c *flexslot.Client) { t.Cleanup(c.Close) }
-	}
-	server, err := providerserver.NewProtocol6WithError(New("test", WithEnv(env), closeClients)())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkNoDiagnostics(t, "GetProviderSchema", schema.Diagnostics)
-	p := &protoProvider{ProviderServer: server, schema: schema}
-
-	config := p.dynamicValue(t, schema.Provider.ValueType(), nil)
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config, TerraformVersion: "1.14.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkNoDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
-	return p
-}
-
-// dynamicValue encodes an object of type typ whose attributes are null except those in set.
-func (p *protoProvider) dynamicValue(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tfprotov6.DynamicValue {
-	t.Helper()
-	object, ok := typ.(tftypes.Object)
-	if !ok {
-		t.Fatalf("schema type %s is not an object", typ)
-	}
-	values := map[string]tftypes.Value{}
-	for name, attrType := range object.AttributeTypes {
-		values[name] = tftypes.NewValue(attrType, nil)
-		if v, ok := set[name]; ok {
-			values[name] = v
-		}
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dv
-}
-
-// listResult is one decoded ListResource result.
-type listResult struct {
-	displayName string
-	clientID    string
-	resource    map[string]tftypes.Value // nil unless the resource was requested
-}
-
-// list calls the ListResource RPC for flexslot_oauth2_client and decodes its results.
-func (p *protoProvider) list(t *testing.T, filters map[string]string, includeResource bool, limit int64) []listResult {
-	t.Helper()
-	const typeName = "flexslot_oauth2_client"
-	set := map[string]tftypes.Value{}
-	for k, v := range filters {
-		set[k] = tftypes.NewValue(tftypes.String, v)
-	}
-	config := p.dynamicValue(t, p.schema.ListResourceSchemas[typeName].ValueType(), set)
-	stream, err := p.ProviderServer.(tfprotov6.ListResourceServer).ListResource(context.Background(),
-		&tfprotov6.ListResourceRequest{TypeName: typeName, Config: &config, IncludeResource: includeResource, Limit: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"client_id": tftypes.String}}
-	var results []listResult
-	for r := range stream.Results {
-		checkNoDiagnostics(t, "ListResource", r.Diagnostics)
-		var got listResult
-		got.displayName = r.DisplayName
-		identity, err := r.Identity.IdentityData.Unmarshal(identityType)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var attrs map[string]tftypes.Value
-		if err := identity.As(&attrs); err != nil {
-			t.Fatal(err)
-		}
-		if err := attrs["client_id"].As(&got.clientID); err != nil {
-			t.Fatal(err)
-		}
-		if r.Resource != nil {
-			v, err := r.Resource.Unmarshal(p.schema.ResourceSchemas[typeName].ValueType())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := v.As(&got.resource); err != nil {
-				t.Fatal(err)
-			}
-		}
-		results = append(results, got)
-	}
-	return results
-}
-
-func checkNoDiagnostics(t *testing.T, rpc string, diags []*tfprotov6.Diagnostic) {
-	t.Helper()
-	for _, d := range diags {
-		t.Errorf("%s: %s diagnostic: %s: %s", rpc, d.Severity, d.Summary, d.Detail)
-	}
-	if t.Failed() {
-		t.FailNow()
-	}
-}
-
-// dashboardClients creates clients for partner A as the dashboard would, in
-// this order: a confidential "Alpha", a public "Beta" and a confidential
-// "Gamma" that Flexslot suspends. Partner B gets a client of its own that
-// partner A must never see.
-func dashboardClients(t *testing.T, e *testEmulator) (alpha, beta, gamma emulator.Client) {
-	t.Helper()
-	create := func(token, name, clientType string) emulator.Client {
-		c, _, err := e.Server.CreateAsDashboard(token, name, clientType,
-			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, []string{"cards:read"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	alpha = create(testTokenA, "Alpha", "confidential")
-	beta = create(testTokenA, "Beta", "public")
-	gamma = create(testTokenA, "Gamma", "confidential")
-	create(testTokenB, "Other partner", "confidential")
-	if err := e.Server.Suspend(gamma.ClientID); err != nil {
-		t.Fatal(err)
-	}
-	return alpha, beta, gamma
-}
 
 func TestOAuth2ClientListResource_protocol(t *testing.T) {
 	t.Parallel()
@@ -321,25 +171,6 @@ list "flexslot_oauth2_client" "public" {
 			},
 		},
 	})
-}
-
-// copyExample copies files of an example directory under examples/ into the
-// workspace, as a user copies them.
-func copyExample(t *testing.T, w *acctest.Workspace, dir string, names ...string) {
-	t.Helper()
-	root, err := devcli.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join(root, "examples", filepath.FromSlash(dir), name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(w.Dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // listedIDs returns the client IDs of a list block's results, sorted.

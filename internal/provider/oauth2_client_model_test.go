@@ -25,20 +25,6 @@ func stringSetOf(values ...string) types.Set {
 	return types.SetValueMust(types.StringType, elems)
 }
 
-func baseModel() oauth2ClientModel {
-	return oauth2ClientModel{
-		ApplicationName:  types.StringValue("Web"),
-		ClientType:       types.StringValue("confidential"),
-		RedirectURIs:     stringSetOf("https://b.example/cb", "https://a.example/cb"),
-		AllowedScopes:    stringSetOf("cards:read"),
-		GrantTypes:       stringSetOf("authorization_code", "refresh_token"),
-		ApplicationURL:   types.StringValue(""),
-		RotationTriggers: types.MapNull(types.StringType),
-		SecretRecipients: types.SetNull(types.StringType),
-		SecretCurrent:    types.BoolValue(true),
-	}
-}
-
 func TestUpdateRequestFromModels(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,17 +27,6 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 )
-
-const webAddr = "flexslot_oauth2_client.web"
-
-func webClientConfig(name, uris, scopes, extra string) string {
-	return clientConfig("web", fmt.Sprintf(`
-  application_name = %q
-  client_type      = "confidential"
-  redirect_uris    = %s
-  allowed_scopes   = %s
-%s`, name, uris, scopes, extra))
-}
 
 func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 	t.Parallel()
@@ -610,51 +596,6 @@ func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
 // These tests run the real CLI against the built provider, because
 // terraform-plugin-testing cannot see warnings.
 
-func newCLIWorkspace(t *testing.T, e *testEmulator) *acctest.Workspace {
-	t.Helper()
-	w := acctest.NewWorkspace(t)
-	w.SetEnv("FLEXSLOT_BASE_URL", e.URL)
-	w.SetEnv("FLEXSLOT_PAT", testTokenA)
-	return w
-}
-
-const requiredFlexslot = `terraform {
-  required_providers {
-    flexslot = { source = "flexslot/flexslot" }
-  }
-}
-`
-
-// requireWarning fails unless r holds a warning with summary whose detail contains every part.
-func requireWarning(t *testing.T, r *acctest.Result, summary string, parts ...string) {
-	t.Helper()
-	requireDiagnostic(t, r, "warning", r.Warnings(), summary, parts)
-}
-
-// requireDiagnostic fails unless diags hold one with summary whose detail contains every part.
-func requireDiagnostic(t *testing.T, r *acctest.Result, severity string, diags []acctest.Diagnostic, summary string, parts []string) {
-	t.Helper()
-	for _, d := range diags {
-		if d.Summary != summary {
-			continue
-		}
-		for _, p := range parts {
-			if !strings.Contains(d.Detail, p) {
-				t.Fatalf("%s %q: detail %q does not contain %q", severity, summary, d.Detail, p)
-			}
-		}
-		return
-	}
-	t.Fatalf("no %s %q in %v\nstdout:\n%s\nstderr:\n%s", severity, summary, diags, r.Stdout, r.Stderr)
-}
-
-func requireNoWarnings(t *testing.T, r *acctest.Result) {
-	t.Helper()
-	if w := r.Warnings(); len(w) != 0 {
-		t.Fatalf("unexpected warnings: %v", w)
-	}
-}
-
 // TestAccOAuth2Client_driftWarnings: each change made outside Terraform to a
 // client Terraform created shows in the next plan as a warning naming the
 // client and what to do, on a workspace and emulator of its own.
@@ -793,16 +734,6 @@ func TestAccOAuth2Client_clientLimitWarningAtPlan(t *testing.T) {
 	}
 }
 
-// clientListed reports whether the emulator lists clientID as active or suspended for partner A.
-func (e *testEmulator) clientListed(clientID string) bool {
-	return slices.ContainsFunc(e.Server.Clients(testTokenA), func(c emulator.Client) bool { return c.ClientID == clientID })
-}
-
-func stateClientID(t *testing.T, w *acctest.Workspace) string {
-	t.Helper()
-	return w.State(t).Values.RootModule.Resources[0].AttributeValues["client_id"].(string)
-}
-
 func TestAccOAuth2Client_deletionProtectionAgainstReplace(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
@@ -834,11 +765,6 @@ func TestAccOAuth2Client_deletionProtectionAgainstReplace(t *testing.T) {
 	if stateClientID(t, w) != clientID {
 		t.Fatalf("state no longer holds %s", clientID)
 	}
-}
-
-// removedBlock renders a removed block for addr; destroy is the lifecycle's.
-func removedBlock(addr string, destroy bool) string {
-	return fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = %t\n  }\n}\n", addr, destroy)
 }
 
 // TestAccOAuth2Client_removedBlocks: a removed block with destroy = false
@@ -907,16 +833,6 @@ func TestAccOAuth2Client_removedBlocks(t *testing.T) {
 	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
 		t.Fatalf("plan after the removal: exit %d, want 0 (no changes)\n%s%s", plan.ExitCode, plan.Stdout, plan.Stderr)
 	}
-}
-
-// requireFailure fails unless r failed with an error whose summary is summary
-// and whose detail holds every part.
-func requireFailure(t *testing.T, r *acctest.Result, summary string, parts ...string) {
-	t.Helper()
-	if r.ExitCode == 0 {
-		t.Fatalf("command succeeded, want error %q\nstdout:\n%s", summary, r.Stdout)
-	}
-	requireDiagnostic(t, r, "error", r.Errors(), summary, parts)
 }
 
 func TestAccOAuth2Client_wrongRouteIsNeverGone(t *testing.T) {
@@ -1222,50 +1138,6 @@ func sealedClientConfig(recipients ...string) string {
 		"  secret_recipients = "+string(quoted))
 }
 
-func stateAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
-	t.Helper()
-	return w.State(t).Values.RootModule.Resources[0].AttributeValues
-}
-
-// openSealed decrypts client_secret_encrypted and checks the result at the emulator.
-func (e *testEmulator) requireSealedSecretVerifies(t *testing.T, attrs map[string]any, id age.Identity) {
-	t.Helper()
-	if attrs["client_secret"] != nil {
-		t.Fatalf("client_secret is %v, want null while secret_recipients is set", attrs["client_secret"])
-	}
-	sealed, _ := attrs["client_secret_encrypted"].(string)
-	secret, err := sealedsecret.Open(sealed, id)
-	if err != nil {
-		t.Fatalf("decrypting client_secret_encrypted: %v", err)
-	}
-	if clientID := attrs["client_id"].(string); !e.Server.VerifySecret(clientID, secret) {
-		t.Fatalf("the decrypted secret of %s does not verify", clientID)
-	}
-}
-
-// requireNoPlaintext fails if any file of the workspace holds a secret or the token.
-func requireNoPlaintext(t *testing.T, w *acctest.Workspace, extra ...string) {
-	t.Helper()
-	err := filepath.WalkDir(w.Dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.Contains(path, string(filepath.Separator)+".terraform"+string(filepath.Separator)) {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, s := range append([]string{emulator.SecretPrefix, testTokenA}, extra...) {
-			if strings.Contains(string(b), s) {
-				t.Errorf("%s holds %q", path, s)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestAccOAuth2Client_sealedSecret(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
@@ -1399,17 +1271,6 @@ check "secret_current" {
 	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
 		t.Fatalf("plan after the stale rotation: exit %d, want 0\n%s", plan.ExitCode, plan.Stdout)
 	}
-}
-
-// requireCheckWarning fails unless a check block's assertion failed with message.
-func requireCheckWarning(t *testing.T, r *acctest.Result, message string) {
-	t.Helper()
-	for _, d := range r.Warnings() {
-		if strings.Contains(d.Detail, message) {
-			return
-		}
-	}
-	t.Fatalf("no check warning %q in %v", message, r.Warnings())
 }
 
 func TestAccOAuth2Client_openTofuStateEncryption(t *testing.T) {
@@ -1650,23 +1511,6 @@ func TestAccOAuth2Client_emptyValues(t *testing.T) {
 	r := w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.other", "")
 	if r.ExitCode == 0 || !strings.Contains(r.Stdout+r.Stderr, "Invalid import ID") || strings.Contains(r.Stdout+r.Stderr, "Value Conversion Error") {
 		t.Fatalf("import with an empty ID: exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
-	}
-}
-
-// revokeInDashboard revokes a client through the emulator's control API, as
-// the dashboard's Revoke under Account → API access does.
-func (e *testEmulator) revokeInDashboard(t *testing.T, clientID string) {
-	t.Helper()
-	resp, err := http.Post(e.URL+"/_emulator/clients/"+url.PathEscape(clientID)+"/revoke", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Client emulator.Client `json:"client"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Client.Status != emulator.StatusRevoked {
-		t.Fatalf("revoking %s in the dashboard: %d %+v %v", clientID, resp.StatusCode, out.Client, err)
 	}
 }
 
