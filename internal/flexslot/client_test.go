@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -227,13 +228,14 @@ func TestDefaultUserAgent(t *testing.T) {
 }
 
 // TestOperations drives every operation against answers copied from the
-// published examples, and checks exactly what is sent.
+// published examples, and checks exactly what is sent. Each case has a
+// Client of its own on the one server.
 func TestOperations(t *testing.T) {
-	revoked := false
+	var revoked atomic.Bool
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		switch r.Method + " " + r.URL.EscapedPath() {
 		case "GET " + basePath:
-			if revoked {
+			if revoked.Load() {
 				writeJSON(w, 200, `[]`)
 				return
 			}
@@ -245,16 +247,21 @@ func TestOperations(t *testing.T) {
 		case "POST " + basePath + "/" + testID + "/rotate-secret":
 			writeJSON(w, 200, strings.Replace(publishedEnvelope, `"secret_rotated_at": "2026-06-02T18:00:00Z" }`, `"secret_rotated_at": "2026-06-04T18:00:00Z" }`, 1))
 		case "DELETE " + basePath + "/" + testID:
-			revoked = true
+			revoked.Store(true)
 			w.WriteHeader(204)
 		default:
 			writeError(w, 404, CodeNotFound, "no route", "")
 		}
 	})
-	c := newTestClient(t, ts.URL)
+	// fresh returns a new Client, with the server's log cleared and the client not revoked.
+	fresh := func(t *testing.T) *Client {
+		ts.reset()
+		revoked.Store(false)
+		return newTestClient(t, ts.URL)
+	}
 	ctx := context.Background()
 	at := time.Date(2026, 6, 2, 18, 0, 0, 0, time.UTC)
-	check := func(name string, got OAuth2Client) {
+	check := func(t *testing.T, name string, got OAuth2Client) {
 		t.Helper()
 		if got.ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" || got.ClientID != testID || got.ClientType != ClientTypeConfidential ||
 			got.ApplicationName != "Deck Builder" || got.ApplicationURL != "https://decks.example.com" || got.ApplicationLogoURL != "" ||
@@ -267,83 +274,120 @@ func TestOperations(t *testing.T) {
 			t.Errorf("%s: got %+v", name, got)
 		}
 	}
-
-	list, err := c.OAuth2Clients.List(ctx)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("List = %v, %v", list, err)
-	}
-	check("List", list[0])
-	got, err := c.OAuth2Clients.Get(ctx, testID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("Get", *got)
-
-	issued, err := c.OAuth2Clients.Create(ctx, CreateRequest{ApplicationName: "Deck Builder", ClientType: ClientTypeConfidential,
-		RedirectURIs: []string{"https://decks.example.com/oauth/callback"}, AllowedScopes: []string{"decks:read"},
-		ApplicationURL: "https://decks.example.com", PrivacyPolicyURL: "https://decks.example.com/privacy"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("Create", issued.Client)
-	if issued.Secret != testSecret || issued.SecretRotatedAt == nil || !issued.SecretRotatedAt.Equal(at) || issued.Adopted {
-		t.Errorf("Create = %q, %v, adopted %v", issued.Secret, issued.SecretRotatedAt, issued.Adopted)
-	}
-
-	name := "Deck Builder"
-	updated, err := c.OAuth2Clients.Update(ctx, testID, UpdateRequest{ApplicationName: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	check("Update", *updated)
-
-	rotated, err := c.OAuth2Clients.RotateSecret(ctx, testID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rotated.Secret != testSecret || !rotated.SecretRotatedAt.Equal(at.Add(48*time.Hour)) {
-		t.Errorf("RotateSecret = %q, %v", rotated.Secret, rotated.SecretRotatedAt)
-	}
-
-	if err := c.OAuth2Clients.Revoke(ctx, testID); err != nil {
-		t.Fatal(err)
-	}
-
-	reqs := ts.recorded()
-	var methods []string
-	for _, r := range reqs {
-		methods = append(methods, r.Method)
-	}
-	// Get shares List's call; Revoke is confirmed by a list started after DELETE returned.
-	if want := "GET POST PATCH POST DELETE GET"; strings.Join(methods, " ") != want {
-		t.Fatalf("requests = %s, want %s", strings.Join(methods, " "), want)
-	}
+	// sent checks the methods of the requests sent, then the headers, body
+	// type and Idempotency-Key of each, and returns them.
 	uuidV4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	for _, r := range reqs {
-		if r.Header.Get("Authorization") != "Bearer "+testToken || r.Header.Get("User-Agent") != testUA || r.Header.Get("Accept") != "application/json" {
-			t.Errorf("%s %s: headers %v", r.Method, r.Path, r.Header)
+	sent := func(t *testing.T, want string) []recorded {
+		t.Helper()
+		reqs := ts.recorded()
+		var methods []string
+		for _, r := range reqs {
+			methods = append(methods, r.Method)
 		}
-		if hasBody := r.Body != ""; hasBody != (r.Header.Get("Content-Type") == "application/json") {
-			t.Errorf("%s %s: Content-Type %q with body %q", r.Method, r.Path, r.Header.Get("Content-Type"), r.Body)
+		if strings.Join(methods, " ") != want {
+			t.Fatalf("requests = %s, want %s", strings.Join(methods, " "), want)
 		}
-		if r.Method == http.MethodPost != uuidV4.MatchString(r.IdempotencyKey) {
-			t.Errorf("%s %s: Idempotency-Key %q", r.Method, r.Path, r.IdempotencyKey)
+		for _, r := range reqs {
+			if r.Header.Get("Authorization") != "Bearer "+testToken || r.Header.Get("User-Agent") != testUA || r.Header.Get("Accept") != "application/json" {
+				t.Errorf("%s %s: headers %v", r.Method, r.Path, r.Header)
+			}
+			if hasBody := r.Body != ""; hasBody != (r.Header.Get("Content-Type") == "application/json") {
+				t.Errorf("%s %s: Content-Type %q with body %q", r.Method, r.Path, r.Header.Get("Content-Type"), r.Body)
+			}
+			if r.Method == http.MethodPost != uuidV4.MatchString(r.IdempotencyKey) {
+				t.Errorf("%s %s: Idempotency-Key %q", r.Method, r.Path, r.IdempotencyKey)
+			}
 		}
+		return reqs
 	}
-	if reqs[1].IdempotencyKey == reqs[3].IdempotencyKey {
-		t.Error("two logical calls shared an Idempotency-Key")
-	}
-	if want := `{"application_name":"Deck Builder","client_type":"confidential","redirect_uris":["https://decks.example.com/oauth/callback"],` +
-		`"allowed_scopes":["decks:read"],"application_url":"https://decks.example.com","application_logo_url":"",` +
-		`"privacy_policy_url":"https://decks.example.com/privacy","tos_url":""}`; reqs[1].Body != want {
-		t.Errorf("create body = %s\nwant          %s", reqs[1].Body, want)
-	}
-	if reqs[2].Body != `{"application_name":"Deck Builder"}` {
-		t.Errorf("update body = %s", reqs[2].Body)
-	}
-	if reqs[3].Body != "" || reqs[4].Body != "" {
-		t.Errorf("rotate or delete sent a body: %q %q", reqs[3].Body, reqs[4].Body)
-	}
+
+	t.Run("List decodes the published client", func(t *testing.T) {
+		list, err := fresh(t).OAuth2Clients.List(ctx)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("List = %v, %v", list, err)
+		}
+		check(t, "List", list[0])
+		sent(t, "GET")
+	})
+
+	t.Run("Get shares the list's call", func(t *testing.T) {
+		c := fresh(t)
+		if _, err := c.OAuth2Clients.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.OAuth2Clients.Get(ctx, testID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "Get", *got)
+		sent(t, "GET")
+	})
+
+	t.Run("Create sends every field and returns the one-time secret", func(t *testing.T) {
+		issued, err := fresh(t).OAuth2Clients.Create(ctx, CreateRequest{ApplicationName: "Deck Builder", ClientType: ClientTypeConfidential,
+			RedirectURIs: []string{"https://decks.example.com/oauth/callback"}, AllowedScopes: []string{"decks:read"},
+			ApplicationURL: "https://decks.example.com", PrivacyPolicyURL: "https://decks.example.com/privacy"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "Create", issued.Client)
+		if issued.Secret != testSecret || issued.SecretRotatedAt == nil || !issued.SecretRotatedAt.Equal(at) || issued.Adopted {
+			t.Errorf("Create = %q, %v, adopted %v", issued.Secret, issued.SecretRotatedAt, issued.Adopted)
+		}
+		reqs := sent(t, "POST")
+		if want := `{"application_name":"Deck Builder","client_type":"confidential","redirect_uris":["https://decks.example.com/oauth/callback"],` +
+			`"allowed_scopes":["decks:read"],"application_url":"https://decks.example.com","application_logo_url":"",` +
+			`"privacy_policy_url":"https://decks.example.com/privacy","tos_url":""}`; reqs[0].Body != want {
+			t.Errorf("create body = %s\nwant          %s", reqs[0].Body, want)
+		}
+	})
+
+	t.Run("Update sends the given fields only", func(t *testing.T) {
+		name := "Deck Builder"
+		updated, err := fresh(t).OAuth2Clients.Update(ctx, testID, UpdateRequest{ApplicationName: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "Update", *updated)
+		if reqs := sent(t, "PATCH"); reqs[0].Body != `{"application_name":"Deck Builder"}` {
+			t.Errorf("update body = %s", reqs[0].Body)
+		}
+	})
+
+	t.Run("RotateSecret sends no body and returns the new secret", func(t *testing.T) {
+		rotated, err := fresh(t).OAuth2Clients.RotateSecret(ctx, testID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rotated.Secret != testSecret || !rotated.SecretRotatedAt.Equal(at.Add(48*time.Hour)) {
+			t.Errorf("RotateSecret = %q, %v", rotated.Secret, rotated.SecretRotatedAt)
+		}
+		if reqs := sent(t, "POST"); reqs[0].Body != "" {
+			t.Errorf("rotate sent a body: %q", reqs[0].Body)
+		}
+	})
+
+	t.Run("Revoke is confirmed by a list started after DELETE returned", func(t *testing.T) {
+		if err := fresh(t).OAuth2Clients.Revoke(ctx, testID); err != nil {
+			t.Fatal(err)
+		}
+		if reqs := sent(t, "DELETE GET"); reqs[0].Body != "" {
+			t.Errorf("delete sent a body: %q", reqs[0].Body)
+		}
+	})
+
+	t.Run("two logical calls never share an Idempotency-Key", func(t *testing.T) {
+		c := fresh(t)
+		if _, err := c.OAuth2Clients.Create(ctx, CreateRequest{ApplicationName: "Deck Builder"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.OAuth2Clients.RotateSecret(ctx, testID); err != nil {
+			t.Fatal(err)
+		}
+		if reqs := sent(t, "POST POST"); reqs[0].IdempotencyKey == reqs[1].IdempotencyKey {
+			t.Error("two logical calls shared an Idempotency-Key")
+		}
+	})
 }
 
 func TestCreateRequestBody(t *testing.T) {
