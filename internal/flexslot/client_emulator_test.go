@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
@@ -35,15 +36,15 @@ func (l *logRecorder) logf(_ context.Context, msg string, fields map[string]any)
 func startEmulator(t *testing.T, opts emulator.Options) (*emulatortest.Instance, *flexslot.Client, *logRecorder) {
 	t.Helper()
 	opts.Tokens = []string{tokenA, tokenB}
-	inst := emulatortest.Start(t, opts)
+	inst := emulatortest.StartInMemory(t, opts)
 	logs := &logRecorder{}
-	return inst, newClient(t, inst.URL, tokenA, logs), logs
+	return inst, newClient(t, inst, tokenA, logs), logs
 }
 
-func newClient(t *testing.T, url, token string, logs *logRecorder) *flexslot.Client {
+func newClient(t *testing.T, inst *emulatortest.Instance, token string, logs *logRecorder) *flexslot.Client {
 	t.Helper()
 	cfg := flexslot.Config{
-		BaseURL: url, Token: token, UserAgent: "terraform-provider-flexslot/test",
+		BaseURL: inst.URL, HTTPClient: inst.HTTPClient, Token: token, UserAgent: "terraform-provider-flexslot/test",
 		RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 20 * time.Millisecond,
 	}
 	if logs != nil {
@@ -93,151 +94,155 @@ func idempotencyModes(t *testing.T, f func(t *testing.T, opts emulator.Options))
 }
 
 func TestEmulatorEndpoints(t *testing.T) {
-	inst, c, logs := startEmulator(t, emulator.Options{})
-	srv, ctx := inst.Server, context.Background()
+	synctest.Test(t, func(t *testing.T) {
+		inst, c, logs := startEmulator(t, emulator.Options{})
+		srv, ctx := inst.Server, context.Background()
 
-	conf, err := c.OAuth2Clients.Create(ctx, confidential("Backend"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if conf.Secret == "" || !srv.VerifySecret(conf.Client.ClientID, conf.Secret) || conf.SecretRotatedAt == nil || conf.Adopted ||
-		conf.Client.Status != flexslot.StatusActive || conf.Client.CreatedAt.IsZero() || conf.Client.ID == "" ||
-		conf.Client.ApplicationURL != "https://app.example.com" || len(conf.Client.GrantTypes) == 0 || !conf.Client.RequirePKCE {
-		t.Errorf("Create = %+v", conf)
-	}
-	pub, err := c.OAuth2Clients.Create(ctx, flexslot.CreateRequest{
-		ApplicationName: "CLI", ClientType: flexslot.ClientTypePublic,
-		RedirectURIs: []string{"http://localhost/cb"}, AllowedScopes: []string{"decks:write", "decks:read"},
+		conf, err := c.OAuth2Clients.Create(ctx, confidential("Backend"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if conf.Secret == "" || !srv.VerifySecret(conf.Client.ClientID, conf.Secret) || conf.SecretRotatedAt == nil || conf.Adopted ||
+			conf.Client.Status != flexslot.StatusActive || conf.Client.CreatedAt.IsZero() || conf.Client.ID == "" ||
+			conf.Client.ApplicationURL != "https://app.example.com" || len(conf.Client.GrantTypes) == 0 || !conf.Client.RequirePKCE {
+			t.Errorf("Create = %+v", conf)
+		}
+		pub, err := c.OAuth2Clients.Create(ctx, flexslot.CreateRequest{
+			ApplicationName: "CLI", ClientType: flexslot.ClientTypePublic,
+			RedirectURIs: []string{"http://localhost/cb"}, AllowedScopes: []string{"decks:write", "decks:read"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pub.Secret != "" || pub.SecretRotatedAt != nil || pub.Client.SecretRotatedAt != nil || pub.Client.ClientType != flexslot.ClientTypePublic {
+			t.Errorf("public Create = %+v", pub)
+		}
+		wantOperations(t, srv, "create 201", "create 201")
+
+		list, err := c.OAuth2Clients.List(ctx)
+		if err != nil || len(list) != 2 || list[0].ClientID != conf.Client.ClientID || list[1].ClientID != pub.Client.ClientID {
+			t.Fatalf("List = %+v, %v", list, err)
+		}
+		if err := srv.Suspend(pub.Client.ClientID); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond) // past the list's reuse window
+		got, err := c.OAuth2Clients.Get(ctx, pub.Client.ClientID)
+		if err != nil || got.Status != flexslot.StatusSuspended {
+			t.Fatalf("Get = %+v, %v", got, err)
+		}
+
+		name := "Backend v2"
+		updated, err := c.OAuth2Clients.Update(ctx, conf.Client.ClientID, flexslot.UpdateRequest{ApplicationName: &name})
+		if err != nil || updated.ApplicationName != name || len(updated.RedirectURIs) != 2 || updated.AllowedScopes[0] != "decks:read" {
+			t.Fatalf("Update(name) = %+v, %v", updated, err)
+		}
+		empty := ""
+		updated, err = c.OAuth2Clients.Update(ctx, conf.Client.ClientID, flexslot.UpdateRequest{
+			RedirectURIs: []string{"https://app.example.com/cb/"}, ApplicationURL: &empty,
+		})
+		if err != nil || updated.ApplicationName != name || updated.RedirectURIs[0] != "https://app.example.com/cb/" || updated.ApplicationURL != "" {
+			t.Fatalf("Update(lists) = %+v, %v", updated, err)
+		}
+		wantOperations(t, srv, "list 200", "list 200", "update 200", "update 200")
+
+		rotated, err := c.OAuth2Clients.RotateSecret(ctx, conf.Client.ClientID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rotated.Secret == conf.Secret || !srv.VerifySecret(conf.Client.ClientID, rotated.Secret) || srv.VerifySecret(conf.Client.ClientID, conf.Secret) {
+			t.Error("rotation did not replace the secret")
+		}
+		if err := c.OAuth2Clients.Revoke(ctx, conf.Client.ClientID); err != nil {
+			t.Fatal(err)
+		}
+		wantOperations(t, srv, "rotate 200", "revoke 204", "list 200")
+
+		// The list that confirmed the revocation serves the next reads.
+		if _, err := c.OAuth2Clients.Get(ctx, conf.Client.ClientID); !flexslot.IsNotFound(err) {
+			t.Errorf("Get(revoked) = %v", err)
+		}
+		if list, err := c.OAuth2Clients.List(ctx); err != nil || len(list) != 1 {
+			t.Errorf("List after revoke = %+v, %v", list, err)
+		}
+		wantOperations(t, srv)
+		// Revoking it again: DELETE answers 404, which the list confirms.
+		if err := c.OAuth2Clients.Revoke(ctx, conf.Client.ClientID); err != nil {
+			t.Errorf("second Revoke = %v", err)
+		}
+		wantOperations(t, srv, "revoke 404", "list 200")
+		checkLogs(t, logs, tokenA, conf.Secret, rotated.Secret)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pub.Secret != "" || pub.SecretRotatedAt != nil || pub.Client.SecretRotatedAt != nil || pub.Client.ClientType != flexslot.ClientTypePublic {
-		t.Errorf("public Create = %+v", pub)
-	}
-	wantOperations(t, srv, "create 201", "create 201")
-
-	list, err := c.OAuth2Clients.List(ctx)
-	if err != nil || len(list) != 2 || list[0].ClientID != conf.Client.ClientID || list[1].ClientID != pub.Client.ClientID {
-		t.Fatalf("List = %+v, %v", list, err)
-	}
-	if err := srv.Suspend(pub.Client.ClientID); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1100 * time.Millisecond) // past the list's reuse window
-	got, err := c.OAuth2Clients.Get(ctx, pub.Client.ClientID)
-	if err != nil || got.Status != flexslot.StatusSuspended {
-		t.Fatalf("Get = %+v, %v", got, err)
-	}
-
-	name := "Backend v2"
-	updated, err := c.OAuth2Clients.Update(ctx, conf.Client.ClientID, flexslot.UpdateRequest{ApplicationName: &name})
-	if err != nil || updated.ApplicationName != name || len(updated.RedirectURIs) != 2 || updated.AllowedScopes[0] != "decks:read" {
-		t.Fatalf("Update(name) = %+v, %v", updated, err)
-	}
-	empty := ""
-	updated, err = c.OAuth2Clients.Update(ctx, conf.Client.ClientID, flexslot.UpdateRequest{
-		RedirectURIs: []string{"https://app.example.com/cb/"}, ApplicationURL: &empty,
-	})
-	if err != nil || updated.ApplicationName != name || updated.RedirectURIs[0] != "https://app.example.com/cb/" || updated.ApplicationURL != "" {
-		t.Fatalf("Update(lists) = %+v, %v", updated, err)
-	}
-	wantOperations(t, srv, "list 200", "list 200", "update 200", "update 200")
-
-	rotated, err := c.OAuth2Clients.RotateSecret(ctx, conf.Client.ClientID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rotated.Secret == conf.Secret || !srv.VerifySecret(conf.Client.ClientID, rotated.Secret) || srv.VerifySecret(conf.Client.ClientID, conf.Secret) {
-		t.Error("rotation did not replace the secret")
-	}
-	if err := c.OAuth2Clients.Revoke(ctx, conf.Client.ClientID); err != nil {
-		t.Fatal(err)
-	}
-	wantOperations(t, srv, "rotate 200", "revoke 204", "list 200")
-
-	// The list that confirmed the revocation serves the next reads.
-	if _, err := c.OAuth2Clients.Get(ctx, conf.Client.ClientID); !flexslot.IsNotFound(err) {
-		t.Errorf("Get(revoked) = %v", err)
-	}
-	if list, err := c.OAuth2Clients.List(ctx); err != nil || len(list) != 1 {
-		t.Errorf("List after revoke = %+v, %v", list, err)
-	}
-	wantOperations(t, srv)
-	// Revoking it again: DELETE answers 404, which the list confirms.
-	if err := c.OAuth2Clients.Revoke(ctx, conf.Client.ClientID); err != nil {
-		t.Errorf("second Revoke = %v", err)
-	}
-	wantOperations(t, srv, "revoke 404", "list 200")
-	checkLogs(t, logs, tokenA, conf.Secret, rotated.Secret)
 }
 
 func TestEmulatorErrorCodes(t *testing.T) {
-	inst, c, _ := startEmulator(t, emulator.Options{})
-	ctx := context.Background()
-	pub, err := c.OAuth2Clients.Create(ctx, flexslot.CreateRequest{ApplicationName: "SPA", ClientType: flexslot.ClientTypePublic,
-		RedirectURIs: []string{"https://spa.example/cb"}, AllowedScopes: []string{"decks:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := pub.Client.ClientID
-	bad := func(mod func(*flexslot.CreateRequest)) error {
-		req := confidential("App")
-		mod(&req)
-		_, err := c.OAuth2Clients.Create(ctx, req)
-		return err
-	}
-	check := func(name string, err error, status int, code, field string) {
-		t.Helper()
-		var apiErr *flexslot.APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Code != code || apiErr.Field != field ||
-			apiErr.Message == "" || apiErr.RequestID == "" || apiErr.ContentType != "application/json" || !strings.Contains(err.Error(), apiErr.RequestID) {
-			t.Errorf("%s: err = %v, want %d %s field %q", name, err, status, code, field)
-		}
-	}
-
-	check("empty name", bad(func(r *flexslot.CreateRequest) { r.ApplicationName = "" }), 400, emulator.CodeValidationError, "application_name")
-	check("custom scheme", bad(func(r *flexslot.CreateRequest) { r.RedirectURIs = append(r.RedirectURIs, "com.example.app://cb") }),
-		400, emulator.CodeInvalidRedirectURI, "redirect_uris[2]")
-	check("unknown scope", bad(func(r *flexslot.CreateRequest) { r.AllowedScopes = []string{"decks:read", "vaults:open"} }),
-		400, emulator.CodeInvalidScope, "allowed_scopes[1]")
-	_, err = c.OAuth2Clients.Update(ctx, id, flexslot.UpdateRequest{RedirectURIs: []string{"http://app.example.com/cb"}})
-	check("update redirect", err, 400, emulator.CodeInvalidRedirectURI, "redirect_uris[0]")
-
-	_, err = newClient(t, inst.URL, "flx_pat_unknown0123456789", nil).OAuth2Clients.List(ctx)
-	check("unknown token", err, 401, emulator.CodeUnauthorized, "")
-	if !flexslot.IsUnauthorized(err) || flexslot.IsNotFound(err) {
-		t.Errorf("unknown token: %v", err)
-	}
-
-	// Another partner's client is not in this partner's list: gone, for it.
-	other := newClient(t, inst.URL, tokenB, nil)
-	if _, err := other.OAuth2Clients.Get(ctx, id); !flexslot.IsNotFound(err) {
-		t.Errorf("Get of another partner's client = %v", err)
-	}
-	if _, err := other.OAuth2Clients.RotateSecret(ctx, id); !flexslot.IsNotFound(err) {
-		t.Errorf("RotateSecret of another partner's client = %v", err)
-	}
-	if _, ok := inst.Server.Client(id); !ok {
-		t.Fatal("the client vanished")
-	}
-
-	_, err = c.OAuth2Clients.RotateSecret(ctx, id)
-	check("rotate public", err, 409, emulator.CodePublicClientHasNoSecret, "")
-	if flexslot.IsClientLimitReached(err) {
-		t.Errorf("a public client's rotation reads as the client limit: %v", err)
-	}
-
-	for len(inst.Server.Clients(tokenA)) < emulator.MaxClients {
-		if _, err := c.OAuth2Clients.Create(ctx, confidential(fmt.Sprint("Filler ", len(inst.Server.Clients(tokenA))))); err != nil {
+	synctest.Test(t, func(t *testing.T) {
+		inst, c, _ := startEmulator(t, emulator.Options{})
+		ctx := context.Background()
+		pub, err := c.OAuth2Clients.Create(ctx, flexslot.CreateRequest{ApplicationName: "SPA", ClientType: flexslot.ClientTypePublic,
+			RedirectURIs: []string{"https://spa.example/cb"}, AllowedScopes: []string{"decks:read"}})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	_, err = c.OAuth2Clients.Create(ctx, confidential("One too many"))
-	check("limit", err, 409, emulator.CodeClientLimitReached, "")
-	if !flexslot.IsClientLimitReached(err) || flexslot.IsNotFound(err) {
-		t.Errorf("IsClientLimitReached(%v) = false", err)
-	}
+		id := pub.Client.ClientID
+		bad := func(mod func(*flexslot.CreateRequest)) error {
+			req := confidential("App")
+			mod(&req)
+			_, err := c.OAuth2Clients.Create(ctx, req)
+			return err
+		}
+		check := func(name string, err error, status int, code, field string) {
+			t.Helper()
+			var apiErr *flexslot.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Code != code || apiErr.Field != field ||
+				apiErr.Message == "" || apiErr.RequestID == "" || apiErr.ContentType != "application/json" || !strings.Contains(err.Error(), apiErr.RequestID) {
+				t.Errorf("%s: err = %v, want %d %s field %q", name, err, status, code, field)
+			}
+		}
+
+		check("empty name", bad(func(r *flexslot.CreateRequest) { r.ApplicationName = "" }), 400, emulator.CodeValidationError, "application_name")
+		check("custom scheme", bad(func(r *flexslot.CreateRequest) { r.RedirectURIs = append(r.RedirectURIs, "com.example.app://cb") }),
+			400, emulator.CodeInvalidRedirectURI, "redirect_uris[2]")
+		check("unknown scope", bad(func(r *flexslot.CreateRequest) { r.AllowedScopes = []string{"decks:read", "vaults:open"} }),
+			400, emulator.CodeInvalidScope, "allowed_scopes[1]")
+		_, err = c.OAuth2Clients.Update(ctx, id, flexslot.UpdateRequest{RedirectURIs: []string{"http://app.example.com/cb"}})
+		check("update redirect", err, 400, emulator.CodeInvalidRedirectURI, "redirect_uris[0]")
+
+		_, err = newClient(t, inst, "flx_pat_unknown0123456789", nil).OAuth2Clients.List(ctx)
+		check("unknown token", err, 401, emulator.CodeUnauthorized, "")
+		if !flexslot.IsUnauthorized(err) || flexslot.IsNotFound(err) {
+			t.Errorf("unknown token: %v", err)
+		}
+
+		// Another partner's client is not in this partner's list: gone, for it.
+		other := newClient(t, inst, tokenB, nil)
+		if _, err := other.OAuth2Clients.Get(ctx, id); !flexslot.IsNotFound(err) {
+			t.Errorf("Get of another partner's client = %v", err)
+		}
+		if _, err := other.OAuth2Clients.RotateSecret(ctx, id); !flexslot.IsNotFound(err) {
+			t.Errorf("RotateSecret of another partner's client = %v", err)
+		}
+		if _, ok := inst.Server.Client(id); !ok {
+			t.Fatal("the client vanished")
+		}
+
+		_, err = c.OAuth2Clients.RotateSecret(ctx, id)
+		check("rotate public", err, 409, emulator.CodePublicClientHasNoSecret, "")
+		if flexslot.IsClientLimitReached(err) {
+			t.Errorf("a public client's rotation reads as the client limit: %v", err)
+		}
+
+		for len(inst.Server.Clients(tokenA)) < emulator.MaxClients {
+			if _, err := c.OAuth2Clients.Create(ctx, confidential(fmt.Sprint("Filler ", len(inst.Server.Clients(tokenA))))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err = c.OAuth2Clients.Create(ctx, confidential("One too many"))
+		check("limit", err, 409, emulator.CodeClientLimitReached, "")
+		if !flexslot.IsClientLimitReached(err) || flexslot.IsNotFound(err) {
+			t.Errorf("IsClientLimitReached(%v) = false", err)
+		}
+	})
 }
 
 func TestEmulatorWithoutUpdate(t *testing.T) {
@@ -303,82 +308,115 @@ func TestEmulatorListRevoked(t *testing.T) {
 	}
 }
 
+// TestEmulatorRetries checks how each kind of failure the emulator injects
+// is retried, or not, and reported.
 func TestEmulatorRetries(t *testing.T) {
-	inst, c, logs := startEmulator(t, emulator.Options{})
-	srv, ctx := inst.Server, context.Background()
+	// Every case runs in its own bubble, on an emulator with one client
+	// created and the request log cleared.
+	run := func(name string, f func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret)) {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				inst, c, logs := startEmulator(t, emulator.Options{})
+				created, err := c.OAuth2Clients.Create(context.Background(), confidential("App"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				inst.Server.ClearRequests()
+				f(t, inst, c, created)
+				checkLogs(t, logs, tokenA, created.Secret)
+			})
+		})
+	}
+	ctx := context.Background()
 
-	srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 1})
-	start := time.Now()
-	if _, err := c.OAuth2Clients.List(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d < time.Second {
-		t.Errorf("Retry-After 1 took %s", d)
-	}
-	wantOperations(t, srv, "list 429", "list 200")
+	run("Retry-After is waited, exactly", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, _ *flexslot.IssuedSecret) {
+		srv := inst.Server
+		srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 1})
+		start := time.Now()
+		if _, err := c.OAuth2Clients.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("Retry-After 1 took %s, want 1s", d)
+		}
+		wantOperations(t, srv, "list 429", "list 200")
+	})
 
-	// A 503 with the API's error body did nothing: the create is sent again.
-	srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 3, Kind: emulator.FaultStatus, Status: 503})
-	created, err := c.OAuth2Clients.Create(ctx, confidential("App"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantOperations(t, srv, "create 503", "create 503", "create 503", "create 201")
-	id := created.Client.ClientID
+	run("a 503 with the API's error body did nothing: the create is sent again", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, _ *flexslot.IssuedSecret) {
+		srv := inst.Server
+		srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 3, Kind: emulator.FaultStatus, Status: 503})
+		if _, err := c.OAuth2Clients.Create(ctx, confidential("Other")); err != nil {
+			t.Fatal(err)
+		}
+		wantOperations(t, srv, "create 503", "create 503", "create 503", "create 201")
+		if n := len(srv.Clients(tokenA)); n != 2 {
+			t.Errorf("%d clients, want the first and the one created once", n)
+		}
+	})
 
-	srv.AddFault(emulator.Fault{Method: "PATCH", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
-	name := "Renamed"
-	if u, err := c.OAuth2Clients.Update(ctx, id, flexslot.UpdateRequest{ApplicationName: &name}); err != nil || u.ApplicationName != name {
-		t.Fatalf("Update = %+v, %v", u, err)
-	}
-	wantOperations(t, srv, "update 200", "update 200")
+	run("an update whose answer was lost is sent again", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret) {
+		srv := inst.Server
+		srv.AddFault(emulator.Fault{Method: "PATCH", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
+		name := "Renamed"
+		if u, err := c.OAuth2Clients.Update(ctx, created.Client.ClientID, flexslot.UpdateRequest{ApplicationName: &name}); err != nil || u.ApplicationName != name {
+			t.Fatalf("Update = %+v, %v", u, err)
+		}
+		wantOperations(t, srv, "update 200", "update 200")
+	})
 
-	srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 2, Kind: emulator.FaultHTMLError, Status: 502})
-	if _, err := c.OAuth2Clients.Get(ctx, id); err != nil {
-		t.Fatal(err)
-	}
-	wantOperations(t, srv, "list 502", "list 502", "list 200")
+	run("a gateway's HTML 502 is retried", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret) {
+		srv := inst.Server
+		srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 2, Kind: emulator.FaultHTMLError, Status: 502})
+		if _, err := c.OAuth2Clients.Get(ctx, created.Client.ClientID); err != nil {
+			t.Fatal(err)
+		}
+		wantOperations(t, srv, "list 502", "list 502", "list 200")
+	})
 
-	srv.AddFault(emulator.Fault{Method: "DELETE", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
-	if err := c.OAuth2Clients.Revoke(ctx, id); err != nil {
-		t.Fatalf("Revoke whose answer was lost = %v", err)
-	}
-	wantOperations(t, srv, "revoke 204", "revoke 404", "list 200")
+	run("a revoke whose answer was lost is confirmed by its 404 and a list", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret) {
+		srv := inst.Server
+		srv.AddFault(emulator.Fault{Method: "DELETE", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
+		if err := c.OAuth2Clients.Revoke(ctx, created.Client.ClientID); err != nil {
+			t.Fatalf("Revoke whose answer was lost = %v", err)
+		}
+		wantOperations(t, srv, "revoke 204", "revoke 404", "list 200")
+	})
 
-	// Exhausted retries say how many attempts were made and what came last.
-	limited, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, Token: tokenA, RetryMax: 2, RetryWaitMin: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, PathPrefix: emulator.BasePath})
-	_, err = limited.OAuth2Clients.List(ctx)
-	var apiErr *flexslot.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != emulator.CodeInjectedFault ||
-		!strings.Contains(err.Error(), "giving up after 3 attempts, last status 503") || strings.Contains(err.Error(), "rate limited") {
-		t.Errorf("exhausted retries: %v", err)
-	}
-	srv.ClearFaults()
+	run("exhausted retries say how many attempts were made and what came last", func(t *testing.T, inst *emulatortest.Instance, _ *flexslot.Client, _ *flexslot.IssuedSecret) {
+		limited, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, HTTPClient: inst.HTTPClient, Token: tokenA, RetryMax: 2, RetryWaitMin: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, PathPrefix: emulator.BasePath})
+		_, err = limited.OAuth2Clients.List(ctx)
+		var apiErr *flexslot.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != emulator.CodeInjectedFault ||
+			!strings.Contains(err.Error(), "giving up after 3 attempts, last status 503") || strings.Contains(err.Error(), "rate limited") {
+			t.Errorf("exhausted retries: %v", err)
+		}
+		wantOperations(t, inst.Server, "list 503", "list 503", "list 503")
+	})
 
-	// A deadline stops retrying even when retries remain.
-	srv.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 504, PathPrefix: emulator.BasePath})
-	dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-	defer cancel()
-	_, err = newClient(t, inst.URL, tokenA, nil).OAuth2Clients.List(dctx)
-	if err == nil || !strings.Contains(err.Error(), "last status 504") {
-		t.Errorf("deadline: %v", err)
-	}
-	srv.ClearFaults()
-	srv.ClearRequests()
+	run("a deadline stops retrying even when retries remain", func(t *testing.T, inst *emulatortest.Instance, _ *flexslot.Client, _ *flexslot.IssuedSecret) {
+		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 504, PathPrefix: emulator.BasePath})
+		dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		defer cancel()
+		_, err := newClient(t, inst, tokenA, nil).OAuth2Clients.List(dctx)
+		if err == nil || !strings.Contains(err.Error(), "last status 504") {
+			t.Errorf("deadline: %v", err)
+		}
+	})
 
-	// A 500 is final, and reported plainly without quoting a page.
-	srv.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultHTMLError, Status: 500, Times: 1, PathPrefix: emulator.BasePath})
-	_, err = newClient(t, inst.URL, tokenA, nil).OAuth2Clients.List(ctx)
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") ||
-		strings.Contains(err.Error(), "<") || strings.Contains(strings.ToLower(err.Error()), "retr") {
-		t.Errorf("HTML 500: %v", err)
-	}
-	wantOperations(t, srv, "list 500")
-	checkLogs(t, logs, tokenA, created.Secret)
+	run("a 500 is final, and reported plainly without quoting a page", func(t *testing.T, inst *emulatortest.Instance, _ *flexslot.Client, _ *flexslot.IssuedSecret) {
+		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultHTMLError, Status: 500, Times: 1, PathPrefix: emulator.BasePath})
+		_, err := newClient(t, inst, tokenA, nil).OAuth2Clients.List(ctx)
+		var apiErr *flexslot.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") ||
+			strings.Contains(err.Error(), "<") || strings.Contains(strings.ToLower(err.Error()), "retr") {
+			t.Errorf("HTML 500: %v", err)
+		}
+		wantOperations(t, inst.Server, "list 500")
+	})
 }
 
 // TestEmulatorLostCreate loses the answer of a create that the emulator
@@ -486,7 +524,7 @@ func TestEmulatorRedactsSecrets(t *testing.T) {
 			t.Errorf("error leaks a secret: %s", msg)
 		}
 	}
-	_, err = newClient(t, inst.URL, "opaque-token-"+tokenB[8:], logs).OAuth2Clients.List(ctx)
+	_, err = newClient(t, inst, "opaque-token-"+tokenB[8:], logs).OAuth2Clients.List(ctx)
 	if err == nil || strings.Contains(err.Error(), tokenB[8:]) {
 		t.Errorf("401 error: %v", err)
 	}

@@ -131,7 +131,7 @@ func TestRefusedTokenIsNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	describing := func(token string) *flexslot.Client {
-		c, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, Token: token, DescribeRefusedToken: true, RetryMax: -1})
+		c, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, HTTPClient: inst.HTTPClient, Token: token, DescribeRefusedToken: true, RetryMax: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func TestRefusedTokenIsNamed(t *testing.T) {
 	}
 	// Without DescribeRefusedToken a 401 costs no further request.
 	inst.Server.ClearRequests()
-	c, _ := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, Token: unknown, RetryMax: -1})
+	c, _ := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, HTTPClient: inst.HTTPClient, Token: unknown, RetryMax: -1})
 	if _, err := c.OAuth2Clients.List(t.Context()); !flexslot.IsUnauthorized(err) {
 		t.Fatal(err)
 	}
@@ -200,7 +200,10 @@ func TestPublishedMeExamplesDecode(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	c := newClient(t, srv.URL, tokenA, nil)
+	c, err := flexslot.NewClient(flexslot.Config{BaseURL: srv.URL, Token: tokenA})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	p, err := c.Partner.Get(ctx)
 	if err != nil || p.ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" || p.ContactEmail != "jsmith@example.com" || p.Status != "" ||

@@ -24,6 +24,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/apispec"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/memnet"
 )
 
 // Instance is a running emulator.
@@ -31,6 +32,8 @@ type Instance struct {
 	// URL is the base URL, such as http://127.0.0.1:41234.
 	URL    string
 	Server *emulator.Server
+	// HTTPClient reaches URL; for an instance of StartInMemory, it is the only one that does.
+	HTTPClient *http.Client
 	// Tokens are the partners' Personal Access Tokens.
 	Tokens []string
 }
@@ -40,6 +43,26 @@ type Instance struct {
 // fail the test.
 func Start(t testing.TB, opts emulator.Options) *Instance {
 	t.Helper()
+	server, handler := newValidated(t, opts)
+	ts := httptest.NewServer(handler)
+	t.Cleanup(ts.Close)
+	return &Instance{URL: ts.URL, Server: server, Tokens: server.Tokens(), HTTPClient: ts.Client()}
+}
+
+// StartInMemory runs an emulator, validated as by Start, on in-memory
+// connections (internal/memnet) until the test ends, for a test in a
+// testing/synctest bubble: its exchanges leave the bubble's clock free to
+// advance. Only the instance's HTTPClient reaches it.
+func StartInMemory(t testing.TB, opts emulator.Options) *Instance {
+	t.Helper()
+	server, handler := newValidated(t, opts)
+	ms := memnet.NewServer(handler)
+	t.Cleanup(ms.Close)
+	return &Instance{URL: ms.URL, Server: server, Tokens: server.Tokens(), HTTPClient: ms.Client()}
+}
+
+func newValidated(t testing.TB, opts emulator.Options) (*emulator.Server, http.Handler) {
+	t.Helper()
 	server, err := emulator.New(opts)
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
@@ -48,9 +71,7 @@ func Start(t testing.TB, opts emulator.Options) *Instance {
 	if err != nil {
 		t.Fatalf("loading the OpenAPI document: %v", err)
 	}
-	ts := httptest.NewServer(&validator{t: t, router: router, next: server, server: server})
-	t.Cleanup(ts.Close)
-	return &Instance{URL: ts.URL, Server: server, Tokens: server.Tokens()}
+	return server, &validator{t: t, router: router, next: server, server: server}
 }
 
 // validator checks partner API exchanges against the OpenAPI document.
