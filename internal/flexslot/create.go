@@ -77,8 +77,8 @@ func (s *OAuth2ClientsService) Create(ctx context.Context, req CreateRequest) (*
 		var unanswered *unansweredError
 		switch {
 		case errors.As(err, &unanswered):
-			return nil, fmt.Errorf("%w; Flexslot may have created a client named %q, whose secret was only in that answer: "+
-				"if the partner's list of clients shows it, revoke it or rotate its secret", err, req.ApplicationName)
+			return nil, fmt.Errorf("%w; Flexslot may have created a client named %q, whose secret was only in that answer",
+				err, req.ApplicationName)
 		case !errors.As(err, &lost):
 			return nil, err
 		}

@@ -198,8 +198,7 @@ func (e *RevokeUnconfirmedError) Error() string {
 		return fmt.Sprintf("flexslot: revoking client %s: DELETE answered %s, but listing the partner's clients to confirm it failed: %v",
 			e.ClientID, answer, e.ListErr)
 	}
-	return fmt.Sprintf("flexslot: revoking client %s: DELETE answered %s, but the partner's list of clients, fetched afterwards, still shows it %s; "+
-		"the request may not have reached Flexslot: check base_url, any proxy in between, and that the token belongs to the partner that owns the client",
+	return fmt.Sprintf("flexslot: revoking client %s: DELETE answered %s, but the partner's list of clients, fetched afterwards, still shows it %s",
 		e.ClientID, answer, e.ListedStatus)
 }
 
@@ -233,7 +232,7 @@ type LostSecretError struct {
 
 func (e *LostSecretError) Error() string {
 	return fmt.Sprintf("flexslot: the answer to creating client %s was lost, and rotating its secret to obtain one failed: %v; "+
-		"the client exists at Flexslot with a secret nobody holds: rotate its secret or revoke it", e.Client.ClientID, e.Err)
+		"the client exists at Flexslot with a secret nobody holds", e.Client.ClientID, e.Err)
 }
 
 func (e *LostSecretError) Unwrap() error { return e.Err }
@@ -256,6 +255,24 @@ func (e *AmbiguousCreateError) Error() string {
 }
 
 func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
+
+// ListedNotFoundError reports a 404 for a client that a fresh list of the
+// partner's clients shows active or suspended: the request may not have
+// reached the API the list came from, or the token may belong to another
+// partner.
+type ListedNotFoundError struct {
+	ClientID string
+	// Status is the client's status in the list.
+	Status string
+	// Err is the call's error, holding the 404 *APIError.
+	Err error
+}
+
+func (e *ListedNotFoundError) Error() string {
+	return fmt.Sprintf("%v, although the partner's list of clients shows the client %s", e.Err, e.Status)
+}
+
+func (e *ListedNotFoundError) Unwrap() error { return e.Err }
 
 // NotFoundError is ErrNotFound for one client: a successful list does not
 // show it as active or suspended.

@@ -331,7 +331,8 @@ func listsLive(r *listResult, clientID string) bool {
 }
 
 // checkGone turns a 404 answer into ErrNotFound when a fresh list confirms
-// the client is gone; any other error is returned as is.
+// the client is gone, or into *ListedNotFoundError when it shows the client;
+// any other error is returned as is.
 func (s *OAuth2ClientsService) checkGone(ctx context.Context, clientID string, err error) error {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
@@ -341,11 +342,11 @@ func (s *OAuth2ClientsService) checkGone(ctx context.Context, clientID string, e
 	if listErr != nil {
 		return fmt.Errorf("%w; listing the partner's clients to tell whether the client exists failed: %w", err, listErr)
 	}
-	if _, goneErr := findLive(r, clientID); goneErr != nil {
+	live, goneErr := findLive(r, clientID)
+	if goneErr != nil {
 		return goneErr
 	}
-	return fmt.Errorf("%w, although the partner's list of clients shows the client; check base_url, any proxy in between, "+
-		"and that the token belongs to the partner that owns the client", err)
+	return &ListedNotFoundError{ClientID: clientID, Status: statusText(live.Status), Err: err}
 }
 
 func statusText(status string) string {

@@ -76,6 +76,7 @@ const checkRoute = "Check base_url: it must be the origin of the Flexslot API, s
 func errorHint(err error) string {
 	var retryAfter *flexslot.RetryAfterError
 	var unconfirmed *flexslot.RevokeUnconfirmedError
+	var listed *flexslot.ListedNotFoundError
 	switch {
 	case errors.As(err, &retryAfter):
 		return fmt.Sprintf("Flexslot asked to wait %s before trying again, longer than this operation had left. "+
@@ -84,7 +85,9 @@ func errorHint(err error) string {
 		return "The operation did not finish within its timeout. Raise the timeout in the timeouts block, " +
 			"or try again when Flexslot answers faster."
 	case errors.As(err, &unconfirmed):
-		return "The client may still work, so it stays in state. " + checkRoute
+		return "The client may still work, so it stays in state; the request may not have reached Flexslot. " + checkRoute
+	case errors.As(err, &listed):
+		return "The request may not have reached the Flexslot API that listed the client. " + checkRoute
 	case flexslot.IsRedirect(err):
 		return "Flexslot's API never redirects, so the provider does not follow redirects (the token must not be sent " +
 			"to another host). " + checkRoute

@@ -190,9 +190,29 @@ func TestErrorHint(t *testing.T) {
 		"proxy":    {&flexslot.APIError{StatusCode: 404, ContentType: "text/html"}, "did not come from the Flexslot API"},
 		"timeout":  {fmt.Errorf("stopped: %w", context.DeadlineExceeded), "timeouts block"},
 		"network":  {errors.New("connection refused"), "base_url"},
+		"revoke unconfirmed": {&flexslot.RevokeUnconfirmedError{ClientID: "cli_1", StatusCode: 204, ListedStatus: "active"},
+			"Check base_url"},
+		"404 while listed": {&flexslot.ListedNotFoundError{ClientID: "cli_1", Status: "active",
+			Err: &flexslot.APIError{StatusCode: 404, Code: "FLEXSLOT_NOT_FOUND", ContentType: "application/json"}}, "Check base_url"},
 	} {
 		if got := errorHint(tc.err); !strings.Contains(got, tc.want) {
 			t.Errorf("%s: errorHint = %q, want it to contain %q", name, got, tc.want)
+		}
+	}
+}
+
+// TestAPIErrorDiagnosticAdvisesOnce checks that the advice of a diagnostic
+// comes from the diagnostic alone, not again from the client's error.
+func TestAPIErrorDiagnosticAdvisesOnce(t *testing.T) {
+	t.Parallel()
+	for name, err := range map[string]error{
+		"revoke unconfirmed": &flexslot.RevokeUnconfirmedError{ClientID: "cli_1", StatusCode: 204, ListedStatus: "active"},
+		"404 while listed": &flexslot.ListedNotFoundError{ClientID: "cli_1", Status: "active",
+			Err: &flexslot.APIError{StatusCode: 404, Code: "FLEXSLOT_NOT_FOUND", ContentType: "application/json"}},
+	} {
+		d := apiErrorDiagnostic(opRevoke, "cli_1", err).Detail()
+		if n := strings.Count(strings.ToLower(d), "check base_url"); n != 1 {
+			t.Errorf("%s: the diagnostic says \"check base_url\" %d times, want once: %s", name, n, d)
 		}
 	}
 }
