@@ -142,7 +142,7 @@ func CheckBaseURL(raw string) (string, error) {
 	case !u.IsAbs() || u.Opaque != "" || u.Host == "" || u.Hostname() == "":
 		return fail(BaseURLNotAbsolute, "is not an absolute https URL")
 	case u.User != nil:
-		return fail(BaseURLCredentials, "holds credentials (a user name or password, not shown here)")
+		return fail(BaseURLCredentials, "holds credentials")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return fail(BaseURLQuery, "has a query or a fragment")
 	case strings.HasPrefix(strings.ToLower(u.EscapedPath()), "/api/public"):

@@ -456,20 +456,23 @@ func invalidBaseURLDiagnostic(p path.Path, source string, err error) diag.Diagno
 	if !errors.As(err, &bad) {
 		return providerBugDiagnostic("Invalid Flexslot base URL", "The base URL"+from+" is refused: "+err.Error()+".")
 	}
-	detail := fmt.Sprintf("The base URL %s%s %s.", bad.URL, from, bad.What())
+	var fix string
 	switch bad.Problem {
-	case flexslot.BaseURLNotAbsolute, flexslot.BaseURLScheme:
-		detail += " Give an https URL such as " + flexslot.DefaultBaseURL + "."
+	case flexslot.BaseURLNotAbsolute:
+		fix = " such as " + flexslot.DefaultBaseURL
 	case flexslot.BaseURLCredentials:
-		detail += " The provider authenticates with api_token (or " + envToken + ") only: remove the user name and " +
-			"password from the URL."
+		fix = ": the provider authenticates with api_token (or " + envToken + ") only; remove the user name and " +
+			"password from the URL"
 	case flexslot.BaseURLQuery:
-		detail += " Give only the scheme, host and optional path prefix, such as " + flexslot.DefaultBaseURL + "."
+		fix = ": give only the scheme, host and optional path prefix, such as " + flexslot.DefaultBaseURL
 	case flexslot.BaseURLAPIPath:
-		detail += " The provider adds the API path itself: write " + bad.Origin + "."
+		fix = ", which the provider adds itself: write " + bad.Origin
 	case flexslot.BaseURLPlainHTTP:
-		detail += " Use https: plain http is accepted only for localhost, 127.0.0.1 and [::1]."
+		fix = ", so use https (http is accepted only for localhost, 127.0.0.1 and [::1])"
+	case flexslot.BaseURLScheme:
+		fix = ": use an https URL such as " + flexslot.DefaultBaseURL
 	}
+	detail := fmt.Sprintf("The base URL %s%s %s%s.", bad.URL, from, bad.What(), fix)
 	if p.Equal(path.Empty()) {
 		return diag.NewErrorDiagnostic("Invalid Flexslot base URL", detail)
 	}
