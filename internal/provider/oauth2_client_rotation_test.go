@@ -452,3 +452,41 @@ func TestRefreshSecretIssuedAt(t *testing.T) {
 		t.Error("a new secret was not recorded")
 	}
 }
+
+// TestAccOAuth2Client_rotationPeriodSavedPlan: a plan saved while the secret
+// was fresh, applied after rotation_period ran out at Flexslot, applies as it
+// was saved: its rename, no rotation, and no inconsistent final plan, since
+// the apply decides from what the plan's refresh saw. The next plan rotates.
+func TestAccOAuth2Client_rotationPeriodSavedPlan(t *testing.T) {
+	t.Parallel()
+	e := newTestEmulator(t)
+	w := newCLIWorkspace(t, e)
+	config := func(name string) string {
+		return requiredFlexslot + webClientConfig(name, `["https://app.example.com/cb"]`, `["cards:read"]`, `  rotation_period = "90d"`)
+	}
+	w.WriteConfig(config("Periodic"))
+	w.Apply().RequireSuccess(t)
+	clientID := stateClientID(t, w)
+	secret := stateAttrs(t, w)["client_secret"].(string)
+
+	w.WriteConfig(config("Periodic renamed"))
+	w.Plan("-out=rename.tfplan").RequireSuccess(t)
+	if _, err := e.Server.Backdate(clientID, time.Now().Add(-100*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	e.Server.ClearRequests()
+	w.Run("apply", "-input=false", "-json", "rename.tfplan").RequireSuccess(t)
+	if n := e.requestCounts()[emulator.OperationRotate]; n != 0 {
+		t.Fatalf("the saved plan's apply made %d rotations, want none", n)
+	}
+	attrs := stateAttrs(t, w)
+	if attrs["application_name"] != "Periodic renamed" || attrs["client_secret"] != secret || !e.Server.VerifySecret(clientID, secret) {
+		t.Fatalf("after the saved plan: name %v, and the secret in state is not the working one it held", attrs["application_name"])
+	}
+
+	plan := w.Plan("-detailed-exitcode")
+	if plan.ExitCode != 2 || plan.Changes()[webAddr] != "update" {
+		t.Fatalf("the next plan: exit %d, change %q, want 2 and update\n%s", plan.ExitCode, plan.Changes()[webAddr], plan.Stdout)
+	}
+	requireWarning(t, plan, "Applying this plan rotates the client secret", clientID, "100 days ago", `rotation_period is "90d"`)
+}
