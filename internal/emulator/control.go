@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -234,6 +235,25 @@ func (s *Server) Requests() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]RequestRecord{}, s.requests...)
+}
+
+// AwaitRequests returns the partner API request log, oldest first, as soon as
+// done accepts it, or with ctx's error once ctx ends. A request held by a
+// latency fault is logged when it ends, which can be after its caller gave up.
+func (s *Server) AwaitRequests(ctx context.Context, done func([]RequestRecord) bool) ([]RequestRecord, error) {
+	for {
+		s.mu.Lock()
+		log, logged := append([]RequestRecord{}, s.requests...), s.logged
+		s.mu.Unlock()
+		if done(log) {
+			return log, nil
+		}
+		select {
+		case <-logged:
+		case <-ctx.Done():
+			return log, ctx.Err()
+		}
+	}
 }
 
 // ClearRequests empties the request log.

@@ -193,6 +193,8 @@ type Server struct {
 	state    state
 	faults   []*activeFault
 	requests []RequestRecord
+	// logged is closed, and replaced, whenever a request is logged.
+	logged chan struct{}
 }
 
 // state is everything that survives a restart when Options.StatePath is set.
@@ -264,6 +266,7 @@ func New(opts Options) (*Server, error) {
 		listRevoked:   opts.ListRevoked,
 		afterRequest:  opts.AfterRequest,
 		state:         emptyState(),
+		logged:        make(chan struct{}),
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 )
 
 func TestFaultStatus(t *testing.T) {
@@ -131,43 +133,77 @@ func TestFaultDropAfterCommit(t *testing.T) {
 }
 
 func TestFaultLatency(t *testing.T) {
-	inst := startTwoPartners(t)
-	const latency = 300 * time.Millisecond
-	inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultLatency, LatencyMS: int(latency / time.Millisecond)})
+	synctest.Test(t, func(t *testing.T) {
+		inst := emulatortest.StartInMemory(t, emulator.Options{Tokens: []string{tokenA, tokenB}})
+		const latency = 300 * time.Millisecond
+		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultLatency, LatencyMS: int(latency / time.Millisecond)})
 
-	// Waits run in parallel, not one after another.
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range 5 {
-		wg.Go(func() { expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK) })
-	}
-	wg.Wait()
-	if elapsed := time.Since(start); elapsed < latency || elapsed > 3*latency {
-		t.Fatalf("5 parallel requests took %v with %v latency each", elapsed, latency)
-	}
+		// Waits run in parallel, not one after another.
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(func() { expectStatus(t, call(t, inst, tokenA, http.MethodGet, emulator.BasePath, ""), http.StatusOK) })
+		}
+		wg.Wait()
+		if elapsed := time.Since(start); elapsed != latency {
+			t.Fatalf("5 parallel requests took %v with %v latency each, want %v", elapsed, latency, latency)
+		}
 
-	// A caller that gives up ends the wait, and nothing is processed.
-	inst.Server.ClearFaults()
-	inst.Server.ClearRequests()
-	inst.Server.AddFault(emulator.Fault{Method: "POST", Kind: emulator.FaultLatency, LatencyMS: 10_000})
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, inst.URL+emulator.BasePath, strings.NewReader(createBody("App", "public")))
-	req.Header.Set("Authorization", "Bearer "+tokenA)
-	req.Header.Set("Content-Type", "application/json")
-	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v", err)
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for len(inst.Server.Requests()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if log := inst.Server.Requests(); len(log) != 1 || log[0].Status != 0 {
-		t.Fatalf("request log %+v", log)
-	}
-	if n := len(inst.Server.Clients(tokenA)); n != 0 {
-		t.Fatal("a cancelled request was processed")
-	}
+		// A caller that gives up ends the wait, and nothing is processed.
+		inst.Server.ClearFaults()
+		inst.Server.ClearRequests()
+		inst.Server.AddFault(emulator.Fault{Method: "POST", Kind: emulator.FaultLatency, LatencyMS: 10_000})
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, inst.URL+emulator.BasePath, strings.NewReader(createBody("App", "public")))
+		req.Header.Set("Authorization", "Bearer "+tokenA)
+		req.Header.Set("Content-Type", "application/json")
+		if _, err := inst.HTTPClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v", err)
+		}
+		synctest.Wait() // the emulator has ended the request, or still waits out its latency
+		if log := inst.Server.Requests(); len(log) != 1 || log[0].Status != 0 {
+			t.Fatalf("request log %+v", log)
+		}
+		if n := len(inst.Server.Clients(tokenA)); n != 0 {
+			t.Fatal("a cancelled request was processed")
+		}
+	})
+}
+
+// TestAwaitRequests checks that AwaitRequests returns as soon as the log
+// satisfies it, and with the context's error when it never does.
+func TestAwaitRequests(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inst := emulatortest.StartInMemory(t, emulator.Options{Tokens: []string{tokenA}})
+		got := make(chan []emulator.RequestRecord, 1)
+		go func() {
+			log, err := inst.Server.AwaitRequests(t.Context(), func(log []emulator.RequestRecord) bool { return len(log) == 2 })
+			if err != nil {
+				t.Error(err)
+			}
+			got <- log
+		}()
+		list(t, inst, tokenA)
+		synctest.Wait()
+		select {
+		case log := <-got:
+			t.Fatalf("returned %+v after one request, want two", log)
+		default:
+		}
+		list(t, inst, tokenA)
+		if log := <-got; len(log) != 2 {
+			t.Errorf("returned %+v, want two requests", log)
+		}
+
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		start := time.Now()
+		log, err := inst.Server.AwaitRequests(ctx, func(log []emulator.RequestRecord) bool { return len(log) > 2 })
+		if !errors.Is(err, context.DeadlineExceeded) || len(log) != 2 || time.Since(start) != time.Minute {
+			t.Errorf("never satisfied: %d requests, %v after %v, want 2 and the deadline's error after 1m", len(log), err, time.Since(start))
+		}
+	})
 }
 
 func TestFaultsSkipControlAPI(t *testing.T) {

@@ -104,6 +104,8 @@ func (s *Server) logRequest(record RequestRecord, status int) {
 	record.Status = status
 	s.mu.Lock()
 	s.requests = append(s.requests, record)
+	close(s.logged)
+	s.logged = make(chan struct{})
 	s.mu.Unlock()
 }
 
