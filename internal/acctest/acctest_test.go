@@ -143,12 +143,15 @@ resource "terraform_data" "example" {
 }
 `)
 		go func() { applied <- w.Apply() }()
-		deadline := time.Now().Add(time.Minute)
+		ctx := WaitContext(t)
+		poll := time.NewTicker(100 * time.Millisecond)
+		defer poll.Stop()
 		for !slices.ContainsFunc(processes(t, w), func(p process) bool { return p.name == "sleep" }) {
-			if time.Now().After(deadline) {
+			select {
+			case <-ctx.Done():
 				t.Fatalf("the provisioner's sleep never started; processes: %v", processes(t, w))
+			case <-poll.C:
 			}
-			time.Sleep(100 * time.Millisecond)
 		}
 	})
 	if w == nil {

@@ -321,19 +321,18 @@ func performed(reqs []emulator.RequestRecord, ok int) int {
 	return n
 }
 
-// settledLog returns the emulator's request log once done accepts it, waiting
-// at most 10 seconds. A request held by a latency fault is logged only when it
-// ends: when the provider gave up on it, once the emulator notices the closed
-// connection, which can be just after the CLI exits.
+// settledLog returns the emulator's request log once done accepts it. A
+// request held by a latency fault is logged only when it ends: when the
+// provider gave up on it, once the emulator notices the closed connection,
+// which can be just after the CLI exits. A log that never settles fails the
+// test shortly before its deadline.
 func (h *harness) settledLog(done func([]emulator.RequestRecord) bool) []emulator.RequestRecord {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		log := h.srv.Requests()
-		if done(log) || time.Now().After(deadline) {
-			return log
-		}
-		time.Sleep(20 * time.Millisecond)
+	h.t.Helper()
+	log, err := h.srv.AwaitRequests(acctest.WaitContext(h.t), done)
+	if err != nil {
+		h.t.Fatalf("the request log never settled (%v): %+v", err, log)
 	}
+	return log
 }
 
 func faulted(reqs []emulator.RequestRecord) int {
