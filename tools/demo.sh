@@ -70,15 +70,15 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------
 step "Building what is missing"
 ./tools/install.sh "$cli_name" time
-cli=$(go run ./tools/clisetup path "$cli_name")
+cli=$(go run ./internal/cmd/clisetup path "$cli_name")
 # The provider in $work/bin and a CLI configuration that serves it, and
 # hashicorp/time from the local mirror: nothing comes from a registry.
-cli_env=$(go run ./tools/clisetup cli-config "$work")
+cli_env=$(go run ./internal/cmd/clisetup cli-config "$work")
 eval "$cli_env"
 say "$("$cli" version 2>/dev/null | head -n 1), hashicorp/time v$TIME_PROVIDER_VERSION in the local mirror"
-go build -o "$work/flexslot-emulator" ./tools/emulator
+go build -o "$work/flexslot-emulator" ./internal/cmd/emulator
 # What age-keygen and age -d do, with the age library the provider uses.
-go build -o "$work/agedemo" ./tools/agedemo
+go build -o "$work/agedemo" ./internal/cmd/agedemo
 say "provider, emulator and age helper built from this checkout"
 
 # ---------------------------------------------------------------------------

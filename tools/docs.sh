@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates docs/ from templates/ and examples/ with tfplugindocs, which cannot
 # download a CLI here, so it is fed a schema: OpenTofu, pointed at a build of
-# the provider (go run ./tools/clisetup cli-config), exports it.
+# the provider (go run ./internal/cmd/clisetup cli-config), exports it.
 #
 #   tools/docs.sh          regenerate docs/ and validate it
 #   tools/docs.sh check    the same, then fail if regenerating changed docs/
@@ -18,14 +18,14 @@ case $mode in generate | check) ;; *)
 esac
 
 ./tools/install.sh tofu
-tofu=$(go run ./tools/clisetup path tofu)
+tofu=$(go run ./internal/cmd/clisetup path tofu)
 tfplugindocs() { ./tools/gotool.sh tfplugindocs "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-docs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "docs: building the provider"
-cli_env=$(go run ./tools/clisetup cli-config "$work")
+cli_env=$(go run ./internal/cmd/clisetup cli-config "$work")
 eval "$cli_env"
 
 # tfplugindocs looks the schema up as registry.terraform.io/hashicorp/<name>;
@@ -47,7 +47,7 @@ echo "docs: exporting the provider schema with $("$tofu" version | head -n 1)"
 	{ cat "$work/init.log" >&2; exit 1; }
 "$tofu" -chdir="$work/config" providers schema -json >"$work/schema.json"
 # OpenTofu does not export list resource schemas yet; add them from the provider.
-go run ./tools/docschema -schema "$work/schema.json" -provider "$address"
+go run ./internal/cmd/docschema -schema "$work/schema.json" -provider "$address"
 
 if [ "$mode" = check ]; then
 	mkdir -p "$work/old/docs" "$work/new"

@@ -20,13 +20,13 @@ cd "$(dirname "$0")/.."
 examples=${EXAMPLES_DIR:-examples}
 
 ./tools/install.sh tofu time
-tofu=$(go run ./tools/clisetup path tofu)
+tofu=$(go run ./internal/cmd/clisetup path tofu)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/flexslot-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 echo "examples: building the provider"
-cli_env=$(go run ./tools/clisetup cli-config "$work")
+cli_env=$(go run ./internal/cmd/clisetup cli-config "$work")
 eval "$cli_env"
 
 echo "examples: $("$tofu" version | head -n 1) fmt -check -recursive $examples"

@@ -4,8 +4,8 @@
 // configuration that runs that build without any registry, and runs CLI
 // commands in process groups of their own.
 //
-// The acceptance test harness (internal/acctest), the benchmark (tools/bench)
-// and, through tools/clisetup, the demo, docs and examples scripts all use it,
+// The acceptance test harness (internal/acctest), the benchmark (internal/cmd/bench)
+// and, through internal/cmd/clisetup, the demo, docs and examples scripts all use it,
 // so every one of them configures the CLI the same way.
 package devcli
 

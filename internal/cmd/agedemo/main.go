@@ -1,10 +1,10 @@
 // Command agedemo does for `make demo` what the age tools do, with the age
 // library the provider already uses, so that the demo needs no age binary:
 //
-//	go run ./tools/agedemo keygen FILE    like age-keygen -o FILE: writes a new X25519
-//	                                           identity to FILE and prints its recipient (age1...)
-//	go run ./tools/agedemo decrypt FILE   like age -d -i FILE: decrypts the armored
-//	                                           ciphertext on stdin to stdout
+//	go run ./internal/cmd/agedemo keygen FILE    like age-keygen -o FILE: writes a new X25519
+//	                                                  identity to FILE and prints its recipient (age1...)
+//	go run ./internal/cmd/agedemo decrypt FILE   like age -d -i FILE: decrypts the armored
+//	                                                  ciphertext on stdin to stdout
 package main
 
 import (

@@ -15,7 +15,7 @@
 //
 // Usage:
 //
-//	go run ./tools/releasecheck [flags] DIR
+//	go run ./internal/cmd/releasecheck [flags] DIR
 //	    DIR holds a release's files as uploaded (the release workflow downloads them)
 //	    -dist             DIR is goreleaser's dist/: check what a release of it
 //	                      uploads, as DIR/artifacts.json lists it, and the
@@ -29,13 +29,13 @@
 //	                      OS and architecture, without cgo, with main.version=V
 //	    -manifest FILE    the manifest the release must carry
 //	                      (default: terraform-registry-manifest.json of this checkout)
-//	go run ./tools/releasecheck snapshot [-all-targets]
+//	go run ./internal/cmd/releasecheck snapshot [-all-targets]
 //	    goreleaser check, then a snapshot release of linux_amd64 (of every target
 //	    with -all-targets) into dist/, signed with a throwaway key when gpg is
 //	    there, then the checks above on it as -dist, with -build-info, -signed
 //	    when signed, and the handshake when this machine's binary was built.
 //	    Runs goreleaser through tools/gotool.sh, or $GORELEASER when set.
-//	go run ./tools/releasecheck changelog [-f FILE] [VERSION]
+//	go run ./internal/cmd/releasecheck changelog [-f FILE] [VERSION]
 //	    checks FILE (default CHANGELOG.md) against the format its top describes
 //	    and, given VERSION, prints that version's section: the release notes
 //

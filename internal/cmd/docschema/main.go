@@ -3,7 +3,7 @@
 // the provider's list resources (used by `terraform query`). tfplugindocs reads
 // them from the list_resource_schemas key to render docs/list-resources/.
 //
-// Usage: go run ./tools/docschema -schema schema.json -provider registry.terraform.io/hashicorp/flexslot
+// Usage: go run ./internal/cmd/docschema -schema schema.json -provider registry.terraform.io/hashicorp/flexslot
 package main
 
 import (

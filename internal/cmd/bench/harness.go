@@ -175,7 +175,7 @@ func (b *bench) buildProvider(root, prebuilt string) error {
 	return nil
 }
 
-const noopPackage = "./tools/bench/noopprovider"
+const noopPackage = "./internal/cmd/bench/noopprovider"
 
 func noopExecutable() string {
 	if runtime.GOOS == "windows" {

@@ -2,16 +2,16 @@
 // internal/devcli, so that they configure OpenTofu and Terraform exactly as
 // the acceptance tests and the benchmark do.
 //
-//	go run ./tools/clisetup build DIR       build the provider into DIR/bin, and as a
-//	                                        filesystem mirror into DIR/mirror; print DIR/bin
-//	go run ./tools/clisetup cli-config DIR  the same, then write DIR/cli.tfrc and print the
-//	                                        shell commands that point a CLI at it
-//	go run ./tools/clisetup path NAME       print where tools/install.sh puts NAME: tofu and
-//	                                        terraform at the versions of tools/versions.env
+//	go run ./internal/cmd/clisetup build DIR       build the provider into DIR/bin, and as a
+//	                                               filesystem mirror into DIR/mirror; print DIR/bin
+//	go run ./internal/cmd/clisetup cli-config DIR  the same, then write DIR/cli.tfrc and print the
+//	                                               shell commands that point a CLI at it
+//	go run ./internal/cmd/clisetup path NAME       print where tools/install.sh puts NAME: tofu and
+//	                                               terraform at the versions of tools/versions.env
 //
 // A script evaluates the output of cli-config, after checking that it succeeded:
 //
-//	env=$(go run ./tools/clisetup cli-config "$work")
+//	env=$(go run ./internal/cmd/clisetup cli-config "$work")
 //	eval "$env"
 package main
 

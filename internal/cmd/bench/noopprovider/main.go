@@ -1,6 +1,6 @@
 // Command noopprovider is a provider built on the same plugin framework as
 // terraform-provider-flexslot whose one resource, noop_thing, calls no API.
-// tools/bench runs it beside the real provider to tell the cost every
+// internal/cmd/bench runs it beside the real provider to tell the cost every
 // framework provider pays (process start-up, the plugin protocol) from the
 // cost of this provider's own code.
 package main
