@@ -117,8 +117,8 @@ func errorHint(err error) string {
 		return "Flexslot failed to handle the request. Such errors are not retried automatically; if it persists, " +
 			"contact Flexslot with the request id."
 	case apiErr.StatusCode == 400 && strings.HasPrefix(apiErr.Field, "redirect_uris"):
-		return "Redirect URIs must use https (http only for localhost, 127.0.0.1 and [::1]) without wildcards, " +
-			"fragments or custom schemes."
+		return "Redirect URIs must use https (http only for " + plainList("and", rules.LoopbackHosts()...) + ") without " +
+			"wildcards, fragments or custom schemes."
 	case apiErr.StatusCode == 400 && strings.HasPrefix(apiErr.Field, "allowed_scopes"):
 		return "A scope outside Flexslot's published catalog must be granted to your partner application first."
 	case apiErr.StatusCode == 400:
@@ -468,7 +468,7 @@ func invalidBaseURLDiagnostic(p path.Path, source string, err error) diag.Diagno
 	case flexslot.BaseURLAPIPath:
 		fix = ", which the provider adds itself: write " + bad.Origin
 	case flexslot.BaseURLPlainHTTP:
-		fix = ", so use https (http is accepted only for localhost, 127.0.0.1 and [::1])"
+		fix = ", so use https (http is accepted only for " + plainList("and", rules.LoopbackHosts()...) + ")"
 	case flexslot.BaseURLScheme:
 		fix = ": use an https URL such as " + flexslot.DefaultBaseURL
 	}

@@ -104,36 +104,38 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers: keep(),
 			},
 			"application_name": schema.StringAttribute{
-				Description: "Name shown to users on the consent screen: 1 to 255 characters.",
-				Required:    true,
-				Validators:  []validator.String{applicationNameRule()},
+				Description: fmt.Sprintf("Name shown to users on the consent screen: %d to %d characters.",
+					rules.ApplicationNameMinLength, rules.ApplicationNameMaxLength),
+				Required:   true,
+				Validators: []validator.String{applicationNameRule()},
 			},
 			"client_type": schema.StringAttribute{
-				Description: "`confidential` (a server you control; gets a secret) or `public` (CLI, native app or SPA; " +
-					"no secret, PKCE only). Changing it replaces the client.",
+				Description: fmt.Sprintf("`%s` (a server you control; gets a secret) or `%s` (CLI, native app or SPA; "+
+					"no secret, PKCE only). Changing it replaces the client.", rules.ClientTypeConfidential, rules.ClientTypePublic),
 				Required:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(rules.ClientTypes()...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"redirect_uris": schema.SetAttribute{
-				Description: "Redirect URIs, matched byte for byte at /authorize; each at most 512 characters. HTTPS is " +
-					"required except for the loopback hosts `localhost`, `127.0.0.1` and `[::1]`; no wildcards, fragments " +
-					"or custom schemes.",
+				Description: fmt.Sprintf("Redirect URIs, matched byte for byte at /authorize; each at most %d characters. "+
+					"HTTPS is required except for the loopback hosts %s; no wildcards, fragments or custom schemes.",
+					rules.RedirectURIMaxLength, codeList("and", rules.LoopbackHosts()...)),
 				Required:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(redirectURIRule())},
 			},
 			"allowed_scopes": schema.SetAttribute{
-				Description: "Scopes the client may request, such as `decks:read`. Flexslot publishes the catalog `cards:read`, " +
-					"`decks:read`, `decks:write`, `exports:read`, `guides:read`, `guides:write`, `sideboards:read` and " +
-					"`sideboards:write`; a scope outside it gets a warning, since Flexslot can grant partners more.",
+				Description: fmt.Sprintf("Scopes the client may request, such as `decks:read`, each at most %d characters. "+
+					"Flexslot publishes the catalog %s; a scope outside it gets a warning, since Flexslot can grant "+
+					"partners more.", rules.ScopeMaxLength, codeList("and", rules.ScopeCatalog()...)),
 				Required:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(scopeRule())},
 			},
 			"grant_types": schema.SetAttribute{
-				Description: "Grant types the client may use: `authorization_code` and `refresh_token`. Defaults to both, " +
-					"as Flexslot does. A set without `authorization_code`, the only grant users can sign in with, gets a warning.",
+				Description: fmt.Sprintf("Grant types the client may use: %s. Defaults to both, as Flexslot does. A set "+
+					"without `%s`, the only grant users can sign in with, gets a warning.",
+					codeList("and", rules.GrantTypes()...), rules.GrantTypeAuthorizationCode),
 				Optional:    true,
 				Computed:    true,
 				ElementType: types.StringType,
@@ -227,7 +229,7 @@ func (r *oauth2ClientResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed: true,
 			},
 			"status": schema.StringAttribute{
-				Description:   "`active`, or `suspended` when Flexslot has suspended the client.",
+				Description:   fmt.Sprintf("`%s`, or `%s` when Flexslot has suspended the client.", rules.StatusActive, rules.StatusSuspended),
 				Computed:      true,
 				PlanModifiers: keep(),
 			},

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -89,8 +90,9 @@ func clientViewAttributes() map[string]schema.Attribute {
 		return schema.SetAttribute{Description: description, Computed: true, ElementType: types.StringType}
 	}
 	return map[string]schema.Attribute{
-		"uuid":                 computedString("Flexslot's internal identifier of the client (a UUID). API paths use client_id."),
-		"client_type":          computedString("`confidential` (has a client secret) or `public` (no secret, PKCE only)."),
+		"uuid": computedString("Flexslot's internal identifier of the client (a UUID). API paths use client_id."),
+		"client_type": computedString(fmt.Sprintf("`%s` (has a client secret) or `%s` (no secret, PKCE only).",
+			rules.ClientTypeConfidential, rules.ClientTypePublic)),
 		"application_url":      computedString("The application's home page shown on the consent screen; empty when unset."),
 		"application_logo_url": computedString("The application's logo shown on the consent screen; empty when unset."),
 		"privacy_policy_url":   computedString("The privacy policy shown on the consent screen; empty when unset."),
@@ -106,7 +108,8 @@ func clientViewAttributes() map[string]schema.Attribute {
 			Description: "Whether access tokens issued to the client are DPoP-bound.",
 			Computed:    true,
 		},
-		"status": computedString("`active`, or `suspended` when Flexslot has suspended the client."),
+		"status": computedString(fmt.Sprintf("`%s`, or `%s` when Flexslot has suspended the client.",
+			rules.StatusActive, rules.StatusSuspended)),
 		"secret_rotated_at": computedString("When the client's current secret was issued (RFC 3339); null for public " +
 			"clients. The secret itself is never exposed."),
 		"last_used_at": computedString("When the client was last used (RFC 3339); null if never. It changes whenever the " +
@@ -150,8 +153,9 @@ func filterClients(clients []flexslot.OAuth2Client, f clientFilter) []flexslot.O
 
 // clientFilterDescriptions describe the filters, for both schemas that offer them.
 var clientFilterDescriptions = struct{ clientType, status, applicationName string }{
-	clientType:      "Only clients of this type: `confidential` or `public`.",
-	status:          "Only clients with this status: `active` or `suspended`. Revoked clients are never listed.",
+	clientType: "Only clients of this type: " + codeList("or", rules.ClientTypes()...) + ".",
+	status: fmt.Sprintf("Only clients with this status: %s. Revoked clients are never listed.",
+		codeList("or", rules.StatusActive, rules.StatusSuspended)),
 	applicationName: "Only clients whose application_name is exactly this value (case-sensitive).",
 }
 

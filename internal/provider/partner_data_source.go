@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 var (
@@ -71,7 +72,7 @@ func (d *partnerDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"game_scopes":     list("The game scopes Flexslot granted the partner."),
 			"allowed_origins": list("The origins allowed to call the API from a browser."),
 			"rate_limit_tier": str("`standard` (1000 requests a minute) or `premium` (20000 requests a minute)."),
-			"status": str("`active`, `suspended` or `revoked`. Flexslot creates no clients for a partner that is " +
+			"status": str(codeList("or", rules.Statuses()...) + ". Flexslot creates no clients for a partner that is " +
 				"not active, so `flexslot_oauth2_client` fails at plan then."),
 			"secret_rotated_at": str("When the partner's signing secret was last rotated (RFC 3339); null when never."),
 			"last_used_at":      str("When the partner's credentials were last used (RFC 3339); null when never."),

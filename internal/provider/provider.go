@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
+	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
 )
 
 const (
@@ -94,7 +95,7 @@ func (p *flexslotProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"base_url": schema.StringAttribute{
 				Description: "Base URL of the Flexslot API. Falls back to the `" + envBaseURL + "` environment variable, then to `" +
 					flexslot.DefaultBaseURL + "`. Must be `https://`; plain `http://` is accepted only for the loopback hosts " +
-					"`localhost`, `127.0.0.1` and `[::1]`, so the token never travels in plaintext.",
+					codeList("and", rules.LoopbackHosts()...) + ", so the token never travels in plaintext.",
 				Optional:   true,
 				Validators: []validator.String{baseURLRule{}},
 			},

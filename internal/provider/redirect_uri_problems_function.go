@@ -27,7 +27,8 @@ func (f *redirectURIProblemsFunction) Definition(_ context.Context, _ function.D
 			"same messages as the flexslot_oauth2_client resource and the API; the list is empty when the URI is " +
 			"valid. Use it in validation blocks of input variables to reject a bad redirect URI with a message of your own; " +
 			"the CLIs evaluate it at validate for literal values and at plan for values known only then. Plain http is " +
-			"accepted for the loopback hosts localhost (in lower case), 127.0.0.1 and [::1], with any port. At /authorize, " +
+			"accepted for the loopback hosts " + plainList("and", rules.LoopbackHosts()...) + " (localhost in lower " +
+			"case), with any port. At /authorize, " +
 			"Flexslot matches a registered 127.0.0.1 or [::1] URI on any port, and a localhost URI only on its own port: " +
 			"a native app that picks its port at run time should register http://127.0.0.1/ with its path.",
 		Parameters: []function.Parameter{

@@ -92,8 +92,9 @@ func applicationNameRule() stringRule {
 }
 
 func redirectURIRule() stringRule {
-	return ruleOf("redirect URI", "must be a valid Flexslot redirect URI: https (http only for localhost, 127.0.0.1 "+
-		"and [::1]), no wildcards, no fragment, no custom scheme", rules.RedirectURIProblems)
+	return ruleOf("redirect URI", fmt.Sprintf("must be a valid Flexslot redirect URI of at most %d characters: https "+
+		"(http only for %s), no wildcards, no fragment, no custom scheme", rules.RedirectURIMaxLength,
+		plainList("and", rules.LoopbackHosts()...)), rules.RedirectURIProblems)
 }
 
 func scopeRule() stringRule {
@@ -102,7 +103,7 @@ func scopeRule() stringRule {
 }
 
 func grantTypeRule() stringRule {
-	return ruleOf("grant type", "must be authorization_code or refresh_token", rules.GrantTypeProblems)
+	return ruleOf("grant type", "must be "+plainList("or", rules.GrantTypes()...), rules.GrantTypeProblems)
 }
 
 func consentURLRule() stringRule {
@@ -141,7 +142,8 @@ type baseURLRule struct{}
 var _ validator.String = baseURLRule{}
 
 func (baseURLRule) Description(context.Context) string {
-	return "must be the https origin of the Flexslot API (http only for loopback hosts), without the API path"
+	return "must be the https origin of the Flexslot API (http only for " + plainList("and", rules.LoopbackHosts()...) +
+		"), without the API path"
 }
 
 func (r baseURLRule) MarkdownDescription(ctx context.Context) string { return r.Description(ctx) }

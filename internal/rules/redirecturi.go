@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -82,13 +83,14 @@ func ValidRedirectURI(uri string) bool { return len(RedirectURIProblems(uri)) ==
 // ::1. Redirect URIs are matched byte for byte [doc: security guide], and the
 // guide names localhost in lower case only; whether Flexslot accepts
 // LOCALHOST is not published.
-func IsRedirectLoopbackHost(host string) bool {
-	switch host {
-	case "localhost", "127.0.0.1", "::1":
-		return true
-	}
-	return false
-}
+func IsRedirectLoopbackHost(host string) bool { return slices.Contains(loopbackHostnames, host) }
+
+// loopbackHostnames are the loopback hosts as url.URL.Hostname returns them.
+var loopbackHostnames = []string{"localhost", "127.0.0.1", "::1"}
+
+// LoopbackHosts returns the loopback hosts as a URL writes them, in the order
+// the client-management guide names them: localhost, 127.0.0.1 and [::1].
+func LoopbackHosts() []string { return []string{"localhost", "127.0.0.1", "[::1]"} }
 
 // LoopbackMatchesAnyPort reports whether a redirect URI registered with this
 // host matches any port at /authorize: 127.0.0.1 and ::1 do, localhost does
@@ -101,11 +103,7 @@ func LoopbackMatchesAnyPort(host string) bool { return host == "127.0.0.1" || ho
 // 127.0.0.1 and ::1. It decides where a base URL may use plain http; redirect
 // URIs use IsRedirectLoopbackHost.
 func IsLoopbackHost(host string) bool {
-	switch strings.ToLower(host) {
-	case "localhost", "127.0.0.1", "::1":
-		return true
-	}
-	return false
+	return slices.Contains(loopbackHostnames, strings.ToLower(host))
 }
 
 func schemeHostPortProblems(uri string) []string {

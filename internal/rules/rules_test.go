@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -115,6 +116,19 @@ func TestIsRedirectLoopbackHost(t *testing.T) {
 	for host, want := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": false, "example.com": false} {
 		if got := LoopbackMatchesAnyPort(host); got != want {
 			t.Errorf("LoopbackMatchesAnyPort(%q) = %t, want %t", host, got, want)
+		}
+	}
+}
+
+// TestLoopbackHosts checks that the hosts the descriptions name are the ones
+// a redirect URI and a base URL may reach over plain http.
+func TestLoopbackHosts(t *testing.T) {
+	t.Parallel()
+	for _, host := range LoopbackHosts() {
+		u, err := url.Parse("http://" + host + ":8080/cb")
+		if err != nil || !IsRedirectLoopbackHost(u.Hostname()) || !IsLoopbackHost(u.Hostname()) ||
+			!ValidRedirectURI(u.String()) {
+			t.Errorf("LoopbackHosts() holds %q, which is not a loopback host (%v)", host, err)
 		}
 	}
 }
