@@ -10,6 +10,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // TestAccConcurrency_clientLimit creates 12 clients at once on an empty
@@ -23,7 +24,7 @@ func TestAccConcurrency_clientLimit(t *testing.T) {
 	for i := range specs {
 		specs[i] = confidential(fmt.Sprintf("c%02d", i))
 	}
-	h.w.WriteConfig(render("", specs...))
+	h.w.WriteConfig(render(nil, specs...))
 
 	first := h.w.Apply("-parallelism=12")
 	if first.ExitCode == 0 {
@@ -68,7 +69,7 @@ func TestAccConcurrency_clientLimit(t *testing.T) {
 			kept = append(kept, s)
 		}
 	}
-	h.w.WriteConfig(render("", kept...))
+	h.w.WriteConfig(render(nil, kept...))
 	apply := h.w.Apply("-parallelism=12").RequireSuccess(t)
 	if add, change, remove, ok := apply.ChangeSummary(); !ok || add+change+remove != 0 {
 		t.Errorf("trimming to the 10 created clients changed something: +%d ~%d -%d", add, change, remove)
@@ -94,17 +95,10 @@ func TestAccConcurrency_twoPartners(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	// The configured tokens win over FLEXSLOT_PAT, which names partner A.
-	providers := fmt.Sprintf(`
-provider "flexslot" {
-  alias     = "a"
-  api_token = %q
-}
-
-provider "flexslot" {
-  alias     = "b"
-  api_token = %q
-}
-`, h.tokenA, h.tokenB)
+	providers := []*tfconfig.Block{
+		tfconfig.Provider{Alias: "a", APIToken: h.tokenA}.Block(),
+		tfconfig.Provider{Alias: "b", APIToken: h.tokenB}.Block(),
+	}
 	var specs []spec
 	for _, p := range []string{"a", "b"} {
 		for i := range 3 {
@@ -159,7 +153,7 @@ provider "flexslot" {
 	foreign := byPartner["b"]["flexslot_oauth2_client.b0"].id
 	stolen := confidential("stolen")
 	stolen.provider = "flexslot.a"
-	h.w.WriteConfig(render(providers+fmt.Sprintf("\nimport {\n  to = flexslot_oauth2_client.stolen\n  id = %q\n}\n", foreign), append(specs, stolen)...))
+	h.w.WriteConfig(render(append(slices.Clip(providers), tfconfig.Import("flexslot_oauth2_client.stolen", foreign)), append(slices.Clip(specs), stolen)...))
 	imp := h.w.Plan()
 	if imp.ExitCode == 0 || !strings.Contains(diagText(imp.Errors()), "non-existent") {
 		t.Errorf("partner a imported partner b's client %s: %s", foreign, diagText(imp.Errors()))

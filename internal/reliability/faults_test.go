@@ -177,7 +177,7 @@ func runCreateCase(t *testing.T, c faultCase, mode idempotencyMode) {
 	if c.timeout {
 		s.timeouts = map[string]string{"create": "2s"}
 	}
-	h.w.WriteConfig(render("", s))
+	h.w.WriteConfig(render(nil, s))
 	for _, f := range c.faults {
 		f.Method, f.PathPrefix = http.MethodPost, emulator.BasePath
 		h.srv.AddFault(f)
@@ -228,7 +228,7 @@ func runReadCase(t *testing.T, c faultCase, mode idempotencyMode) {
 	if c.timeout {
 		s.timeouts = map[string]string{"read": "2s"}
 	}
-	h.w.WriteConfig(render("", s))
+	h.w.WriteConfig(render(nil, s))
 	h.w.Apply().RequireSuccess(t)
 	before := h.state()
 	id := before["flexslot_oauth2_client.c"].id
@@ -303,7 +303,7 @@ func runGroup(t *testing.T, op operation, cases []faultCase, mode idempotencyMod
 			specs[i].triggers = map[string]string{"generation": "1"}
 		}
 	}
-	h.w.WriteConfig(render("", specs...))
+	h.w.WriteConfig(render(nil, specs...))
 	h.w.Apply().RequireSuccess(t)
 	before := h.state()
 	addr := func(i int) string { return "flexslot_oauth2_client." + specs[i].name }
@@ -337,7 +337,7 @@ func runGroup(t *testing.T, op operation, cases []faultCase, mode idempotencyMod
 		}
 		next = append(next, s)
 	}
-	h.w.WriteConfig(render("", next...))
+	h.w.WriteConfig(render(nil, next...))
 	first := h.w.Apply()
 	log := h.settledLog(func(log []emulator.RequestRecord) bool {
 		for i, c := range cases {

@@ -24,6 +24,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // Values at the published limits of internal/rules, which count characters.
@@ -66,10 +67,10 @@ func invalidInputs(t *testing.T) []invalidInput {
 	appName := func(name, want, n string) invalidInput {
 		return invalidInput{name, "application_name", want, n, func(s *spec) { s.app = n }}
 	}
-	attr := func(name, key, want, value, hcl string) invalidInput {
-		return invalidInput{name, key, want, value, func(s *spec) { s.attrs = map[string]string{key: hcl} }}
+	attr := func(name, key, want, value string, v any) invalidInput {
+		return invalidInput{name, key, want, value, func(s *spec) { s.attrs = map[string]any{key: v} }}
 	}
-	public := func(name, key, hcl string) invalidInput {
+	public := func(name, key string, v any) invalidInput {
 		return invalidInput{name, key, "set on a public client", "", func(s *spec) {
 			s.typ = "public"
 			s.uris = []string{"http://localhost:8080/cb"}
@@ -77,7 +78,7 @@ func invalidInputs(t *testing.T) []invalidInput {
 				s.triggers = map[string]string{"generation": "1"}
 				return
 			}
-			s.attrs = map[string]string{key: hcl}
+			s.attrs = map[string]any{key: v}
 		}}
 	}
 	return []invalidInput{
@@ -106,14 +107,14 @@ func invalidInputs(t *testing.T) []invalidInput {
 		appName("name of 256 characters with a terminal escape", rules.MsgApplicationNameTooLong,
 			escape+name255[len(escape)-1:]),
 		{"unknown client_type", "client_type", `"confidential"`, "service", func(s *spec) { s.typ = "service" }},
-		attr("unknown grant type", "grant_types", rules.MsgGrantTypeUnknown, "implicit", `["implicit"]`),
+		attr("unknown grant type", "grant_types", rules.MsgGrantTypeUnknown, "implicit", []string{"implicit"}),
 		attr("consent-screen URL without a scheme", "privacy_policy_url", rules.MsgConsentURLNotAbsolute,
-			"app.example.com/privacy", `"app.example.com/privacy"`),
+			"app.example.com/privacy", "app.example.com/privacy"),
 		attr("malformed secret recipient", "secret_recipients", "is not a valid age X25519 recipient", "age1notakey",
-			`["age1notakey"]`),
-		public("rotation_triggers on a public client", "rotation_triggers", ""),
-		public("secret_recipients on a public client", "secret_recipients", hclList([]string{identity.Recipient().String()})),
-		public("rotate_when_stale on a public client", "rotate_when_stale", "true"),
+			[]string{"age1notakey"}),
+		public("rotation_triggers on a public client", "rotation_triggers", nil),
+		public("secret_recipients on a public client", "secret_recipients", []string{identity.Recipient().String()}),
+		public("rotate_when_stale on a public client", "rotate_when_stale", true),
 	}
 }
 
@@ -149,10 +150,14 @@ func blockLines(config, header string) (first, last int) {
 
 // invalidDataSources are flexslot_oauth2_client data sources the provider must
 // refuse at validate, each with the text its error must hold.
-var invalidDataSources = []struct{ name, body, want string }{
-	{"both", "  client_id        = \"cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n  application_name = \"Deck Builder\"\n", "client_id"},
-	{"neither", "", "application_name"},
-	{"space", "  client_id = \"cli 01HX2K5V7Q9M3N4P6R8S0T2W4Y\"\n", strconv.Quote("cli 01HX2K5V7Q9M3N4P6R8S0T2W4Y")},
+var invalidDataSources = []struct {
+	name  string
+	attrs map[string]string
+	want  string
+}{
+	{"both", map[string]string{"client_id": "cli_01HX2K5V7Q9M3N4P6R8S0T2W4Y", "application_name": "Deck Builder"}, "client_id"},
+	{"neither", nil, "application_name"},
+	{"space", map[string]string{"client_id": "cli 01HX2K5V7Q9M3N4P6R8S0T2W4Y"}, strconv.Quote("cli 01HX2K5V7Q9M3N4P6R8S0T2W4Y")},
 }
 
 // lineOf returns the 1-based line of the first line of config holding text.
@@ -221,11 +226,15 @@ func TestAccHostileInput_validate(t *testing.T) {
 	dup.uris = []string{"https://app.example.com/cb", "https://app.example.com/cb"}
 	dup.scopes = []string{"cards:read", "cards:read"}
 	specs = append(specs, dup)
-	var data strings.Builder
+	var data []*tfconfig.Block
 	for _, d := range invalidDataSources {
-		fmt.Fprintf(&data, "\ndata \"flexslot_oauth2_client\" %q {\n%s}\n", d.name, d.body)
+		b := tfconfig.Data("flexslot_oauth2_client", d.name)
+		for _, k := range slices.Sorted(maps.Keys(d.attrs)) {
+			b.Set(k, d.attrs[k])
+		}
+		data = append(data, b)
 	}
-	config := render(data.String(), specs...)
+	config := render(data, specs...)
 	h.w.WriteConfig(config)
 	r := h.w.Run("validate", "-json", "-no-color")
 	if r.ExitCode == 0 {
@@ -300,7 +309,7 @@ func TestAccHostileInput_edgesAccepted(t *testing.T) {
 	edges.app = name255Runes
 	edges.uris = []string{uri512, "http://localhost:3000/cb", "https://app.example.com:1/cb", "http://127.0.0.1:65535/cb", "http://[::1]:8080/cb"}
 	// string<uri>: any absolute URI; http and other schemes only warn.
-	edges.attrs = map[string]string{"privacy_policy_url": `"http://app.example.com/privacy"`, "tos_url": `"mailto:legal@example.com"`}
+	edges.attrs = map[string]any{"privacy_policy_url": "http://app.example.com/privacy", "tos_url": "mailto:legal@example.com"}
 	for i := range 25 { // there is no limit on how many
 		edges.uris = append(edges.uris, fmt.Sprintf("https://app.example.com/many/%02d", i))
 	}
@@ -310,7 +319,7 @@ func TestAccHostileInput_edgesAccepted(t *testing.T) {
 	long.app = name255
 	long.scopes = []string{}
 	accepted := 13 // the 5 URIs above, 30 URIs on one client, the 2 scopes, the 2 names, no scope at all, the 2 URLs
-	config := render("", edges, long)
+	config := render(nil, edges, long)
 	h.w.WriteConfig(config)
 	// Flexslot granted the partner both scopes: the plan checks them against the partner row.
 	for _, scope := range nonCatalog {
@@ -413,12 +422,12 @@ func seedState(t *testing.T, token string) string {
 	return path
 }
 
-func importBlocks(ids map[string]string) string {
-	var b strings.Builder
+func importBlocks(ids map[string]string) []*tfconfig.Block {
+	var blocks []*tfconfig.Block
 	for _, name := range slices.Sorted(maps.Keys(ids)) {
-		fmt.Fprintf(&b, "\nimport {\n  to = flexslot_oauth2_client.%s\n  id = %s\n}\n", name, hclString(ids[name]))
+		blocks = append(blocks, tfconfig.Import("flexslot_oauth2_client."+name, ids[name]))
 	}
-	return b.String()
+	return blocks
 }
 
 // TestAccHostileInput_importIDs refuses import IDs that are empty or hold
@@ -557,7 +566,7 @@ func TestAccHostileInput_baseURL(t *testing.T) {
 	for _, c := range cases {
 		// From the configuration: a provider configuration error stops
 		// validation before the resources, so each runs alone.
-		config := render(fmt.Sprintf("\nprovider \"flexslot\" {\n  base_url = %s\n}\n", hclString(c.url)), confidential("c"))
+		config := render([]*tfconfig.Block{tfconfig.Provider{BaseURL: c.url}.Block()}, confidential("c"))
 		h.w.WriteConfig(config)
 		r := h.w.Run("validate", "-json", "-no-color")
 		human := h.w.Run("validate", "-no-color")
@@ -586,7 +595,7 @@ func TestAccHostileInput_baseURL(t *testing.T) {
 		}
 
 		// From the environment.
-		h.w.WriteConfig(render("", confidential("c")))
+		h.w.WriteConfig(render(nil, confidential("c")))
 		h.w.SetEnv("FLEXSLOT_BASE_URL", c.url)
 		r = h.w.Plan()
 		outputs = append(outputs, r.Stdout, r.Stderr)
@@ -631,7 +640,7 @@ func TestAccTransport_plaintextBaseURL(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.w.SetEnv("FLEXSLOT_BASE_URL", "http://api.flexslot.gg")
-	h.w.WriteConfig(render("", confidential("c")))
+	h.w.WriteConfig(render(nil, confidential("c")))
 	r := h.w.Plan()
 	text := diagText(r.Errors())
 	if r.ExitCode == 0 || !strings.Contains(text, "Invalid Flexslot base URL") || !strings.Contains(text, "plain http") ||
@@ -690,7 +699,7 @@ func TestAccTransport_tlsVerification(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 	})
 	h.w.SetEnv("FLEXSLOT_BASE_URL", srv.URL)
-	h.w.WriteConfig(render("", confidential("c")))
+	h.w.WriteConfig(render(nil, confidential("c")))
 	r := h.w.Apply()
 	text := diagText(r.Errors())
 	if r.ExitCode == 0 || !strings.Contains(text, "certificate") {
@@ -721,7 +730,7 @@ func TestAccTransport_noTokenOnRedirect(t *testing.T) {
 		http.Redirect(w, r, b.URL+r.URL.Path, status)
 	})
 	h.w.SetEnv("FLEXSLOT_BASE_URL", a.URL)
-	h.w.WriteConfig(render("", confidential("c")))
+	h.w.WriteConfig(render(nil, confidential("c")))
 	r := h.w.Apply()
 	text := diagText(r.Errors())
 	if r.ExitCode == 0 || !strings.Contains(text, "307") {

@@ -117,7 +117,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	sealed := confidential("sealed")
-	sealed.attrs = map[string]string{"secret_recipients": hclList([]string{identity.Recipient().String()})}
+	sealed.attrs = map[string]any{"secret_recipients": []string{identity.Recipient().String()}}
 	// sealedSecret decrypts the sealed client's secret from state, checks it
 	// at the emulator and watches it, but not in the state file, where it must
 	// not be either.
@@ -145,7 +145,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	}
 
 	// Create.
-	h.w.WriteConfig(render("", conf, pub, sealed))
+	h.w.WriteConfig(render(nil, conf, pub, sealed))
 	l.result(h.w.Apply()).RequireSuccess(t)
 	l.fromState(h)
 	sealedSecret()
@@ -160,7 +160,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 
 	// A plan that rotates shows the secret only as "(sensitive value)".
 	conf.triggers["generation"] = "2"
-	h.w.WriteConfig(render("", conf, pub, sealed))
+	h.w.WriteConfig(render(nil, conf, pub, sealed))
 	plan := l.result(h.w.Run("plan", "-input=false", "-no-color"))
 	if plan.ExitCode != 0 || !strings.Contains(plan.Stdout, "client_secret") || !strings.Contains(plan.Stdout, "(sensitive value)") {
 		t.Errorf("the human-readable plan does not show client_secret as (sensitive value):\n%s\n%s", plan.Stdout, plan.Stderr)
@@ -172,8 +172,8 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealed.attrs["secret_recipients"] = hclList([]string{identity.Recipient().String(), second.Recipient().String()})
-	h.w.WriteConfig(render("", conf, pub, sealed))
+	sealed.attrs["secret_recipients"] = []string{identity.Recipient().String(), second.Recipient().String()}
+	h.w.WriteConfig(render(nil, conf, pub, sealed))
 	l.result(h.w.Apply()).RequireSuccess(t)
 	l.fromState(h)
 	sealedSecret()
@@ -193,11 +193,11 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	l.secret("the dashboard client's secret", dashSecret)
 	imported := confidential("imported")
 	imported.app, imported.uris, imported.scopes = "Dashboard app", []string{"https://dash.example.com/cb"}, []string{"cards:read"}
-	h.w.WriteConfig(render("", conf, pub, sealed, imported))
+	h.w.WriteConfig(render(nil, conf, pub, sealed, imported))
 	l.result(h.w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.imported", dash.ClientID)).RequireSuccess(t)
 	// Rotating the imported client gives Terraform a secret of its own.
 	imported.triggers = map[string]string{"generation": "1"}
-	h.w.WriteConfig(render("", conf, pub, sealed, imported))
+	h.w.WriteConfig(render(nil, conf, pub, sealed, imported))
 	l.result(h.w.Apply()).RequireSuccess(t)
 	l.fromState(h)
 
@@ -208,7 +208,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	// list too): the plan only warns and the API refuses.
 	bad := conf
 	bad.scopes = []string{"cards:read", "tournaments:admin"}
-	h.w.WriteConfig(render("", bad, pub, sealed, imported))
+	h.w.WriteConfig(render(nil, bad, pub, sealed, imported))
 	h.srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.PartnerPath, Kind: emulator.FaultStatus, Status: 503, RetryAfter: 3600})
 	if r := l.result(h.w.Apply("-refresh=false")); r.ExitCode == 0 || !strings.Contains(diagText(r.Errors()), emulator.CodeInvalidScope) {
 		t.Errorf("an unknown scope was not refused by the API: %s", diagText(r.Errors()))
@@ -216,7 +216,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	h.srv.ClearFaults()
 	conf.triggers["generation"] = "3"
 	conf.app += " renamed"
-	h.w.WriteConfig(render("", conf, pub, sealed, imported))
+	h.w.WriteConfig(render(nil, conf, pub, sealed, imported))
 	confID := h.state()["flexslot_oauth2_client.conf"].id
 	h.srv.AddFault(emulator.Fault{Method: http.MethodPatch, PathPrefix: emulator.BasePath + "/" + confID, Times: 1, Kind: emulator.FaultStatus, Status: 500})
 	if r := l.result(h.w.Apply()); r.ExitCode == 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // figures collects what the suite exercised; TestMain writes it when FiguresEnv is set.
@@ -45,13 +46,6 @@ func cliVersion() string {
 	}
 	return version
 }
-
-const providerHeader = `terraform {
-  required_providers {
-    flexslot = { source = "flexslot/flexslot" }
-  }
-}
-`
 
 // newToken returns a partner token unique to the test, so that a leak cannot
 // be confused with another test's output.
@@ -109,9 +103,9 @@ type spec struct {
 	triggers map[string]string
 	timeouts map[string]string
 	provider string
-	// attrs are further attributes as raw HCL expressions, such as
-	// grant_types = `["implicit"]`.
-	attrs map[string]string
+	// attrs are further attributes, as tfconfig values: Go values, or
+	// tfconfig.Expr for references.
+	attrs map[string]any
 }
 
 func confidential(name string) spec {
@@ -124,81 +118,30 @@ func confidential(name string) spec {
 	}
 }
 
-func (s spec) hcl() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"flexslot_oauth2_client\" %q {\n", s.name)
-	if s.provider != "" {
-		fmt.Fprintf(&b, "  provider          = %s\n", s.provider)
-	}
-	fmt.Fprintf(&b, "  application_name  = %s\n", hclString(s.app))
-	fmt.Fprintf(&b, "  client_type       = %s\n", hclString(s.typ))
-	fmt.Fprintf(&b, "  redirect_uris     = %s\n", hclList(s.uris))
-	fmt.Fprintf(&b, "  allowed_scopes    = %s\n", hclList(s.scopes))
-	if s.triggers != nil {
-		fmt.Fprintf(&b, "  rotation_triggers = %s\n", hclMap(s.triggers))
-	}
+func (s spec) block() *tfconfig.Block {
+	b := tfconfig.OAuth2Client{
+		Provider:         s.provider,
+		ApplicationName:  s.app,
+		ClientType:       s.typ,
+		RedirectURIs:     s.uris,
+		AllowedScopes:    s.scopes,
+		RotationTriggers: s.triggers,
+		Timeouts:         s.timeouts,
+	}.Resource(s.name)
 	for _, k := range slices.Sorted(maps.Keys(s.attrs)) {
-		fmt.Fprintf(&b, "  %s = %s\n", k, s.attrs[k])
+		b.Set(k, s.attrs[k])
 	}
-	if len(s.timeouts) > 0 {
-		b.WriteString("  timeouts {\n")
-		for _, k := range slices.Sorted(maps.Keys(s.timeouts)) {
-			fmt.Fprintf(&b, "    %s = %s\n", k, hclString(s.timeouts[k]))
-		}
-		b.WriteString("  }\n")
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return b
 }
 
-func render(extra string, specs ...spec) string {
-	var b strings.Builder
-	b.WriteString(providerHeader)
-	b.WriteString(extra)
+// render is a configuration requiring the provider, then the blocks extra,
+// then a client per spec.
+func render(extra []*tfconfig.Block, specs ...spec) string {
+	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.Flexslot)}, extra...)
 	for _, s := range specs {
-		b.WriteString("\n" + s.hcl())
+		blocks = append(blocks, s.block())
 	}
-	return b.String()
-}
-
-// hclString quotes s as an HCL string literal.
-func hclString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		case (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{"):
-			b.WriteRune(r)
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func hclList(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = hclString(v)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
-func hclMap(m map[string]string) string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		parts = append(parts, hclString(k)+" = "+hclString(m[k]))
-	}
-	return "{ " + strings.Join(parts, ", ") + " }"
+	return tfconfig.File(blocks...)
 }
 
 // stateClient is a flexslot_oauth2_client as show -json reports it.

@@ -29,14 +29,14 @@ func TestAccRevocation(t *testing.T) {
 			t.Parallel()
 			h := newHarnessWith(t, func(_ *harness, o *emulator.Options) { o.WithoutDelete = withoutDelete })
 			removed, retyped, replaced := confidential("removed"), confidential("retyped"), confidential("replaced")
-			h.w.WriteConfig(render("", removed, retyped, replaced))
+			h.w.WriteConfig(render(nil, removed, retyped, replaced))
 			h.w.Apply().RequireSuccess(t)
 			before := h.state()
 			addr := func(s spec) string { return "flexslot_oauth2_client." + s.name }
 			old := []string{before[addr(removed)].id, before[addr(retyped)].id, before[addr(replaced)].id}
 
 			retyped.typ = "public"
-			h.w.WriteConfig(render("", retyped, replaced))
+			h.w.WriteConfig(render(nil, retyped, replaced))
 			replace := func() *acctest.Result { return h.w.Apply("-replace=" + addr(replaced)) }
 			h.runRevoking(withoutDelete, replace, old, 2)
 			after := h.state()
