@@ -28,6 +28,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 const (
@@ -156,20 +157,36 @@ func expectError(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
 
-// clientConfig renders a flexslot_oauth2_client resource block.
-func clientConfig(name, body string) string {
-	return fmt.Sprintf("resource \"flexslot_oauth2_client\" %q {\n%s\n}\n", name, body)
-}
-
 const webAddr = "flexslot_oauth2_client.web"
 
-func webClientConfig(name, uris, scopes, extra string) string {
-	return clientConfig("web", fmt.Sprintf(`
-  application_name = %q
-  client_type      = "confidential"
-  redirect_uris    = %s
-  allowed_scopes   = %s
-%s`, name, uris, scopes, extra))
+// The redirect URI and the scope most test clients have.
+var (
+	appCallback = []string{"https://app.example.com/cb"}
+	cardsRead   = []string{"cards:read"}
+)
+
+// webClient is the confidential client "web" most tests declare; set further
+// attributes on the block it returns.
+func webClient(app string, uris, scopes []string) *tfconfig.Block {
+	return oauth2Client("web", "confidential", app, uris, scopes)
+}
+
+// oauth2Client is a flexslot_oauth2_client named name; set further
+// attributes on the block it returns.
+func oauth2Client(name, clientType, app string, uris, scopes []string) *tfconfig.Block {
+	return tfconfig.OAuth2Client{ApplicationName: app, ClientType: clientType, RedirectURIs: uris, AllowedScopes: scopes}.Resource(name)
+}
+
+// replaceOnTrigger is a lifecycle block replacing the resource when
+// terraform_data.trigger changes.
+func replaceOnTrigger() *tfconfig.Block {
+	return tfconfig.New("lifecycle").Set("replace_triggered_by", tfconfig.Expr("[terraform_data.trigger]"))
+}
+
+// cliConfig is a configuration for a CLI workspace: the provider required,
+// then blocks.
+func cliConfig(blocks ...*tfconfig.Block) string {
+	return tfconfig.File(append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.Flexslot)}, blocks...)...)
 }
 
 func newCLIWorkspace(t *testing.T, e *testEmulator) *acctest.Workspace {
@@ -180,12 +197,9 @@ func newCLIWorkspace(t *testing.T, e *testEmulator) *acctest.Workspace {
 	return w
 }
 
-const requiredFlexslot = `terraform {
-  required_providers {
-    flexslot = { source = "flexslot/flexslot" }
-  }
-}
-`
+// requiredFlexslot is the terraform block of a CLI workspace's configuration,
+// for the configurations written out as HCL.
+var requiredFlexslot = tfconfig.Terraform(tfconfig.Flexslot).String()
 
 // requireWarning fails unless r holds a warning with summary whose detail contains every part.
 func requireWarning(t *testing.T, r *acctest.Result, summary string, parts ...string) {
@@ -448,7 +462,7 @@ func dashboardClients(t *testing.T, e *testEmulator) (alpha, beta, gamma emulato
 	t.Helper()
 	create := func(token, name, clientType string) emulator.Client {
 		c, _, err := e.Server.CreateAsDashboard(token, name, clientType,
-			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, []string{"cards:read"})
+			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, cardsRead)
 		if err != nil {
 			t.Fatal(err)
 		}

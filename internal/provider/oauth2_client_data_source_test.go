@@ -49,7 +49,7 @@ func TestAccOAuth2ClientDataSource_dashboardClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	public, _, err := e.Server.CreateAsDashboard(testTokenA, "CLI", "public",
-		[]string{"http://localhost/cb"}, []string{"cards:read"})
+		[]string{"http://localhost/cb"}, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestAccOAuth2ClientDataSource_managedClient(t *testing.T) {
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{{
 			// The data source reads a client created in the same apply.
-			Config: webClientConfig("Web", `["https://app.example.com/cb"]`, `["decks:read"]`, "") + `
+			Config: webClient("Web", []string{"https://app.example.com/cb"}, []string{"decks:read"}).String() + `
 data "flexslot_oauth2_client" "this" {
   client_id = flexslot_oauth2_client.web.client_id
 }
@@ -121,7 +121,7 @@ data "flexslot_oauth2_client" "this" {
 func TestAccOAuth2ClientDataSource_notFound(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	other, _, err := e.Server.CreateAsDashboard(testTokenB, "Partner B", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
+	other, _, err := e.Server.CreateAsDashboard(testTokenB, "Partner B", "public", []string{"http://localhost/cb"}, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestAccOAuth2ClientDataSource_notFound(t *testing.T) {
 func TestAccOAuth2ClientDataSource_revokedBetweenSteps(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Short-lived", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Short-lived", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestAccOAuth2ClientDataSource_revokedBetweenSteps(t *testing.T) {
 func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,13 +219,13 @@ func TestOAuth2ClientDataSource_oneRequestPerRead(t *testing.T) {
 func TestAccOAuth2ClientDataSource_byApplicationName(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Unique", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Unique", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var twins []string
 	for range 2 {
-		twin, _, err := e.Server.CreateAsDashboard(testTokenA, "Twin", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
+		twin, _, err := e.Server.CreateAsDashboard(testTokenA, "Twin", "public", []string{"http://localhost/cb"}, cardsRead)
 		if err != nil {
 			t.Fatal(err)
 		}

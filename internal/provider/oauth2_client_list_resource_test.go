@@ -135,12 +135,7 @@ func TestAccOAuth2ClientListResource_query(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config: clientConfig("web", `
-  application_name = "Terraform"
-  client_type      = "confidential"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`),
+				Config: oauth2Client("web", "confidential", "Terraform", appCallback, cardsRead).String(),
 			},
 			{
 				Query: true,

@@ -26,6 +26,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
@@ -41,7 +42,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{
 			{
-				Config: webClientConfig("Web", `["https://app.example.com/oauth/callback"]`, `["decks:read"]`, ""),
+				Config: webClient("Web", []string{"https://app.example.com/oauth/callback"}, []string{"decks:read"}).String(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectUnknownValue(webAddr, tfjsonpath.New("client_secret")),
@@ -70,9 +71,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 			{
 				// In-place update of name, URIs and scopes: one PATCH, same client, same secret.
 				PreConfig: e.Server.ClearRequests,
-				Config: webClientConfig("Web (renamed)",
-					`["https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"]`,
-					`["decks:read", "decks:write", "cards:read"]`, ""),
+				Config:    webClient("Web (renamed)", []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"}, []string{"decks:read", "decks:write", "cards:read"}).String(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("client_secret"), knownvalue.StringRegexp(secretRegexp)),
@@ -96,9 +95,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 			{
 				// Adding rotation_triggers rotates the secret in place.
 				PreConfig: e.Server.ClearRequests,
-				Config: webClientConfig("Web (renamed)",
-					`["https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"]`,
-					`["decks:read", "decks:write", "cards:read"]`, `  rotation_triggers = { rotated = "1" }`),
+				Config:    webClient("Web (renamed)", []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"}, []string{"decks:read", "decks:write", "cards:read"}).Set("rotation_triggers", map[string]string{"rotated": "1"}).String(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(webAddr, tfjsonpath.New("client_secret")),
@@ -125,9 +122,7 @@ func TestAccOAuth2Client_confidentialLifecycle(t *testing.T) {
 			{
 				// A trigger change and a rename in one apply: one rotate, one PATCH.
 				PreConfig: e.Server.ClearRequests,
-				Config: webClientConfig("Web",
-					`["https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"]`,
-					`["decks:read", "decks:write", "cards:read"]`, `  rotation_triggers = { rotated = "2" }`),
+				Config:    webClient("Web", []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/callback"}, []string{"decks:read", "decks:write", "cards:read"}).Set("rotation_triggers", map[string]string{"rotated": "2"}).String(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(webAddr, tfjsonpath.New("client_id")),
 					rotated.AddStateValue(webAddr, tfjsonpath.New("client_secret")),
@@ -145,12 +140,7 @@ func TestAccOAuth2Client_public(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	const addr = "flexslot_oauth2_client.cli"
-	config := clientConfig("cli", `
-  application_name = "CLI"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1:53682/callback", "http://[::1]:53682/callback", "http://localhost/cb"]
-  allowed_scopes   = ["cards:read", "decks:read"]
-`)
+	config := oauth2Client("cli", "public", "CLI", []string{"http://127.0.0.1:53682/callback", "http://[::1]:53682/callback", "http://localhost/cb"}, []string{"cards:read", "decks:read"}).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
@@ -183,7 +173,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{
 			{
-				Config:            webClientConfig("App", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+				Config:            webClient("App", appCallback, cardsRead).String(),
 				ConfigStateChecks: []statecheck.StateCheck{replaced.AddStateValue(webAddr, tfjsonpath.New("client_id"))},
 				Check: func(s *terraform.State) error {
 					oldID = s.RootModule().Resources[webAddr].Primary.Attributes["client_id"]
@@ -194,12 +184,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 			},
 			{
 				PreConfig: e.Server.ClearRequests,
-				Config: clientConfig("web", `
-  application_name = "App"
-  client_type      = "public"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`),
+				Config:    oauth2Client("web", "public", "App", appCallback, cardsRead).String(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(webAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectKnownValue(webAddr, tfjsonpath.New("client_secret"), knownvalue.Null()),
@@ -226,7 +211,7 @@ func TestAccOAuth2Client_clientTypeChangeReplaces(t *testing.T) {
 func TestAccOAuth2Client_driftOutsideTerraform(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	config := webClientConfig("Drift", `["https://app.example.com/cb"]`, `["decks:read"]`, "")
+	config := webClient("Drift", []string{"https://app.example.com/cb"}, []string{"decks:read"}).String()
 	var clientID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -280,7 +265,7 @@ func TestAccOAuth2Client_driftOutsideTerraform(t *testing.T) {
 func TestAccOAuth2Client_import(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	config := webClientConfig("Imported", `["https://app.example.com/cb"]`, `["decks:read"]`, "")
+	config := webClient("Imported", []string{"https://app.example.com/cb"}, []string{"decks:read"}).String()
 	importID := func(s *terraform.State) (string, error) {
 		return s.RootModule().Resources[webAddr].Primary.Attributes["client_id"], nil
 	}
@@ -323,7 +308,7 @@ func TestAccOAuth2Client_import(t *testing.T) {
 func TestAccOAuth2Client_importByIdentity(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	config := webClientConfig("Imported", `["https://app.example.com/cb"]`, `["decks:read"]`, "")
+	config := webClient("Imported", []string{"https://app.example.com/cb"}, []string{"decks:read"}).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -354,14 +339,13 @@ func TestAccOAuth2Client_importBlockIdentity(t *testing.T) {
 	// OpenTofu has identity in import blocks from 1.12 on.
 	acctest.VersionChecks(t, tfversion.SkipBelow(tfversion.Version1_12_0))
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := newCLIWorkspace(t, e)
 	config := func(clientID string) string {
-		return requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  identity = {\n    client_id = %q\n  }\n}\n", webAddr, clientID) +
-			webClientConfig("Dashboard", `["https://app.example.com/cb"]`, `["cards:read"]`, "")
+		return cliConfig(tfconfig.ImportIdentity(webAddr, map[string]string{"client_id": clientID}), webClient("Dashboard", appCallback, cardsRead))
 	}
 
 	w.WriteConfig(config("cli_01HX 2K5V"))
@@ -398,14 +382,14 @@ func TestAccOAuth2Client_clientLimit(t *testing.T) {
 	e := newTestEmulator(t)
 	for i := range 10 {
 		if _, _, err := e.Server.CreateAsDashboard(testTokenA, fmt.Sprintf("Dashboard %d", i), "public",
-			[]string{"https://app.example.com/cb"}, []string{"cards:read"}); err != nil {
+			appCallback, cardsRead); err != nil {
 			t.Fatal(err)
 		}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config:      webClientConfig("Eleventh", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			Config:      webClient("Eleventh", appCallback, cardsRead).String(),
 			ExpectError: expectError("Failed to create the OAuth2 client", "FLEXSLOT_CLIENT_LIMIT_REACHED", "(request id req_", "Revoke a client you no longer use"),
 		}},
 	})
@@ -417,7 +401,7 @@ func TestAccOAuth2Client_clientLimit(t *testing.T) {
 func TestAccOAuth2Client_deletionProtection(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	protected := webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`, "  deletion_protection = true")
+	protected := webClient("Protected", appCallback, cardsRead).Set("deletion_protection", true).String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
@@ -428,13 +412,7 @@ func TestAccOAuth2Client_deletionProtection(t *testing.T) {
 				ExpectError: expectError("OAuth2 client is protected from deletion", "would destroy", "deletion_protection is true", "Nothing was revoked"),
 			},
 			{
-				Config: clientConfig("web", `
-  application_name    = "Protected"
-  client_type         = "public"
-  redirect_uris       = ["https://app.example.com/cb"]
-  allowed_scopes      = ["cards:read"]
-  deletion_protection = true
-`),
+				Config:      oauth2Client("web", "public", "Protected", appCallback, cardsRead).Set("deletion_protection", true).String(),
 				ExpectError: expectError("OAuth2 client is protected from deletion", "would replace"),
 			},
 			{
@@ -450,7 +428,7 @@ func TestAccOAuth2Client_deletionProtection(t *testing.T) {
 					},
 				),
 			},
-			{Config: webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`, "  deletion_protection = false")},
+			{Config: webClient("Protected", appCallback, cardsRead).Set("deletion_protection", false).String()},
 		},
 	})
 }
@@ -462,7 +440,7 @@ func TestAccOAuth2Client_unknownScopeFailsAtPlan(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{{
-			Config:      webClientConfig("Web", `["https://app.example.com/cb"]`, `["decks:read", "billing:admin"]`, ""),
+			Config:      webClient("Web", []string{"https://app.example.com/cb"}, []string{"decks:read", "billing:admin"}).String(),
 			PlanOnly:    true,
 			ExpectError: expectError("Scope not available to this partner", `"billing:admin"`, "catalog", "cards:read"),
 		}},
@@ -482,7 +460,7 @@ func TestAccOAuth2Client_unknownScopeFailsAtApplyWithoutThePartnerRow(t *testing
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{{
-			Config:      webClientConfig("Web", `["https://app.example.com/cb"]`, `["decks:read", "billing:admin"]`, ""),
+			Config:      webClient("Web", []string{"https://app.example.com/cb"}, []string{"decks:read", "billing:admin"}).String(),
 			ExpectError: expectError("Failed to create the OAuth2 client", "FLEXSLOT_INVALID_SCOPE", `"billing:admin"`, "granted"),
 		}},
 	})
@@ -491,84 +469,73 @@ func TestAccOAuth2Client_unknownScopeFailsAtApplyWithoutThePartnerRow(t *testing
 func TestAccOAuth2Client_invalidConfiguration(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	const uris, scopes = `["https://app.example.com/cb"]`, `["cards:read"]`
+	uris, scopes := appCallback, cardsRead
 	cases := map[string]struct {
 		config string
 		want   []string
 	}{
 		"http to a remote host": {
-			webClientConfig("Web", `["http://app.example.com/cb"]`, scopes, ""),
+			webClient("Web", []string{"http://app.example.com/cb"}, scopes).String(),
 			[]string{"Invalid redirect URI", "redirect_uris", `"http://app.example.com/cb" must use https: http is allowed only for the loopback hosts localhost`, "127.0.0.1 and [::1]"},
 		},
 		"wildcard": {
-			webClientConfig("Web", `["https://*.example.com/cb"]`, scopes, ""),
+			webClient("Web", []string{"https://*.example.com/cb"}, scopes).String(),
 			[]string{"Invalid redirect URI", "redirect_uris", `"https://*.example.com/cb" must not contain a wildcard (*) anywhere`},
 		},
 		"fragment": {
-			webClientConfig("Web", `["https://app.example.com/cb#x"]`, scopes, ""),
+			webClient("Web", []string{"https://app.example.com/cb#x"}, scopes).String(),
 			[]string{"Invalid redirect URI", `"https://app.example.com/cb#x" must not contain a fragment (#...)`},
 		},
 		"custom scheme": {
-			webClientConfig("Web", `["com.example.app://callback"]`, scopes, ""),
+			webClient("Web", []string{"com.example.app://callback"}, scopes).String(),
 			[]string{`"com.example.app://callback" uses the scheme "com.example.app"`, "native apps must use a loopback redirect"},
 		},
 		"relative": {
-			webClientConfig("Web", `["/callback"]`, scopes, ""),
+			webClient("Web", []string{"/callback"}, scopes).String(),
 			[]string{`"/callback" must be an absolute URI with a scheme and a host`},
 		},
 		"scope syntax": {
-			webClientConfig("Web", uris, `["Decks Read"]`, ""),
+			webClient("Web", uris, []string{"Decks Read"}).String(),
 			[]string{"Invalid scope", `"Decks Read" must be colon-separated words`},
 		},
 		"oversize scope": {
-			webClientConfig("Web", uris, `["decks:`+strings.Repeat("r", 59)+`"]`, ""),
+			webClient("Web", uris, []string{"decks:" + strings.Repeat("r", 59)}).String(),
 			[]string{"Invalid scope", "must be at most 64 characters long"},
 		},
 		"oversize redirect URI": {
-			webClientConfig("Web", `["https://app.example.com/`+strings.Repeat("c", 489)+`"]`, scopes, ""),
+			webClient("Web", []string{"https://app.example.com/" + strings.Repeat("c", 489)}, scopes).String(),
 			[]string{"Invalid redirect URI", "must be at most 512 characters long"},
 		},
 		"port out of range": {
-			webClientConfig("Web", `["http://localhost:70000/cb"]`, scopes, ""),
+			webClient("Web", []string{"http://localhost:70000/cb"}, scopes).String(),
 			[]string{"Invalid redirect URI", "must use a port from 1 to 65535"},
 		},
 		"empty port": {
-			webClientConfig("Web", `["https://app.example.com:/cb"]`, scopes, ""),
+			webClient("Web", []string{"https://app.example.com:/cb"}, scopes).String(),
 			[]string{"Invalid redirect URI", "must not end its host with a colon"},
 		},
 		"unknown grant type": {
-			webClientConfig("Web", uris, scopes, `  grant_types = ["client_credentials"]`),
+			webClient("Web", uris, scopes).Set("grant_types", []string{"client_credentials"}).String(),
 			[]string{"Invalid grant type", `"client_credentials" must be "authorization_code" or "refresh_token"`},
 		},
 		"consent URL over http": {
-			webClientConfig("Web", uris, scopes, `  privacy_policy_url = "app.example.com/privacy"`),
+			webClient("Web", uris, scopes).Set("privacy_policy_url", "app.example.com/privacy").String(),
 			[]string{"Invalid URL", `"app.example.com/privacy" must be empty or an absolute URI`},
 		},
 		"empty name": {
-			webClientConfig("", uris, scopes, ""),
+			webClient("", uris, scopes).String(),
 			[]string{"Invalid application name", `"" must not be empty`},
 		},
 		"oversize name": {
-			webClientConfig(strings.Repeat("ń", 256), uris, scopes, ""),
+			webClient(strings.Repeat("ń", 256), uris, scopes).String(),
 			[]string{"Invalid application name", "must be at most 255 characters long"},
 		},
 		"unknown client_type": {
-			clientConfig("web", `
-  application_name = "Web"
-  client_type      = "private"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`),
+			oauth2Client("web", "private", "Web", appCallback, cardsRead).String(),
 			[]string{"client_type value must be one of:", `["confidential" "public"], got: "private"`},
 		},
 		"rotation_triggers on a public client": {
-			clientConfig("web", `
-  application_name  = "Web"
-  client_type       = "public"
-  redirect_uris     = ["https://app.example.com/cb"]
-  allowed_scopes    = ["cards:read"]
-  rotation_triggers = { v = "1" }
-`),
+			oauth2Client("web", "public", "Web", appCallback, cardsRead).Set("rotation_triggers", map[string]string{"v": "1"}).String(),
 			[]string{"rotation_triggers set on a public client", "has no client secret, so there is nothing to rotate"},
 		},
 	}
@@ -607,7 +574,7 @@ func TestAccOAuth2Client_driftWarnings(t *testing.T) {
 		t.Helper()
 		e := newTestEmulator(t)
 		w := newCLIWorkspace(t, e)
-		w.WriteConfig(requiredFlexslot + webClientConfig("Warn", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+		w.WriteConfig(cliConfig(webClient("Warn", appCallback, cardsRead)))
 		requireNoWarnings(t, w.Apply().RequireSuccess(t))
 		return e, w, stateClientID(t, w)
 	}
@@ -643,12 +610,7 @@ func TestAccOAuth2Client_driftWarnings(t *testing.T) {
 	t.Run("replacement revokes", func(t *testing.T) {
 		t.Parallel()
 		_, w, clientID := applied(t)
-		w.WriteConfig(requiredFlexslot + clientConfig("web", `
-  application_name = "Warn"
-  client_type      = "public"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`))
+		w.WriteConfig(cliConfig(oauth2Client("web", "public", "Warn", appCallback, cardsRead)))
 		plan := w.Plan()
 		requireWarning(t, plan, "Replacing the OAuth2 client revokes it", clientID, "signs out every user who authorized the client")
 		if got := plan.Changes()[webAddr]; got != "replace" {
@@ -676,18 +638,17 @@ func TestAccOAuth2Client_driftWarnings(t *testing.T) {
 func TestAccOAuth2Client_importWarning(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, c.ClientID) +
-		webClientConfig("Dashboard", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(tfconfig.Import(webAddr, c.ClientID), webClient("Dashboard", appCallback, cardsRead)))
 	apply := w.Apply().RequireSuccess(t)
 	requireWarning(t, apply, "Imported client has no secret in state", c.ClientID, "change rotation_triggers")
 
 	// Adding a trigger issues a secret that Terraform holds.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Dashboard", `["https://app.example.com/cb"]`, `["cards:read"]`, `  rotation_triggers = { adopted = "1" }`))
+	w.WriteConfig(cliConfig(webClient("Dashboard", appCallback, cardsRead).Set("rotation_triggers", map[string]string{"adopted": "1"})))
 	w.Apply().RequireSuccess(t)
 	attrs := stateAttrs(t, w)
 	if attrs["client_id"] != c.ClientID || !e.Server.VerifySecret(c.ClientID, fmt.Sprint(attrs["client_secret"])) {
@@ -701,20 +662,14 @@ func TestAccOAuth2Client_clientLimitWarningAtPlan(t *testing.T) {
 	var ids []string
 	for i := range 10 {
 		c, _, err := e.Server.CreateAsDashboard(testTokenA, fmt.Sprintf("Dashboard %d", i), "public",
-			[]string{"https://app.example.com/cb"}, []string{"cards:read"})
+			appCallback, cardsRead)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, c.ClientID)
 	}
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Eleventh", `["https://app.example.com/cb"]`, `["cards:read"]`, "") +
-		clientConfig("second", `
-  application_name = "Twelfth"
-  client_type      = "public"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`))
+	w.WriteConfig(cliConfig(webClient("Eleventh", appCallback, cardsRead), oauth2Client("second", "public", "Twelfth", appCallback, cardsRead)))
 	e.Server.ClearRequests()
 	plan := w.Plan().RequireSuccess(t)
 	requireWarning(t, plan, "Partner is at the client limit", append([]string{"already holds 10 OAuth2 clients"}, ids...)...)
@@ -739,9 +694,8 @@ func TestAccOAuth2Client_deletionProtectionAgainstReplace(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	config := func(trigger string) string {
-		return requiredFlexslot + fmt.Sprintf("resource \"terraform_data\" \"trigger\" {\n  input = %q\n}\n", trigger) +
-			webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`,
-				"  deletion_protection = true\n  lifecycle {\n    replace_triggered_by = [terraform_data.trigger]\n  }")
+		return cliConfig(tfconfig.Resource("terraform_data", "trigger").Set("input", trigger),
+			webClient("Protected", appCallback, cardsRead).Set("deletion_protection", true).Nest(replaceOnTrigger()))
 	}
 	w.WriteConfig(config("1"))
 	w.Apply().RequireSuccess(t)
@@ -778,14 +732,9 @@ func TestAccOAuth2Client_removedBlocks(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	const cliAddr = "flexslot_oauth2_client.cli"
-	web := webClientConfig("Protected", `["https://app.example.com/cb"]`, `["cards:read"]`, "  deletion_protection = true")
-	cli := clientConfig("cli", `
-  application_name = "CLI"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1:8080/callback"]
-  allowed_scopes   = ["cards:read"]
-`)
-	w.WriteConfig(requiredFlexslot + web + cli)
+	web := webClient("Protected", appCallback, cardsRead).Set("deletion_protection", true)
+	cli := oauth2Client("cli", "public", "CLI", []string{"http://127.0.0.1:8080/callback"}, cardsRead)
+	w.WriteConfig(cliConfig(web, cli))
 	w.Apply().RequireSuccess(t)
 	ids := map[string]string{}
 	var webSecret string
@@ -803,14 +752,14 @@ func TestAccOAuth2Client_removedBlocks(t *testing.T) {
 
 	// destroy = true on the protected client: refused before any call.
 	e.Server.ClearRequests()
-	w.WriteConfig(requiredFlexslot + cli + removedBlock(webAddr, true))
+	w.WriteConfig(cliConfig(cli, tfconfig.Removed(webAddr, true)))
 	requireFailure(t, w.Apply(), "OAuth2 client is protected from deletion", ids[webAddr])
 	if !e.clientListed(ids[webAddr]) || e.requestCounts()[emulator.OperationRevoke] != 0 || !stateHolds(webAddr) {
 		t.Fatalf("a removed block that destroys revoked or dropped the protected client %s", ids[webAddr])
 	}
 
 	// destroy = true on an unprotected client revokes it.
-	w.WriteConfig(requiredFlexslot + web + removedBlock(cliAddr, true))
+	w.WriteConfig(cliConfig(web, tfconfig.Removed(cliAddr, true)))
 	w.Apply().RequireSuccess(t)
 	if e.clientListed(ids[cliAddr]) || e.requestCounts()[emulator.OperationRevoke] != 1 || stateHolds(cliAddr) {
 		t.Fatalf("a removed block with destroy = true did not revoke %s", ids[cliAddr])
@@ -819,7 +768,7 @@ func TestAccOAuth2Client_removedBlocks(t *testing.T) {
 	// destroy = false on the protected client: it leaves state, and stays at
 	// Flexslot with its secret working; nothing is written.
 	e.Server.ClearRequests()
-	w.WriteConfig(requiredFlexslot + removedBlock(webAddr, false))
+	w.WriteConfig(cliConfig(tfconfig.Removed(webAddr, false)))
 	w.Apply().RequireSuccess(t)
 	if err := e.expectWrites(map[string]int{})(nil); err != nil {
 		t.Fatalf("removing %s from state: %s", ids[webAddr], err)
@@ -839,8 +788,8 @@ func TestAccOAuth2Client_wrongRouteIsNeverGone(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	config := webClientConfig("Routed", `["https://app.example.com/cb"]`, `["cards:read"]`, "")
-	w.WriteConfig(requiredFlexslot + config)
+	config := cliConfig(webClient("Routed", appCallback, cardsRead))
+	w.WriteConfig(config)
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
 
@@ -880,7 +829,7 @@ func TestAccOAuth2Client_applyAfterServerChanged(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Planned", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Planned", appCallback, cardsRead)))
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
 
@@ -889,8 +838,7 @@ func TestAccOAuth2Client_applyAfterServerChanged(t *testing.T) {
 	if err := e.Server.UpdateAsDashboard(testTokenA, clientID, &name, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	w.WriteConfig(requiredFlexslot + webClientConfig("Planned", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		`  rotation_triggers = { n = "1" }`))
+	w.WriteConfig(cliConfig(webClient("Planned", appCallback, cardsRead).Set("rotation_triggers", map[string]string{"n": "1"})))
 	w.Apply("-refresh=false").RequireSuccess(t)
 	attrs := stateAttrs(t, w)
 	if !e.Server.VerifySecret(clientID, fmt.Sprint(attrs["client_secret"])) {
@@ -904,8 +852,7 @@ func TestAccOAuth2Client_applyAfterServerChanged(t *testing.T) {
 
 	// A saved plan applied after the server changed.
 	w.Apply().RequireSuccess(t)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Planned", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		`  rotation_triggers = { n = "2" }`))
+	w.WriteConfig(cliConfig(webClient("Planned", appCallback, cardsRead).Set("rotation_triggers", map[string]string{"n": "2"})))
 	w.Plan("-out=saved.tfplan").RequireSuccess(t)
 	if err := e.Server.Suspend(clientID); err != nil {
 		t.Fatal(err)
@@ -924,8 +871,8 @@ func TestAccOAuth2Client_planChecksBeforeCreate(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	config := webClientConfig("Lost answer", `["https://app.example.com/cb"]`, `["cards:read"]`, "")
-	w.WriteConfig(requiredFlexslot + config)
+	config := cliConfig(webClient("Lost answer", appCallback, cardsRead))
+	w.WriteConfig(config)
 
 	// A 1-hour Retry-After on the list: the plan does not wait for it.
 	e.Server.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 3600})
@@ -948,7 +895,7 @@ func TestAccOAuth2Client_planChecksBeforeCreate(t *testing.T) {
 	e.Server.ClearFaults()
 
 	// A client left by an apply whose answer never arrived: the plan names it.
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Lost answer", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Lost answer", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -965,7 +912,7 @@ func TestAccOAuth2Client_validationAsPublished(t *testing.T) {
 	if err := e.Server.GrantScope(testTokenA, "decks:read-all"); err != nil {
 		t.Fatal(err)
 	}
-	w.WriteConfig(requiredFlexslot + webClientConfig("Granted", `["https://app.example.com/cb"]`, `["decks:read-all"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Granted", []string{"https://app.example.com/cb"}, []string{"decks:read-all"})))
 	plan := w.Plan().RequireSuccess(t)
 	requireWarning(t, plan, "Scope outside Flexslot's published catalog", `"decks:read-all"`)
 	w.Apply().RequireSuccess(t)
@@ -979,9 +926,8 @@ func TestAccOAuth2Client_validationAsPublished(t *testing.T) {
 		t.Fatalf("the base_url password appears in the output")
 	}
 	w.SetEnv("FLEXSLOT_BASE_URL", e.URL)
-	w.WriteConfig(requiredFlexslot + fmt.Sprintf("provider \"flexslot\" {\n  base_url = %q\n}\n",
-		strings.Replace(e.URL, "http://", "http://user:"+password+"@", 1)) +
-		webClientConfig("Granted", `["https://app.example.com/cb"]`, `["decks:read-all"]`, ""))
+	w.WriteConfig(cliConfig(tfconfig.Provider{BaseURL: strings.Replace(e.URL, "http://", "http://user:"+password+"@", 1)}.Block(),
+		webClient("Granted", appCallback, []string{"decks:read-all"})))
 	r = w.Plan()
 	requireFailure(t, r, "Invalid Flexslot base URL", "holds credentials")
 	if strings.Contains(r.Stdout+r.Stderr, password) {
@@ -993,19 +939,18 @@ func TestAccOAuth2Client_removingTriggersDoesNotRotate(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Scheduled", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		`  rotation_triggers = { quarter = "q1" }`))
+	w.WriteConfig(cliConfig(webClient("Scheduled", appCallback, cardsRead).Set("rotation_triggers", map[string]string{"quarter": "q1"})))
 	w.Apply().RequireSuccess(t)
 	before := stateAttrs(t, w)["client_secret"]
-	for _, triggers := range []string{`  rotation_triggers = {}`, ""} {
-		w.WriteConfig(requiredFlexslot + webClientConfig("Scheduled", `["https://app.example.com/cb"]`, `["cards:read"]`, triggers))
+	for _, triggers := range []string{"{}", "null"} {
+		w.WriteConfig(cliConfig(webClient("Scheduled", appCallback, cardsRead).Set("rotation_triggers", tfconfig.Expr(triggers))))
 		e.Server.ClearRequests()
 		w.Apply().RequireSuccess(t)
 		if n := e.requestCounts()[emulator.OperationRotate]; n != 0 {
-			t.Fatalf("setting %q rotated the secret %d times", triggers, n)
+			t.Fatalf("setting rotation_triggers = %s rotated the secret %d times", triggers, n)
 		}
 		if after := stateAttrs(t, w)["client_secret"]; after != before {
-			t.Fatalf("setting %q changed the secret in state", triggers)
+			t.Fatalf("setting rotation_triggers = %s changed the secret in state", triggers)
 		}
 	}
 }
@@ -1014,18 +959,16 @@ func TestAccOAuth2Client_withoutUpdateEndpoint(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulatorWith(t, emulator.Options{WithoutUpdate: true})
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Fixed", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Fixed", appCallback, cardsRead)))
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
 
 	// A rotation needs no update call and still works.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Fixed", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		`  rotation_triggers = { n = "1" }`))
+	w.WriteConfig(cliConfig(webClient("Fixed", appCallback, cardsRead).Set("rotation_triggers", map[string]string{"n": "1"})))
 	w.Apply().RequireSuccess(t)
 
 	// An in-place change fails at apply, naming the fields and the way out.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Renamed", `["https://app.example.com/cb"]`, `["cards:read", "decks:read"]`,
-		`  rotation_triggers = { n = "2" }`))
+	w.WriteConfig(cliConfig(webClient("Renamed", []string{"https://app.example.com/cb"}, []string{"cards:read", "decks:read"}).Set("rotation_triggers", map[string]string{"n": "2"})))
 	requireFailure(t, w.Apply(), "Flexslot cannot change this client in place",
 		"application_name, allowed_scopes", clientID, "The client secret was rotated in this apply",
 		"the previous one no longer works", "terraform apply -replace=", "tofu apply -replace=", "signs out every user")
@@ -1044,7 +987,7 @@ func TestAccOAuth2Client_listedRevokedIsGone(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulatorWith(t, emulator.Options{ListRevoked: true})
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Listed", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Listed", appCallback, cardsRead)))
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
 	if err := e.apiClient(t).OAuth2Clients.Revoke(t.Context(), clientID); err != nil {
@@ -1060,18 +1003,12 @@ func TestAccOAuth2Client_listedRevokedIsGone(t *testing.T) {
 func TestAccOAuth2Client_importPublicWithoutWarning(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "CLI", "public", []string{"http://127.0.0.1/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "CLI", "public", []string{"http://127.0.0.1/cb"}, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, c.ClientID) +
-		clientConfig("web", `
-  application_name = "CLI"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-`))
+	w.WriteConfig(cliConfig(tfconfig.Import(webAddr, c.ClientID), oauth2Client("web", "public", "CLI", []string{"http://127.0.0.1/cb"}, cardsRead)))
 	requireNoWarnings(t, w.Apply().RequireSuccess(t))
 	attrs := stateAttrs(t, w)
 	if attrs["id"] != c.ClientID || attrs["client_secret"] != nil {
@@ -1084,15 +1021,8 @@ func TestAccOAuth2Client_noChangePlanListsOnce(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + `
-resource "flexslot_oauth2_client" "many" {
-  count            = 10
-  application_name = "Client ${count.index}"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-}
-`)
+	w.WriteConfig(cliConfig(oauth2Client("many", "public", "", []string{"http://127.0.0.1/cb"}, cardsRead).
+		Set("count", 10).Set("application_name", tfconfig.Expr(`"Client ${count.index}"`))))
 	w.Apply().RequireSuccess(t)
 	// Creating them lists once for the plan's checks, and once when the apply
 	// plans them again: each walk's provider process starts its list when
@@ -1113,19 +1043,13 @@ resource "flexslot_oauth2_client" "many" {
 func TestAccOAuth2Client_protectedFromTheFirstImport(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Dashboard", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := newCLIWorkspace(t, e)
 	// The configuration gets client_type wrong: the plan would replace the client it imports.
-	w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, c.ClientID) + clientConfig("web", `
-  application_name    = "Dashboard"
-  client_type         = "public"
-  redirect_uris       = ["https://app.example.com/cb"]
-  allowed_scopes      = ["cards:read"]
-  deletion_protection = true
-`))
+	w.WriteConfig(cliConfig(tfconfig.Import(webAddr, c.ClientID), oauth2Client("web", "public", "Dashboard", appCallback, cardsRead).Set("deletion_protection", true)))
 	requireFailure(t, w.Plan(), "OAuth2 client is protected from deletion", c.ClientID)
 	if !e.clientListed(c.ClientID) {
 		t.Fatalf("%s was revoked", c.ClientID)
@@ -1133,9 +1057,7 @@ func TestAccOAuth2Client_protectedFromTheFirstImport(t *testing.T) {
 }
 
 func sealedClientConfig(recipients ...string) string {
-	quoted, _ := json.Marshal(recipients)
-	return requiredFlexslot + webClientConfig("Sealed", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		"  secret_recipients = "+string(quoted))
+	return cliConfig(webClient("Sealed", appCallback, cardsRead).Set("secret_recipients", recipients))
 }
 
 func TestAccOAuth2Client_sealedSecret(t *testing.T) {
@@ -1184,7 +1106,7 @@ func TestAccOAuth2Client_sealedSecret(t *testing.T) {
 	// Turning encryption off rotates, so the secret the recipients hold stops working.
 	sealedBefore := stateAttrs(t, w)["client_secret_encrypted"].(string)
 	oldSecret, _ := sealedsecret.Open(sealedBefore, sshIdentity)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Sealed", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Sealed", appCallback, cardsRead)))
 	w.Apply().RequireSuccess(t)
 	attrs := stateAttrs(t, w)
 	clientID := attrs["client_id"].(string)
@@ -1203,13 +1125,8 @@ func TestAccOAuth2Client_secretRecipientValidation(t *testing.T) {
 	w.WriteConfig(sealedClientConfig("age1notarecipient"))
 	requireFailure(t, w.Plan(), "Invalid secret recipient", `"age1notarecipient"`)
 	id, _ := age.GenerateX25519Identity()
-	w.WriteConfig(requiredFlexslot + clientConfig("web", fmt.Sprintf(`
-  application_name  = "CLI"
-  client_type       = "public"
-  redirect_uris     = ["http://127.0.0.1/cb"]
-  allowed_scopes    = ["cards:read"]
-  secret_recipients = [%q]
-`, id.Recipient().String())))
+	w.WriteConfig(cliConfig(oauth2Client("web", "public", "CLI", []string{"http://127.0.0.1/cb"}, cardsRead).
+		Set("secret_recipients", []string{id.Recipient().String()})))
 	requireFailure(t, w.Plan(), "secret_recipients set on a public client", "nothing to rotate or encrypt")
 	if n := len(e.Server.Requests()); n != 0 {
 		t.Fatalf("invalid configurations reached the API %d times", n)
@@ -1220,17 +1137,16 @@ func TestAccOAuth2Client_staleSecretInCI(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	config := func(extra string) string {
-		return requiredFlexslot + webClientConfig("Stale", `["https://app.example.com/cb"]`, `["cards:read"]`, extra) + `
-check "secret_current" {
-  assert {
-    condition     = flexslot_oauth2_client.web.secret_current
-    error_message = "The client secret in state no longer works."
-  }
-}
-`
+	config := func(rotateWhenStale bool) string {
+		web := webClient("Stale", appCallback, cardsRead)
+		if rotateWhenStale {
+			web.Set("rotate_when_stale", true)
+		}
+		return cliConfig(web, tfconfig.New("check", "secret_current").Nest(tfconfig.New("assert").
+			Set("condition", tfconfig.Expr("flexslot_oauth2_client.web.secret_current")).
+			Set("error_message", "The client secret in state no longer works.")))
 	}
-	w.WriteConfig(config(""))
+	w.WriteConfig(config(false))
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
 	if stateAttrs(t, w)["secret_current"] != true {
@@ -1257,7 +1173,7 @@ check "secret_current" {
 	}
 
 	// With rotate_when_stale, the plan rotates (exit 2), and the apply puts a working secret in state.
-	w.WriteConfig(config("  rotate_when_stale = true"))
+	w.WriteConfig(config(true))
 	plan := w.Plan("-detailed-exitcode")
 	if plan.ExitCode != 2 || plan.Changes()[webAddr] != "update" {
 		t.Fatalf("plan with rotate_when_stale: exit %d, change %q, want 2 and update\n%s", plan.ExitCode, plan.Changes()[webAddr], plan.Stdout)
@@ -1302,7 +1218,7 @@ func TestAccOAuth2Client_openTofuStateEncryption(t *testing.T) {
     }
   }
 }
-` + webClientConfig("Encrypted state", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+` + webClient("Encrypted state", appCallback, cardsRead).String())
 	w.Plan("-out=encrypted.tfplan").RequireSuccess(t)
 	w.Run("apply", "-input=false", "-json", "encrypted.tfplan").RequireSuccess(t)
 	attrs := stateAttrs(t, w)
@@ -1418,23 +1334,16 @@ func TestAccOAuth2Client_driftDetection(t *testing.T) {
 			e := newTestEmulator(t)
 			w := newCLIWorkspace(t, e)
 			if strings.Contains(name, "time_rotating") {
-				w.WriteConfig(requiredFlexslot + "resource \"time_rotating\" \"secret\" {\n  rotation_days = 90\n}\n" +
-					webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`,
-						"  rotation_triggers = { rotated = time_rotating.secret.id }"))
+				w.WriteConfig(cliConfig(tfconfig.Resource("time_rotating", "secret").Set("rotation_days", 90),
+					webClient("Drift", appCallback, cardsRead).Set("rotation_triggers", tfconfig.Expr("{ rotated = time_rotating.secret.id }"))))
 				w.Init().RequireSuccess(t)
 			} else {
-				w.WriteConfig(requiredFlexslot + webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+				w.WriteConfig(cliConfig(webClient("Drift", appCallback, cardsRead)))
 			}
 			w.Apply().RequireSuccess(t)
 			clientID := stateClientID(t, w)
 			if strings.Contains(name, "beside another client") {
-				w.WriteConfig(requiredFlexslot + webClientConfig("Drift", `["https://app.example.com/cb"]`, `["cards:read"]`, "") +
-					clientConfig("other", `
-  application_name = "Other"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-`))
+				w.WriteConfig(cliConfig(webClient("Drift", appCallback, cardsRead), oauth2Client("other", "public", "Other", []string{"http://127.0.0.1/cb"}, cardsRead)))
 				w.Apply().RequireSuccess(t)
 			}
 			tc.drift(t, e, w, clientID)
@@ -1495,19 +1404,14 @@ func TestAccOAuth2Client_emptyValues(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	// No minimum count is published for these lists: the provider refuses none.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Empty", `[]`, `[]`, "  grant_types = []"))
+	w.WriteConfig(cliConfig(webClient("Empty", []string{}, []string{}).Set("grant_types", []string{})))
 	w.Apply().RequireSuccess(t)
 	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
 		t.Fatalf("plan after applying empty lists: exit %d\n%s", plan.ExitCode, plan.Stdout)
 	}
 
 	// An empty import ID is refused as such, with no error about the identity the CLI did not send.
-	w.WriteConfig(requiredFlexslot + clientConfig("other", `
-  application_name = "Other"
-  client_type      = "public"
-  redirect_uris    = []
-  allowed_scopes   = []
-`))
+	w.WriteConfig(cliConfig(oauth2Client("other", "public", "Other", []string{}, []string{})))
 	r := w.Run("import", "-input=false", "-no-color", "flexslot_oauth2_client.other", "")
 	if r.ExitCode == 0 || !strings.Contains(r.Stdout+r.Stderr, "Invalid import ID") || strings.Contains(r.Stdout+r.Stderr, "Value Conversion Error") {
 		t.Fatalf("import with an empty ID: exit %d\n%s\n%s", r.ExitCode, r.Stdout, r.Stderr)
@@ -1520,45 +1424,40 @@ func TestAccOAuth2Client_emptyValues(t *testing.T) {
 // block; once the client is revoked in the dashboard, the same command completes.
 func TestAccOAuth2Client_withoutRevokeEndpoint(t *testing.T) {
 	t.Parallel()
-	trigger := func(v string) string {
-		return fmt.Sprintf("resource \"terraform_data\" \"trigger\" {\n  input = %q\n}\n", v)
+	trigger := func(v string) *tfconfig.Block {
+		return tfconfig.Resource("terraform_data", "trigger").Set("input", v)
 	}
-	replaceOnTrigger := "  lifecycle {\n    replace_triggered_by = [terraform_data.trigger]\n  }"
+	kept := func() *tfconfig.Block { return webClient("Kept", appCallback, cardsRead) }
 	for name, tc := range map[string]struct {
-		before, after string // configurations before and for the command
+		before, after []*tfconfig.Block // configurations before and for the command
 		run           func(w *acctest.Workspace) *acctest.Result
 		gone          bool // the command leaves no client behind
 	}{
 		"destroy": {
-			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
-			after:  webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			before: []*tfconfig.Block{kept()},
+			after:  []*tfconfig.Block{kept()},
 			run:    func(w *acctest.Workspace) *acctest.Result { return w.Destroy() },
 			gone:   true,
 		},
 		"removed from the configuration": {
-			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
-			after:  "",
+			before: []*tfconfig.Block{kept()},
+			after:  nil,
 			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
 			gone:   true,
 		},
 		"-replace": {
-			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
-			after:  webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
+			before: []*tfconfig.Block{kept()},
+			after:  []*tfconfig.Block{kept()},
 			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply("-replace=" + webAddr) },
 		},
 		"client_type change": {
-			before: webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, ""),
-			after: clientConfig("web", `
-  application_name = "Kept"
-  client_type      = "public"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`),
-			run: func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
+			before: []*tfconfig.Block{kept()},
+			after:  []*tfconfig.Block{oauth2Client("web", "public", "Kept", appCallback, cardsRead)},
+			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
 		},
 		"replace_triggered_by": {
-			before: trigger("1") + webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, replaceOnTrigger),
-			after:  trigger("2") + webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, replaceOnTrigger),
+			before: []*tfconfig.Block{trigger("1"), kept().Nest(replaceOnTrigger())},
+			after:  []*tfconfig.Block{trigger("2"), kept().Nest(replaceOnTrigger())},
 			run:    func(w *acctest.Workspace) *acctest.Result { return w.Apply() },
 		},
 	} {
@@ -1566,11 +1465,11 @@ func TestAccOAuth2Client_withoutRevokeEndpoint(t *testing.T) {
 			t.Parallel()
 			e := newTestEmulatorWith(t, emulator.Options{WithoutDelete: true})
 			w := newCLIWorkspace(t, e)
-			w.WriteConfig(requiredFlexslot + tc.before)
+			w.WriteConfig(cliConfig(tc.before...))
 			w.Apply().RequireSuccess(t)
 			clientID := stateClientID(t, w)
 			secret := fmt.Sprint(stateAttrs(t, w)["client_secret"])
-			w.WriteConfig(requiredFlexslot + tc.after)
+			w.WriteConfig(cliConfig(tc.after...))
 
 			e.Server.ClearRequests()
 			requireFailure(t, tc.run(w), "Flexslot offers no revoke through its API", clientID,
@@ -1620,8 +1519,7 @@ func TestAccOAuth2Client_withoutRevokeEndpointCreateBeforeDestroy(t *testing.T) 
 	t.Parallel()
 	e := newTestEmulatorWith(t, emulator.Options{WithoutDelete: true})
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Overlap", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		"  lifecycle {\n    create_before_destroy = true\n  }"))
+	w.WriteConfig(cliConfig(webClient("Overlap", appCallback, cardsRead).Nest(tfconfig.New("lifecycle").Set("create_before_destroy", true))))
 	w.Apply().RequireSuccess(t)
 	old := stateClientID(t, w)
 
@@ -1671,11 +1569,11 @@ func TestAccOAuth2Client_rulesAsPublished(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	config := func(uri, appURL, grantTypes string) string {
-		return requiredFlexslot + webClientConfig("Native", fmt.Sprintf(`["http://127.0.0.1:54321/cb", "http://[::1]/cb", %q]`, uri),
-			`["cards:read"]`, fmt.Sprintf("  application_url = %q\n  tos_url = \"mailto:legal@example.com\"\n  grant_types = %s", appURL, grantTypes))
+	config := func(uri, appURL string, grantTypes ...string) string {
+		return cliConfig(webClient("Native", []string{"http://127.0.0.1:54321/cb", "http://[::1]/cb", uri}, cardsRead).
+			Set("application_url", appURL).Set("tos_url", "mailto:legal@example.com").Set("grant_types", grantTypes))
 	}
-	w.WriteConfig(config("http://localhost:3000/cb", "http://decks.example.com", `["refresh_token"]`))
+	w.WriteConfig(config("http://localhost:3000/cb", "http://decks.example.com", "refresh_token"))
 	apply := w.Apply().RequireSuccess(t)
 	for _, url := range []string{`"http://decks.example.com"`, `"mailto:legal@example.com"`} {
 		if !slices.ContainsFunc(apply.Warnings(), func(d acctest.Diagnostic) bool {
@@ -1691,9 +1589,9 @@ func TestAccOAuth2Client_rulesAsPublished(t *testing.T) {
 	}
 
 	// An empty set warns too; with authorization_code, no warning.
-	w.WriteConfig(config("http://localhost:3000/cb", "https://decks.example.com", `[]`))
+	w.WriteConfig(config("http://localhost:3000/cb", "https://decks.example.com"))
 	requireWarning(t, w.Plan().RequireSuccess(t), "Client without the authorization_code grant", "is empty")
-	w.WriteConfig(config("http://localhost:3000/cb", "https://decks.example.com", `["authorization_code"]`))
+	w.WriteConfig(config("http://localhost:3000/cb", "https://decks.example.com", "authorization_code"))
 	for _, d := range w.Plan().RequireSuccess(t).Warnings() {
 		if d.Summary == "Client without the authorization_code grant" {
 			t.Errorf("warning with authorization_code: %s", d)
@@ -1701,9 +1599,9 @@ func TestAccOAuth2Client_rulesAsPublished(t *testing.T) {
 	}
 
 	// localhost is matched as published, in lower case; a consent URL must be absolute.
-	w.WriteConfig(config("http://LOCALHOST:3000/cb", "https://decks.example.com", `["authorization_code"]`))
+	w.WriteConfig(config("http://LOCALHOST:3000/cb", "https://decks.example.com", "authorization_code"))
 	requireFailure(t, w.Plan(), "Invalid redirect URI", `"http://LOCALHOST:3000/cb"`, "localhost (written exactly so, in lower case)", "http://127.0.0.1/")
-	w.WriteConfig(config("http://localhost:3000/cb", "decks.example.com", `["authorization_code"]`))
+	w.WriteConfig(config("http://localhost:3000/cb", "decks.example.com", "authorization_code"))
 	requireFailure(t, w.Plan(), "Invalid URL", `"decks.example.com"`, "absolute URI")
 }
 
@@ -1714,18 +1612,13 @@ func TestAccOAuth2Client_opaqueClientIDs(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + `
-data "flexslot_oauth2_client" "slash" {
-  client_id = "cli_01HX/rotate-secret"
-}
-`)
+	w.WriteConfig(cliConfig(tfconfig.Data("flexslot_oauth2_client", "slash").Set("client_id", "cli_01HX/rotate-secret")))
 	e.Server.ClearRequests()
 	requireFailure(t, w.Plan(), "OAuth2 client not found", "cli_01HX/rotate-secret")
 	if n := e.requestCounts()[emulator.OperationList]; n != 1 {
 		t.Errorf("the lookup made %d list calls, want 1", n)
 	}
-	w.WriteConfig(requiredFlexslot + "import {\n  to = " + webAddr + "\n  id = \"cli 01\"\n}\n" +
-		webClientConfig("Imported", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(tfconfig.Import(webAddr, "cli 01"), webClient("Imported", appCallback, cardsRead)))
 	e.Server.ClearRequests()
 	requireFailure(t, w.Plan(), "Invalid import ID", `"cli 01"`, "spaces or control characters")
 	// The one list is the one every configured provider process starts for its reads.

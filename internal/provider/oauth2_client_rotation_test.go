@@ -17,6 +17,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 func TestParseRotationPeriod(t *testing.T) {
@@ -216,11 +217,11 @@ func TestAccOAuth2Client_secretVersion(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	recipient, _ := age.GenerateX25519Identity()
-	config := func(trigger, recipients string) string {
-		return requiredFlexslot + webClientConfig("Versioned", `["https://app.example.com/cb"]`, `["cards:read"]`,
-			fmt.Sprintf("  rotate_when_stale = true\n  rotation_triggers = { n = %q }\n  secret_recipients = %s\n", trigger, recipients))
+	config := func(trigger string, recipients ...string) string {
+		return cliConfig(webClient("Versioned", appCallback, cardsRead).Set("rotate_when_stale", true).
+			Set("rotation_triggers", map[string]string{"n": trigger}).Set("secret_recipients", recipients))
 	}
-	w.WriteConfig(config("1", "[]"))
+	w.WriteConfig(config("1"))
 	if got := plannedValue(t, w, "secret_version"); got != 1.0 {
 		t.Fatalf("secret_version planned for create = %v, want 1, known at plan", got)
 	}
@@ -231,7 +232,7 @@ func TestAccOAuth2Client_secretVersion(t *testing.T) {
 	requireSecretVersion(t, w, 1)
 
 	// Each kind of rotation counts once, and the plan knows the next value.
-	w.WriteConfig(config("2", "[]"))
+	w.WriteConfig(config("2"))
 	if got := plannedValue(t, w, "secret_version"); got != 2.0 {
 		t.Fatalf("secret_version planned for a trigger rotation = %v, want 2", got)
 	}
@@ -246,7 +247,7 @@ func TestAccOAuth2Client_secretVersion(t *testing.T) {
 	requireSecretVersion(t, w, 3)
 	requireNoChanges(t, w, "after rotate_when_stale")
 
-	w.WriteConfig(config("2", fmt.Sprintf("[%q]", recipient.Recipient())))
+	w.WriteConfig(config("2", recipient.Recipient().String()))
 	w.Apply().RequireSuccess(t)
 	requireSecretVersion(t, w, 4)
 	requireNoChanges(t, w, "after a change of recipients")
@@ -261,7 +262,7 @@ func TestAccOAuth2Client_secretVersion(t *testing.T) {
 	requireNoChanges(t, w, "of an earlier state")
 	w.Apply("-refresh-only").RequireSuccess(t)
 	requireSecretVersion(t, w, 1)
-	w.WriteConfig(config("3", fmt.Sprintf("[%q]", recipient.Recipient())))
+	w.WriteConfig(config("3", recipient.Recipient().String()))
 	w.Apply().RequireSuccess(t)
 	requireSecretVersion(t, w, 2)
 	requireNoChanges(t, w, "after a rotation of an earlier state")
@@ -303,8 +304,7 @@ func TestAccOAuth2Client_rotationPeriod(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Periodic", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		`  rotation_period = "90d"`))
+	w.WriteConfig(cliConfig(webClient("Periodic", appCallback, cardsRead).Set("rotation_period", "90d")))
 	w.Apply().RequireSuccess(t)
 	clientID := stateClientID(t, w)
 	firstSecret := stateAttrs(t, w)["client_secret"].(string)
@@ -350,16 +350,9 @@ func TestAccOAuth2Client_rotationPeriodInvalid(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Periodic", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		`  rotation_period = "3 months"`))
+	w.WriteConfig(cliConfig(webClient("Periodic", appCallback, cardsRead).Set("rotation_period", "3 months")))
 	requireFailure(t, w.Plan(), "Invalid rotation period", `"3 months"`, `"90d"`)
-	w.WriteConfig(requiredFlexslot + clientConfig("web", `
-  application_name = "CLI"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-  rotation_period  = "90d"
-`))
+	w.WriteConfig(cliConfig(oauth2Client("web", "public", "CLI", []string{"http://127.0.0.1/cb"}, cardsRead).Set("rotation_period", "90d")))
 	requireFailure(t, w.Plan(), "rotation_period set on a public client", "nothing to rotate")
 	if n := len(e.Server.Requests()); n != 0 {
 		t.Fatalf("invalid configurations reached the API %d times", n)
@@ -370,15 +363,14 @@ func TestAccOAuth2Client_rotationPeriodAfterImport(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Imported", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "Imported", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Server.Backdate(c.ClientID, time.Now().Add(-200*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, c.ClientID) +
-		webClientConfig("Imported", `["https://app.example.com/cb"]`, `["cards:read"]`, `  rotation_period = "90d"`))
+	w.WriteConfig(cliConfig(tfconfig.Import(webAddr, c.ClientID), webClient("Imported", appCallback, cardsRead).Set("rotation_period", "90d")))
 
 	// The plan that imports already knows Flexslot's secret is 200 days old.
 	plan := w.Plan()

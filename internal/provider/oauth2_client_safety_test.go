@@ -16,6 +16,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // The paths where a user's mistake or a lost answer could take another
@@ -50,7 +51,7 @@ func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Du
 	t.Helper()
 	clock.offset.Store(int64(offset))
 	defer clock.offset.Store(0)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient(t *tes
 				makeOthers()
 			}
 			w := newCLIWorkspace(t, e)
-			w.WriteConfig(requiredFlexslot + webClientConfig("Twin", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+			w.WriteConfig(cliConfig(webClient("Twin", appCallback, cardsRead)))
 			e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: tc.fault})
 			e.Server.ClearRequests()
 			apply := w.Apply()
@@ -143,8 +144,7 @@ func TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient(t *tes
 			}
 			// The way out: import the client no other configuration holds, with
 			// rotate_when_stale to give it a secret.
-			w.WriteConfig(requiredFlexslot + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", webAddr, own) +
-				webClientConfig("Twin", `["https://app.example.com/cb"]`, `["cards:read"]`, "  rotate_when_stale = true"))
+			w.WriteConfig(cliConfig(tfconfig.Import(webAddr, own), webClient("Twin", appCallback, cardsRead).Set("rotate_when_stale", true)))
 			w.Apply().RequireSuccess(t)
 			got := stateClients(t, w)[webAddr]
 			if got[0] != own || !e.Server.VerifySecret(got[0], got[1]) || !e.Server.VerifySecret(othersID, othersSecret) {
@@ -167,12 +167,11 @@ func TestAccOAuth2Client_wrongPartnersToken(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	config := func(protected bool) string {
-		extra := ""
+		kept := oauth2Client("kept", "confidential", "Kept", appCallback, cardsRead)
 		if protected {
-			extra = "  deletion_protection = true"
+			kept.Set("deletion_protection", true)
 		}
-		return requiredFlexslot + strings.Replace(webClientConfig("Kept", `["https://app.example.com/cb"]`, `["cards:read"]`, extra),
-			`"web"`, `"kept"`, 1) + webClientConfig("Other", `["https://other.example.com/cb"]`, `["cards:read"]`, "")
+		return cliConfig(kept, webClient("Other", []string{"https://other.example.com/cb"}, cardsRead))
 	}
 	w.WriteConfig(config(true))
 	w.Apply().RequireSuccess(t)
@@ -243,41 +242,35 @@ func TestAccOAuth2Client_privateKeyNeverPrinted(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	identity, _ := age.GenerateX25519Identity()
+	keyVariable := func() *tfconfig.Block { return tfconfig.New("variable", "key").Set("type", tfconfig.Expr("string")) }
+	keyClient := func() *tfconfig.Block {
+		return oauth2Client("web", "confidential", "Key", appCallback, cardsRead).Set("secret_recipients", tfconfig.Expr("[var.key]"))
+	}
 	const opensshKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDSecretKeyMaterialSecretKeyMaterial00000000AAAA\n-----END OPENSSH PRIVATE KEY-----\n"
 	for name, tc := range map[string]struct {
 		config, key, summary, advice string
 		literal                      bool // the key is in the configuration, not a variable
 	}{
 		"age identity from a sensitive variable": {
-			`variable "key" {
-  type      = string
-  sensitive = true
-}
-` + webClientConfig("Key", `["https://app.example.com/cb"]`, `["cards:read"]`, "  secret_recipients = [var.key]"),
+			cliConfig(tfconfig.New("variable", "key").Set("type", tfconfig.Expr("string")).Set("sensitive", true), keyClient()),
 			identity.String(), "Invalid secret recipient", "age-keygen -y", false,
 		},
 		"OpenSSH private key block": {
-			webClientConfig("Key", `["https://app.example.com/cb"]`, `["cards:read"]`, "  secret_recipients = [var.key]") +
-				"variable \"key\" {\n  type = string\n}\n",
+			cliConfig(keyClient(), keyVariable()),
 			opensshKey, "Invalid secret recipient", ".pub file", false,
 		},
 		"age identity as an application name": {
-			"variable \"key\" {\n  type = string\n}\n" + clientConfig("web", `
-  application_name = "${var.key}${var.key}${var.key}${var.key}${var.key}${var.key}"
-  client_type      = "confidential"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-`),
+			cliConfig(keyVariable(), webClient("", appCallback, cardsRead).
+				Set("application_name", tfconfig.Expr(`"${var.key}${var.key}${var.key}${var.key}${var.key}${var.key}"`))),
 			identity.String(), "Invalid application name", "age identity, not shown here", false,
 		},
 		"age identity written in the configuration": {
-			webClientConfig("Key", `["https://app.example.com/cb"]`, `["cards:read"]`,
-				fmt.Sprintf("  secret_recipients = [%q]", identity.String())) + "variable \"key\" {\n  type = string\n}\n",
+			cliConfig(keyClient().Set("secret_recipients", []string{identity.String()}), keyVariable()),
 			identity.String(), "Invalid secret recipient", "age-keygen -y", true,
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			w.WriteConfig(requiredFlexslot + tc.config)
+			w.WriteConfig(tc.config)
 			w.SetEnv("TF_VAR_key", tc.key)
 			validate := w.Run("validate", "-no-color")
 			requireNoKeyMaterial(t, validate, tc.key)
@@ -324,8 +317,7 @@ func TestAccOAuth2Client_lostSecretIsNoDeadEnd(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Lost", `["https://app.example.com/cb"]`, `["cards:read"]`,
-		"  deletion_protection = true"))
+	w.WriteConfig(cliConfig(webClient("Lost", appCallback, cardsRead).Set("deletion_protection", true)))
 	e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
 	e.Server.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath + "/", Kind: emulator.FaultStatus, Status: 500})
 	apply := w.Apply().RequireSuccess(t)
@@ -369,14 +361,7 @@ func TestAccOAuth2Client_noLookalikeWarningForOwnClients(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	config := func(count int) string {
-		return requiredFlexslot + fmt.Sprintf(`resource "flexslot_oauth2_client" "a" {
-  count            = %d
-  application_name = "Same"
-  client_type      = "confidential"
-  redirect_uris    = ["https://app.example.com/cb"]
-  allowed_scopes   = ["cards:read"]
-}
-`, count)
+		return cliConfig(oauth2Client("a", "confidential", "Same", appCallback, cardsRead).Set("count", count))
 	}
 	w.WriteConfig(config(1))
 	w.Apply().RequireSuccess(t)
@@ -393,7 +378,7 @@ func TestAccOAuth2Client_noLookalikeWarningForOwnClients(t *testing.T) {
 		}
 	}
 	// A client no state here holds still gets the warning.
-	other, _, err := e.Server.CreateAsDashboard(testTokenA, "Same", "confidential", []string{"https://app.example.com/cb"}, []string{"cards:read"})
+	other, _, err := e.Server.CreateAsDashboard(testTokenA, "Same", "confidential", appCallback, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,8 +408,8 @@ func TestAccOAuth2Client_recipientSpellings(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := func(sshComment string) string {
-		return requiredFlexslot + webClientConfig("Spelled", `["https://app.example.com/cb"]`, `["cards:read"]`,
-			fmt.Sprintf("  secret_recipients = [file(\"recipient.txt\"), %q]", sshKey+sshComment))
+		return cliConfig(webClient("Spelled", appCallback, cardsRead).
+			Set("secret_recipients", tfconfig.Expr(`[file("recipient.txt"), `+string(tfconfig.Quote(sshKey+sshComment))+`]`)))
 	}
 	w.WriteConfig(config(" alice@laptop"))
 	w.Apply().RequireSuccess(t)

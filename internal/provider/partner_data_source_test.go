@@ -69,7 +69,7 @@ func TestAccOAuth2Client_scopesCheckedAgainstThePartner(t *testing.T) {
 
 	// Neither in the catalog nor held by the partner: an error at plan naming
 	// the scope, the catalog and the partner's scopes; nothing is written.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Scopes", `["https://app.example.com/cb"]`, `["cards:read", "billing:admin"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Scopes", []string{"https://app.example.com/cb"}, []string{"cards:read", "billing:admin"})))
 	r := w.Plan()
 	requireFailure(t, r, "Scope not available to this partner", `"billing:admin"`, strings.Join(rules.ScopeCatalog(), ", "),
 		"holds ("+strings.Join(rules.ScopeCatalog(), ", ")+")")
@@ -86,13 +86,13 @@ func TestAccOAuth2Client_scopesCheckedAgainstThePartner(t *testing.T) {
 	w.Apply().RequireSuccess(t)
 
 	// A change of allowed_scopes is checked the same way.
-	w.WriteConfig(requiredFlexslot + webClientConfig("Scopes", `["https://app.example.com/cb"]`, `["cards:read", "billing:admin", "decks:read-all"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Scopes", []string{"https://app.example.com/cb"}, []string{"cards:read", "billing:admin", "decks:read-all"})))
 	requireFailure(t, w.Plan(), "Scope not available to this partner", `"decks:read-all"`, "billing:admin")
 
 	// When the partner row cannot be read, the plan warns as it always did.
 	// (The fault's path prefix covers the list too, so this plan only creates.)
 	w2 := newCLIWorkspace(t, e)
-	w2.WriteConfig(requiredFlexslot + webClientConfig("Unread", `["https://app.example.com/cb"]`, `["cards:read", "decks:read-all"]`, ""))
+	w2.WriteConfig(cliConfig(webClient("Unread", []string{"https://app.example.com/cb"}, []string{"cards:read", "decks:read-all"})))
 	e.Server.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.PartnerPath, Kind: emulator.FaultStatus, Status: 503, RetryAfter: 3600})
 	plan = w2.Plan().RequireSuccess(t)
 	requireWarning(t, plan, "Could not read the partner row", "1h0m0s")
@@ -104,7 +104,7 @@ func TestAccOAuth2Client_partnerNotActive(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Existing", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Existing", appCallback, cardsRead)))
 	w.Apply().RequireSuccess(t)
 
 	suspended := rules.StatusSuspended
@@ -113,13 +113,7 @@ func TestAccOAuth2Client_partnerNotActive(t *testing.T) {
 	}
 	// The existing client plans without change; a new one fails at plan, naming the status.
 	requireNoWarnings(t, w.Plan().RequireSuccess(t))
-	w.WriteConfig(requiredFlexslot + webClientConfig("Existing", `["https://app.example.com/cb"]`, `["cards:read"]`, "") +
-		clientConfig("second", `
-  application_name = "Second"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-`))
+	w.WriteConfig(cliConfig(webClient("Existing", appCallback, cardsRead), oauth2Client("second", "public", "Second", []string{"http://127.0.0.1/cb"}, cardsRead)))
 	e.Server.ClearRequests()
 	requireFailure(t, w.Plan(), "The partner is not active", "suspended")
 	if got := e.requestCounts(); got[emulator.OperationCreate] != 0 {
@@ -206,7 +200,7 @@ func TestAccProvider_personalAccessToken(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	create := requiredFlexslot + webClientConfig("Token", `["https://app.example.com/cb"]`, `["cards:read"]`, "")
+	create := cliConfig(webClient("Token", appCallback, cardsRead))
 	w.WriteConfig(create)
 
 	// Expiring within 14 days: a plan that creates warns, naming the token by name and prefix.

@@ -42,7 +42,7 @@ func TestAccOAuth2Client_createChecksReadTogether(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + webClientConfig("Together", `["https://app.example.com/cb"]`, `["cards:read"]`, ""))
+	w.WriteConfig(cliConfig(webClient("Together", appCallback, cardsRead)))
 
 	plan := w.Plan().RequireSuccess(t)
 	requireWarning(t, plan, "The Personal Access Token expires soon", "expires in 3 days")

@@ -190,7 +190,7 @@ func TestUserAgent(t *testing.T) {
 func TestProvider_configureStartsTheList(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, []string{"cards:read"})
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, "App", "public", []string{"http://localhost/cb"}, cardsRead)
 	if err != nil {
 		t.Fatal(err)
 	}

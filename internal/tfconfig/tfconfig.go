@@ -149,6 +149,12 @@ func exprTokens(e Expr) hclwrite.Tokens {
 	return attr.Expr().BuildTokens(nil)
 }
 
+// Quote is the HCL string literal of s, for an expression that mixes
+// literals and references: Expr("[file(\"a.txt\"), " + string(Quote(s)) + "]").
+func Quote(s string) Expr {
+	return Expr(hclwrite.TokensForValue(cty.StringVal(s)).Bytes())
+}
+
 // Ref is an expression referring to name, such as an address or a provider
 // alias: Ref("flexslot.a").
 func Ref(name string) Expr {
