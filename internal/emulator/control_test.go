@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
@@ -185,22 +186,36 @@ func TestRequestLogRecordsIdempotencyKeys(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	// The record as the control API spells it.
+	type record struct {
+		Method         string     `json:"method"`
+		Path           string     `json:"path"`
+		Operation      string     `json:"operation"`
+		Status         int        `json:"status"`
+		IdempotencyKey string     `json:"idempotency_key"`
+		At             *time.Time `json:"at"`
+	}
 	var log struct {
-		Requests []map[string]any `json:"requests"`
+		Requests []record `json:"requests"`
 	}
 	if err := json.Unmarshal(data, &log); err != nil {
 		t.Fatal(err)
 	}
-	if len(log.Requests) != 2 {
-		t.Fatalf("log %s", data)
+	// Every record spells idempotency_key out, empty when there was none.
+	if n := strings.Count(string(data), `"idempotency_key":`); n != 2 {
+		t.Errorf("%d records with an idempotency_key field, want 2: %s", n, data)
 	}
-	first, second := log.Requests[0], log.Requests[1]
-	if first["method"] != "POST" || first["path"] != emulator.BasePath || first["operation"] != "create" || first["status"] != float64(201) ||
-		first["idempotency_key"] != "abc" || first["at"] == nil {
-		t.Errorf("first record %v", first)
+	for i, r := range log.Requests {
+		if r.At == nil || r.At.IsZero() {
+			t.Errorf("record %d has no time: %s", i, data)
+		}
 	}
-	if second["status"] != float64(401) || second["idempotency_key"] != "" || second["operation"] != "list" {
-		t.Errorf("second record %v", second)
+	want := []record{
+		{Method: "POST", Path: emulator.BasePath, Operation: "create", Status: 201, IdempotencyKey: "abc"},
+		{Method: "GET", Path: emulator.BasePath, Operation: "list", Status: 401},
+	}
+	if diff := cmp.Diff(want, log.Requests, cmpopts.IgnoreFields(record{}, "At")); diff != "" {
+		t.Errorf("request log (-want +got):\n%s", diff)
 	}
 }
 

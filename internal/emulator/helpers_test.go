@@ -132,6 +132,15 @@ func create(t *testing.T, inst *emulatortest.Instance, token, clientType string)
 	return created
 }
 
+// idsAndStatuses is each client's ID and status, such as "cli_01… active".
+func idsAndStatuses(clients []emulator.Client) []string {
+	out := make([]string, len(clients))
+	for i, c := range clients {
+		out[i] = c.ClientID + " " + c.Status
+	}
+	return out
+}
+
 func clientPath(id string) string { return emulator.BasePath + "/" + id }
 
 // list calls the list endpoint and decodes its bare array.

@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/flexslot/terraform-provider-flexslot/internal/apispec"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
@@ -60,15 +63,22 @@ func TestCreateConfidential(t *testing.T) {
 	if !secretPattern.MatchString(created.PlaintextClientSecret) {
 		t.Errorf("secret %q", created.PlaintextClientSecret)
 	}
-	if c.ClientType != "confidential" || c.ApplicationName != "My Integration" || c.Status != "active" ||
-		len(c.RedirectURIs) != 2 || len(c.AllowedScopes) != 2 || c.SecretRotatedAt == nil || created.SecretRotatedAt == nil ||
-		!c.SecretRotatedAt.Equal(*created.SecretRotatedAt) {
-		t.Errorf("created %+v", created)
+	want := emulator.Client{
+		ClientType:      "confidential",
+		ApplicationName: "My Integration",
+		Status:          "active",
+		RedirectURIs:    []string{"https://app.example.com/oauth/callback", "http://127.0.0.1:8080/cb"},
+		AllowedScopes:   []string{"decks:read", "cards:read"},
+		// The published defaults: no consent-screen URLs, never used.
+		GrantTypes:  []string{"authorization_code", "refresh_token"},
+		RequirePKCE: true,
 	}
-	// The published defaults.
-	if !slices.Equal(c.GrantTypes, []string{"authorization_code", "refresh_token"}) || !c.RequirePKCE || c.DPoPBoundAccessTokens ||
-		c.ApplicationURL != "" || c.ApplicationLogoURL != "" || c.PrivacyPolicyURL != "" || c.TosURL != "" || c.LastUsedAt != nil {
-		t.Errorf("defaults %+v", c)
+	generated := cmpopts.IgnoreFields(emulator.Client{}, "ID", "ClientID", "SecretRotatedAt", "CreatedAt", "UpdatedAt")
+	if diff := cmp.Diff(want, c, generated); diff != "" {
+		t.Errorf("created client (-want +got):\n%s", diff)
+	}
+	if c.SecretRotatedAt == nil || created.SecretRotatedAt == nil || !c.SecretRotatedAt.Equal(*created.SecretRotatedAt) {
+		t.Errorf("secret_rotated_at: client %v, envelope %v", c.SecretRotatedAt, created.SecretRotatedAt)
 	}
 	var raw struct {
 		Client map[string]json.RawMessage `json:"client"`
@@ -100,9 +110,9 @@ func TestCreateConfidential(t *testing.T) {
 	if strings.Contains(string(listed.body), created.PlaintextClientSecret) {
 		t.Errorf("list shows the secret: %s", listed.body)
 	}
-	clients := list(t, inst, tokenA)
-	if len(clients) != 1 || clients[0].ClientID != c.ClientID || clients[0].ID != c.ID {
-		t.Errorf("list %s", listed.body)
+	// The same client, but for last_used_at, which verifying the secret set.
+	if diff := cmp.Diff([]emulator.Client{c}, list(t, inst, tokenA), cmpopts.IgnoreFields(emulator.Client{}, "LastUsedAt")); diff != "" {
+		t.Errorf("list (-want +got):\n%s", diff)
 	}
 }
 
@@ -582,10 +592,8 @@ func TestListRevoked(t *testing.T) {
 	kept := create(t, inst, tokenA, "confidential").Client.ClientID
 	revoked := create(t, inst, tokenA, "public").Client.ClientID
 	expectStatus(t, call(t, inst, tokenA, http.MethodDelete, clientPath(revoked), ""), http.StatusNoContent)
-	clients := list(t, inst, tokenA)
-	if len(clients) != 2 || clients[0].ClientID != kept || clients[0].Status != emulator.StatusActive ||
-		clients[1].ClientID != revoked || clients[1].Status != emulator.StatusRevoked {
-		t.Fatalf("list %+v", clients)
+	if diff := cmp.Diff([]string{kept + " " + emulator.StatusActive, revoked + " " + emulator.StatusRevoked}, idsAndStatuses(list(t, inst, tokenA))); diff != "" {
+		t.Fatalf("list (-want +got):\n%s", diff)
 	}
 	// Listed or not, a revoked client is gone for every other call and frees its slot.
 	expectError(t, call(t, inst, tokenA, http.MethodGet, clientPath(revoked), ""), http.StatusNotFound, emulator.CodeNotFound, "")

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
 )
@@ -52,8 +54,8 @@ func TestStateSurvivesRestart(t *testing.T) {
 
 	second := emulatortest.Start(t, opts)
 	clients := second.Server.Clients(tokenA)
-	if len(clients) != 1 || clients[0].ClientID != kept.Client.ClientID || clients[0].Status != emulator.StatusSuspended {
-		t.Fatalf("after restart: %+v", clients)
+	if diff := cmp.Diff([]string{kept.Client.ClientID + " " + emulator.StatusSuspended}, idsAndStatuses(clients)); diff != "" {
+		t.Fatalf("after restart (-want +got):\n%s", diff)
 	}
 	if c, ok := second.Server.Client(revoked); !ok || c.Status != emulator.StatusRevoked {
 		t.Errorf("revoked client after restart: %+v %v", c, ok)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/flexslot/terraform-provider-flexslot/internal/apispec"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
@@ -205,17 +207,51 @@ func TestPublishedMeExamplesDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	at := time.Date(2023, 11, 7, 5, 31, 56, 0, time.UTC)
 	p, err := c.Partner.Get(ctx)
-	if err != nil || p.ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" || p.ContactEmail != "jsmith@example.com" || p.Status != "" ||
-		p.SecretRotatedAt == nil || len(p.GameScopes) != 1 {
-		t.Fatalf("partner %+v %v", p, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPartner := &flexslot.Partner{
+		ID:              "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+		Slug:            "<string>",
+		Name:            "<string>",
+		ContactEmail:    "jsmith@example.com",
+		WebsiteURL:      "<string>",
+		APIKeyPrefix:    "<string>",
+		Scopes:          []string{"<string>"},
+		GameScopes:      []string{"<string>"},
+		AllowedOrigins:  []string{"<string>"},
+		SecretRotatedAt: &at,
+		LastUsedAt:      &at,
+		CreatedAt:       at,
+		UpdatedAt:       at,
+	}
+	if diff := cmp.Diff(wantPartner, p); diff != "" {
+		t.Errorf("partner (-want +got):\n%s", diff)
 	}
 	meta, err := c.AccessTokens.Current(ctx)
-	if err != nil || meta.TokenPrefix != "<string>" || meta.RevokedAt == nil {
-		t.Fatalf("metadata %+v %v", meta, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMeta := &flexslot.AccessToken{
+		ID:          "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+		Name:        "<string>",
+		TokenPrefix: "<string>",
+		Scopes:      []string{"<string>"},
+		CreatedAt:   at,
+		LastUsedAt:  &at,
+		ExpiresAt:   &at,
+		RevokedAt:   &at,
+	}
+	if diff := cmp.Diff(wantMeta, meta); diff != "" {
+		t.Errorf("access token metadata (-want +got):\n%s", diff)
 	}
 	key, err := c.Partner.RotateAPIKey(ctx)
-	if err != nil || key.PlaintextAPIKey != "<string>" || key.APIKeyPrefix != "<string>" {
-		t.Fatalf("key %+v %v", key, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&flexslot.IssuedAPIKey{PlaintextAPIKey: "<string>", APIKeyPrefix: "<string>"}, key); diff != "" {
+		t.Errorf("issued API key (-want +got):\n%s", diff)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/flexslot/terraform-provider-flexslot/internal/apispec"
 )
 
@@ -18,10 +20,27 @@ func TestDecodePublishedList(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2023, 11, 7, 5, 31, 56, 0, time.UTC)
-	c := clients[0]
-	if len(clients) != 1 || c.ClientID != "<string>" || c.ID != "3c90c3cc-0d44-4b50-8888-8dd25736052a" || !c.DPoPBoundAccessTokens ||
-		!c.RequirePKCE || c.LastUsedAt == nil || !c.LastUsedAt.Equal(at) || !c.CreatedAt.Equal(at) || c.Status != "" || c.ClientType != "" {
-		t.Errorf("decoded %+v", clients)
+	// The published example has neither status nor client_type.
+	want := []OAuth2Client{{
+		ID:                    "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+		ClientID:              "<string>",
+		ApplicationName:       "<string>",
+		ApplicationURL:        "<string>",
+		ApplicationLogoURL:    "<string>",
+		PrivacyPolicyURL:      "<string>",
+		TosURL:                "<string>",
+		RedirectURIs:          []string{"<string>"},
+		AllowedScopes:         []string{"<string>"},
+		GrantTypes:            []string{"<string>"},
+		RequirePKCE:           true,
+		DPoPBoundAccessTokens: true,
+		SecretRotatedAt:       &at,
+		LastUsedAt:            &at,
+		CreatedAt:             at,
+		UpdatedAt:             at,
+	}}
+	if diff := cmp.Diff(want, clients); diff != "" {
+		t.Errorf("decoded published list (-want +got):\n%s", diff)
 	}
 
 	// Unknown fields, at any level, are ignored: more will come.
