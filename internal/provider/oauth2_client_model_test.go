@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -40,18 +41,17 @@ func TestUpdateRequestFromModels(t *testing.T) {
 	if !slices.Equal(fields, []string{"redirect_uris"}) || diags.HasError() {
 		t.Fatalf("fields = %v, diags = %v", fields, diags)
 	}
-	if req.ApplicationName != nil || req.AllowedScopes != nil {
-		t.Errorf("unchanged fields sent: %+v", req)
-	}
-	if want := []string{"https://a.example/cb", "https://c.example/cb"}; !slices.Equal(req.RedirectURIs, want) {
-		t.Errorf("RedirectURIs = %v, want %v", req.RedirectURIs, want)
+	// Only the changed field, sorted.
+	if diff := cmp.Diff(flexslot.UpdateRequest{RedirectURIs: []string{"https://a.example/cb", "https://c.example/cb"}}, req); diff != "" {
+		t.Errorf("update request (-want +got):\n%s", diff)
 	}
 
 	plan = baseModel()
 	plan.ApplicationName = types.StringValue("Renamed")
 	req, _, _ = updateRequestFromModels(ctx, state, plan)
-	if req.ApplicationName == nil || *req.ApplicationName != "Renamed" || req.RedirectURIs != nil {
-		t.Errorf("rename: %+v", req)
+	renamed := "Renamed"
+	if diff := cmp.Diff(flexslot.UpdateRequest{ApplicationName: &renamed}, req); diff != "" {
+		t.Errorf("rename (-want +got):\n%s", diff)
 	}
 
 	// Emptied consent URLs and scopes are sent as "" and [], not left out.
@@ -60,8 +60,9 @@ func TestUpdateRequestFromModels(t *testing.T) {
 	plan.TosURL = types.StringValue("")
 	plan.AllowedScopes = stringSetOf()
 	req, fields, _ = updateRequestFromModels(ctx, state, plan)
-	if req.TosURL == nil || *req.TosURL != "" || req.AllowedScopes == nil || len(req.AllowedScopes) != 0 {
-		t.Errorf("emptied fields: %+v", req)
+	empty := ""
+	if diff := cmp.Diff(flexslot.UpdateRequest{TosURL: &empty, AllowedScopes: []string{}}, req); diff != "" {
+		t.Errorf("emptied fields (-want +got):\n%s", diff)
 	}
 	if !slices.Equal(fields, []string{"allowed_scopes", "tos_url"}) {
 		t.Errorf("fields = %v", fields)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -148,8 +149,11 @@ func TestOAuth2ClientsDataSource_oneRequestPerRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkNoDiagnostics(t, "ReadDataSource", resp.Diagnostics)
-	requests := e.Server.Requests()
-	if len(requests) != 1 || requests[0].Method != "GET" || requests[0].Path != "/api/public/v1/me/partner/oauth2-clients" {
-		t.Errorf("requests = %+v, want one GET of the client list", requests)
+	var got []string
+	for _, r := range e.Server.Requests() {
+		got = append(got, r.Method+" "+r.Path)
+	}
+	if diff := cmp.Diff([]string{"GET /api/public/v1/me/partner/oauth2-clients"}, got); diff != "" {
+		t.Errorf("requests, want one GET of the client list (-want +got):\n%s", diff)
 	}
 }
