@@ -454,7 +454,7 @@ func TestAccOAuth2Client_rotationPeriodSavedPlan(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	config := func(name string) string {
-		return requiredFlexslot + webClientConfig(name, `["https://app.example.com/cb"]`, `["cards:read"]`, `  rotation_period = "90d"`)
+		return cliConfig(webClient(name, appCallback, cardsRead).Set("rotation_period", "90d"))
 	}
 	w.WriteConfig(config("Periodic"))
 	w.Apply().RequireSuccess(t)
