@@ -241,11 +241,6 @@ func stateClientID(t *testing.T, w *acctest.Workspace) string {
 	return w.State(t).Values.RootModule.Resources[0].AttributeValues["client_id"].(string)
 }
 
-// removedBlock renders a removed block for addr; destroy is the lifecycle's.
-func removedBlock(addr string, destroy bool) string {
-	return fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = %t\n  }\n}\n", addr, destroy)
-}
-
 // requireFailure fails unless r failed with an error whose summary is summary
 // and whose detail holds every part.
 func requireFailure(t *testing.T, r *acctest.Result, summary string, parts ...string) {
