@@ -4,7 +4,7 @@
 # binary is written to a temporary file and renamed into place, so a half-written
 # binary is never used. The Go-based tools (golangci-lint, tfplugindocs,
 # goreleaser, actionlint) are not installed here: tools/gotool.sh runs them at
-# the versions of their modules under tools/gotools/.
+# the versions tools/go.mod pins.
 #
 # Usage: tools/install.sh [TOOL...]   (default: all)
 #   all            tofu, both Terraforms and time: what the tests, the docs and
