@@ -16,12 +16,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 const clientDataAddr = "data.flexslot_oauth2_client.this"
 
+// clientData is the flexslot_oauth2_client data source named name, looking
+// up clientID.
+func clientData(name string, clientID any) *tfconfig.Block {
+	return tfconfig.Data("flexslot_oauth2_client", name).Set("client_id", clientID)
+}
+
 func clientDataConfig(clientID string) string {
-	return fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  client_id = %q\n}\n", clientID)
+	return clientData("this", clientID).String()
 }
 
 // checkNoValueEquals fails when any attribute of addr holds secret.
@@ -61,8 +68,7 @@ func TestAccOAuth2ClientDataSource_dashboardClient(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: clientDataConfig(confidential.ClientID) +
-				fmt.Sprintf("data \"flexslot_oauth2_client\" \"public\" {\n  client_id = %q\n}\n", public.ClientID),
+			Config: tfconfig.File(clientData("this", confidential.ClientID), clientData("public", public.ClientID)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(confidential.ClientID)),
 				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("application_name"), knownvalue.StringExact("Dashboard app")),
@@ -102,11 +108,8 @@ func TestAccOAuth2ClientDataSource_managedClient(t *testing.T) {
 		CheckDestroy:             e.checkNoClientsLeft,
 		Steps: []resource.TestStep{{
 			// The data source reads a client created in the same apply.
-			Config: webClient("Web", []string{"https://app.example.com/cb"}, []string{"decks:read"}).String() + `
-data "flexslot_oauth2_client" "this" {
-  client_id = flexslot_oauth2_client.web.client_id
-}
-`,
+			Config: tfconfig.File(webClient("Web", appCallback, []string{"decks:read"}),
+				clientData("this", tfconfig.Ref("flexslot_oauth2_client.web.client_id"))),
 			ConfigStateChecks: []statecheck.StateCheck{
 				sameID, sameCreated, sameRotated,
 				statecheck.ExpectKnownValue(clientDataAddr, tfjsonpath.New("application_name"), knownvalue.StringExact("Web")),

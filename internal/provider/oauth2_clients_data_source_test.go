@@ -10,28 +10,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
-const clientsDataConfig = `
-data "flexslot_oauth2_clients" "all" {}
-
-data "flexslot_oauth2_clients" "confidential" {
-  client_type = "confidential"
-}
-
-data "flexslot_oauth2_clients" "suspended" {
-  status = "suspended"
-}
-
-data "flexslot_oauth2_clients" "beta" {
-  application_name = "Beta"
-}
-
-data "flexslot_oauth2_clients" "none" {
-  client_type = "public"
-  status      = "suspended"
-}
-`
+// clientsDataConfig reads the list with each filter, alone and together.
+var clientsDataConfig = tfconfig.File(
+	tfconfig.Data("flexslot_oauth2_clients", "all"),
+	tfconfig.Data("flexslot_oauth2_clients", "confidential").Set("client_type", "confidential"),
+	tfconfig.Data("flexslot_oauth2_clients", "suspended").Set("status", "suspended"),
+	tfconfig.Data("flexslot_oauth2_clients", "beta").Set("application_name", "Beta"),
+	tfconfig.Data("flexslot_oauth2_clients", "none").Set("client_type", "public").Set("status", "suspended"),
+)
 
 func clientIDsAre(addr string, ids ...string) statecheck.StateCheck {
 	checks := make([]knownvalue.Check, 0, len(ids))

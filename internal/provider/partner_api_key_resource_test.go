@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,10 +12,17 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
-func apiKeyConfig(body string) string {
-	return requiredFlexslot + "resource \"flexslot_partner_api_key\" \"this\" {\n" + body + "\n}\n"
+// apiKeyConfig is a configuration of the flexslot_partner_api_key "this"
+// with attrs.
+func apiKeyConfig(attrs map[string]any) string {
+	key := tfconfig.Resource("flexslot_partner_api_key", "this")
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		key.Set(name, attrs[name])
+	}
+	return cliConfig(key)
 }
 
 // apiKeyAttrs returns the flexslot_partner_api_key's attributes in state.
@@ -39,7 +48,7 @@ func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 	}
 
 	// Create: the plan says in plain words that the current key stops working.
-	w.WriteConfig(apiKeyConfig(`  rotation_triggers = { generation = "1" }`))
+	w.WriteConfig(apiKeyConfig(map[string]any{"rotation_triggers": map[string]string{"generation": "1"}}))
 	plan := w.Plan().RequireSuccess(t)
 	requireWarning(t, plan, "Applying this plan replaces the partner API key", old.APIKeyPrefix+"…", "stops working",
 		"terraform import flexslot_partner_api_key")
@@ -60,7 +69,7 @@ func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 	requireNoWarnings(t, w.Plan("-detailed-exitcode").RequireSuccess(t))
 
 	// Rotation: a new trigger value issues a new key and stops the one in state.
-	w.WriteConfig(apiKeyConfig(`  rotation_triggers = { generation = "2" }`))
+	w.WriteConfig(apiKeyConfig(map[string]any{"rotation_triggers": map[string]string{"generation": "2"}}))
 	requireWarning(t, w.Plan().RequireSuccess(t), "Applying this plan rotates the partner API key", "rotation_triggers changed", first[:12]+"…")
 	w.Apply().RequireSuccess(t)
 	second := fmt.Sprint(apiKeyAttrs(t, w)["plaintext_api_key"])
@@ -82,7 +91,7 @@ func TestAccPartnerAPIKey_encrypted(t *testing.T) {
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
 	id, _ := age.GenerateX25519Identity()
-	w.WriteConfig(apiKeyConfig(fmt.Sprintf(`  secret_recipients = [%q]`, id.Recipient().String())))
+	w.WriteConfig(apiKeyConfig(map[string]any{"secret_recipients": []string{id.Recipient().String()}}))
 	requireWarning(t, w.Plan().RequireSuccess(t), "Applying this plan replaces the partner API key", "api_key_encrypted")
 	w.Apply().RequireSuccess(t)
 	attrs := apiKeyAttrs(t, w)
@@ -97,7 +106,7 @@ func TestAccPartnerAPIKey_encrypted(t *testing.T) {
 	requireNoPlaintext(t, w, key)
 
 	// Turning encryption off rotates, so the key the recipients hold stops working.
-	w.WriteConfig(apiKeyConfig(""))
+	w.WriteConfig(apiKeyConfig(nil))
 	requireWarning(t, w.Plan().RequireSuccess(t), "Applying this plan rotates the partner API key", "secret_recipients changed")
 	w.Apply().RequireSuccess(t)
 	plain := fmt.Sprint(apiKeyAttrs(t, w)["plaintext_api_key"])
@@ -110,7 +119,7 @@ func TestAccPartnerAPIKey_driftAfterAnOutsideRotation(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(apiKeyConfig(""))
+	w.WriteConfig(apiKeyConfig(nil))
 	w.Apply().RequireSuccess(t)
 	held := fmt.Sprint(apiKeyAttrs(t, w)["plaintext_api_key"])
 
@@ -130,7 +139,7 @@ func TestAccPartnerAPIKey_driftAfterAnOutsideRotation(t *testing.T) {
 	}
 
 	// rotate_when_stale: the plan rotates, and the apply puts a working key in state.
-	w.WriteConfig(apiKeyConfig("  rotate_when_stale = true"))
+	w.WriteConfig(apiKeyConfig(map[string]any{"rotate_when_stale": true}))
 	requireWarning(t, w.Plan().RequireSuccess(t), "Applying this plan rotates the partner API key", "not current")
 	w.Apply().RequireSuccess(t)
 	attrs := apiKeyAttrs(t, w)
@@ -150,7 +159,7 @@ func TestAccPartnerAPIKey_import(t *testing.T) {
 		t.Fatal(err)
 	}
 	row, _ := e.Server.PartnerRow(testTokenA)
-	w.WriteConfig(apiKeyConfig(""))
+	w.WriteConfig(apiKeyConfig(nil))
 
 	// Another partner's id is refused.
 	other, _ := e.Server.PartnerRow(testTokenB)
