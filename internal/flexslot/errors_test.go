@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestErrorShapes(t *testing.T) {
@@ -135,12 +137,21 @@ func TestErrorMapping(t *testing.T) {
 			_, err = c.OAuth2Clients.RotateSecret(context.Background(), testID)
 		}
 		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Code != tc.code || apiErr.RequestID != "req_a" {
-			t.Fatalf("%d %s: err = %#v", tc.status, tc.code, err)
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("%d %s: err = %#v, want an *APIError", tc.status, tc.code, err)
 		}
-		if IsUnauthorized(err) != tc.unauthorized || IsForbidden(err) != tc.forbidden || IsClientLimitReached(err) != tc.limit || IsRedirect(err) != tc.redirect || IsNotFound(err) {
-			t.Errorf("%s %d %s: IsUnauthorized=%v IsForbidden=%v IsClientLimitReached=%v IsRedirect=%v IsNotFound=%v", tc.method, tc.status, tc.code,
-				IsUnauthorized(err), IsForbidden(err), IsClientLimitReached(err), IsRedirect(err), IsNotFound(err))
+		type answer struct {
+			StatusCode      int
+			Code, RequestID string
+		}
+		if diff := cmp.Diff(answer{tc.status, tc.code, "req_a"}, answer{apiErr.StatusCode, apiErr.Code, apiErr.RequestID}); diff != "" {
+			t.Fatalf("%s %d %s: the error (-want +got):\n%s", tc.method, tc.status, tc.code, diff)
+		}
+		type kinds struct{ Unauthorized, Forbidden, ClientLimitReached, Redirect, NotFound bool }
+		want := kinds{Unauthorized: tc.unauthorized, Forbidden: tc.forbidden, ClientLimitReached: tc.limit, Redirect: tc.redirect}
+		got := kinds{IsUnauthorized(err), IsForbidden(err), IsClientLimitReached(err), IsRedirect(err), IsNotFound(err)}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s %d %s: what the error is (-want +got):\n%s", tc.method, tc.status, tc.code, diff)
 		}
 		for _, part := range []string{tc.code, "req_a", http.StatusText(tc.status), tc.wantText} {
 			if !strings.Contains(err.Error(), part) {
