@@ -214,7 +214,9 @@ say "$cli_name destroy: $sealed_id revoked"
 
 # ---------------------------------------------------------------------------
 step "The delivery chain: Flexslot → age ciphertext in state → a consumer, plaintext in no state"
-cli_version=$("$cli" version 2>/dev/null | head -n 1 | sed -E 's/^[^0-9]*v?([0-9]+\.[0-9]+).*/\1/')
+# sed, not head: head exits after one line, and with pipefail the CLI's SIGPIPE
+# on its next line would fail the assignment.
+cli_version=$("$cli" version 2>/dev/null | sed -En '1s/^[^0-9]*v?([0-9]+\.[0-9]+).*/\1/p')
 if [ "$(printf '%s\n' "$cli_version" 1.11 | sort -V | head -n 1)" != 1.11 ]; then
 	say "skipped: ephemeral resources and write-only arguments need Terraform or OpenTofu 1.11+, not $cli_version"
 else
