@@ -311,111 +311,132 @@ func TestEmulatorListRevoked(t *testing.T) {
 // TestEmulatorRetries checks how each kind of failure the emulator injects
 // is retried, or not, and reported.
 func TestEmulatorRetries(t *testing.T) {
-	// Every case runs in its own bubble, on an emulator with one client
-	// created and the request log cleared.
-	run := func(name string, f func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret)) {
-		t.Run(name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				inst, c, logs := startEmulator(t, emulator.Options{})
-				created, err := c.OAuth2Clients.Create(context.Background(), confidential("App"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst.Server.ClearRequests()
-				f(t, inst, c, created)
-				checkLogs(t, logs, tokenA, created.Secret)
-			})
-		})
-	}
-	ctx := context.Background()
-
-	run("Retry-After is waited, exactly", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, _ *flexslot.IssuedSecret) {
-		srv := inst.Server
-		srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 1})
-		start := time.Now()
-		if _, err := c.OAuth2Clients.List(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if d := time.Since(start); d != time.Second {
-			t.Errorf("Retry-After 1 took %s, want 1s", d)
-		}
-		wantOperations(t, srv, "list 429", "list 200")
-	})
-
-	run("a 503 with the API's error body did nothing: the create is sent again", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, _ *flexslot.IssuedSecret) {
-		srv := inst.Server
-		srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 3, Kind: emulator.FaultStatus, Status: 503})
-		if _, err := c.OAuth2Clients.Create(ctx, confidential("Other")); err != nil {
-			t.Fatal(err)
-		}
-		wantOperations(t, srv, "create 503", "create 503", "create 503", "create 201")
-		if n := len(srv.Clients(tokenA)); n != 2 {
-			t.Errorf("%d clients, want the first and the one created once", n)
-		}
-	})
-
-	run("an update whose answer was lost is sent again", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret) {
-		srv := inst.Server
-		srv.AddFault(emulator.Fault{Method: "PATCH", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
-		name := "Renamed"
-		if u, err := c.OAuth2Clients.Update(ctx, created.Client.ClientID, flexslot.UpdateRequest{ApplicationName: &name}); err != nil || u.ApplicationName != name {
-			t.Fatalf("Update = %+v, %v", u, err)
-		}
-		wantOperations(t, srv, "update 200", "update 200")
-	})
-
-	run("a gateway's HTML 502 is retried", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret) {
-		srv := inst.Server
-		srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 2, Kind: emulator.FaultHTMLError, Status: 502})
-		if _, err := c.OAuth2Clients.Get(ctx, created.Client.ClientID); err != nil {
-			t.Fatal(err)
-		}
-		wantOperations(t, srv, "list 502", "list 502", "list 200")
-	})
-
-	run("a revoke whose answer was lost is confirmed by its 404 and a list", func(t *testing.T, inst *emulatortest.Instance, c *flexslot.Client, created *flexslot.IssuedSecret) {
-		srv := inst.Server
-		srv.AddFault(emulator.Fault{Method: "DELETE", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
-		if err := c.OAuth2Clients.Revoke(ctx, created.Client.ClientID); err != nil {
-			t.Fatalf("Revoke whose answer was lost = %v", err)
-		}
-		wantOperations(t, srv, "revoke 204", "revoke 404", "list 200")
-	})
-
-	run("exhausted retries say how many attempts were made and what came last", func(t *testing.T, inst *emulatortest.Instance, _ *flexslot.Client, _ *flexslot.IssuedSecret) {
-		limited, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, HTTPClient: inst.HTTPClient, Token: tokenA, RetryMax: 2, RetryWaitMin: time.Millisecond})
+	// setup starts an emulator with one client created and the request log
+	// cleared; when the case ends, it checks that no log entry leaks a secret.
+	setup := func(t *testing.T) (*emulatortest.Instance, *flexslot.Client, *flexslot.IssuedSecret) {
+		t.Helper()
+		inst, c, logs := startEmulator(t, emulator.Options{})
+		created, err := c.OAuth2Clients.Create(context.Background(), confidential("App"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, PathPrefix: emulator.BasePath})
-		_, err = limited.OAuth2Clients.List(ctx)
-		var apiErr *flexslot.APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != emulator.CodeInjectedFault ||
-			!strings.Contains(err.Error(), "giving up after 3 attempts, last status 503") || strings.Contains(err.Error(), "rate limited") {
-			t.Errorf("exhausted retries: %v", err)
-		}
-		wantOperations(t, inst.Server, "list 503", "list 503", "list 503")
+		inst.Server.ClearRequests()
+		t.Cleanup(func() { checkLogs(t, logs, tokenA, created.Secret) })
+		return inst, c, created
+	}
+	ctx := context.Background()
+
+	t.Run("Retry-After is waited, exactly", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, c, _ := setup(t)
+			srv := inst.Server
+			srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 1})
+			start := time.Now()
+			if _, err := c.OAuth2Clients.List(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d != time.Second {
+				t.Errorf("Retry-After 1 took %s, want 1s", d)
+			}
+			wantOperations(t, srv, "list 429", "list 200")
+		})
 	})
 
-	run("a deadline stops retrying even when retries remain", func(t *testing.T, inst *emulatortest.Instance, _ *flexslot.Client, _ *flexslot.IssuedSecret) {
-		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 504, PathPrefix: emulator.BasePath})
-		dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		defer cancel()
-		_, err := newClient(t, inst, tokenA, nil).OAuth2Clients.List(dctx)
-		if err == nil || !strings.Contains(err.Error(), "last status 504") {
-			t.Errorf("deadline: %v", err)
-		}
+	t.Run("a 503 with the API's error body did nothing: the create is sent again", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, c, _ := setup(t)
+			srv := inst.Server
+			srv.AddFault(emulator.Fault{Method: "POST", PathPrefix: emulator.BasePath, Times: 3, Kind: emulator.FaultStatus, Status: 503})
+			if _, err := c.OAuth2Clients.Create(ctx, confidential("Other")); err != nil {
+				t.Fatal(err)
+			}
+			wantOperations(t, srv, "create 503", "create 503", "create 503", "create 201")
+			if n := len(srv.Clients(tokenA)); n != 2 {
+				t.Errorf("%d clients, want the first and the one created once", n)
+			}
+		})
 	})
 
-	run("a 500 is final, and reported plainly without quoting a page", func(t *testing.T, inst *emulatortest.Instance, _ *flexslot.Client, _ *flexslot.IssuedSecret) {
-		inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultHTMLError, Status: 500, Times: 1, PathPrefix: emulator.BasePath})
-		_, err := newClient(t, inst, tokenA, nil).OAuth2Clients.List(ctx)
-		var apiErr *flexslot.APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") ||
-			strings.Contains(err.Error(), "<") || strings.Contains(strings.ToLower(err.Error()), "retr") {
-			t.Errorf("HTML 500: %v", err)
-		}
-		wantOperations(t, inst.Server, "list 500")
+	t.Run("an update whose answer was lost is sent again", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, c, created := setup(t)
+			srv := inst.Server
+			srv.AddFault(emulator.Fault{Method: "PATCH", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
+			name := "Renamed"
+			if u, err := c.OAuth2Clients.Update(ctx, created.Client.ClientID, flexslot.UpdateRequest{ApplicationName: &name}); err != nil || u.ApplicationName != name {
+				t.Fatalf("Update = %+v, %v", u, err)
+			}
+			wantOperations(t, srv, "update 200", "update 200")
+		})
+	})
+
+	t.Run("a gateway's HTML 502 is retried", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, c, created := setup(t)
+			srv := inst.Server
+			srv.AddFault(emulator.Fault{Method: "GET", PathPrefix: emulator.BasePath, Times: 2, Kind: emulator.FaultHTMLError, Status: 502})
+			if _, err := c.OAuth2Clients.Get(ctx, created.Client.ClientID); err != nil {
+				t.Fatal(err)
+			}
+			wantOperations(t, srv, "list 502", "list 502", "list 200")
+		})
+	})
+
+	t.Run("a revoke whose answer was lost is confirmed by its 404 and a list", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, c, created := setup(t)
+			srv := inst.Server
+			srv.AddFault(emulator.Fault{Method: "DELETE", PathPrefix: emulator.BasePath, Times: 1, Kind: emulator.FaultDropAfterCommit})
+			if err := c.OAuth2Clients.Revoke(ctx, created.Client.ClientID); err != nil {
+				t.Fatalf("Revoke whose answer was lost = %v", err)
+			}
+			wantOperations(t, srv, "revoke 204", "revoke 404", "list 200")
+		})
+	})
+
+	t.Run("exhausted retries say how many attempts were made and what came last", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, _, _ := setup(t)
+			limited, err := flexslot.NewClient(flexslot.Config{BaseURL: inst.URL, HTTPClient: inst.HTTPClient, Token: tokenA, RetryMax: 2, RetryWaitMin: time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 503, PathPrefix: emulator.BasePath})
+			_, err = limited.OAuth2Clients.List(ctx)
+			var apiErr *flexslot.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != emulator.CodeInjectedFault ||
+				!strings.Contains(err.Error(), "giving up after 3 attempts, last status 503") || strings.Contains(err.Error(), "rate limited") {
+				t.Errorf("exhausted retries: %v", err)
+			}
+			wantOperations(t, inst.Server, "list 503", "list 503", "list 503")
+		})
+	})
+
+	t.Run("a deadline stops retrying even when retries remain", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, _, _ := setup(t)
+			inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultStatus, Status: 504, PathPrefix: emulator.BasePath})
+			dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			defer cancel()
+			_, err := newClient(t, inst, tokenA, nil).OAuth2Clients.List(dctx)
+			if err == nil || !strings.Contains(err.Error(), "last status 504") {
+				t.Errorf("deadline: %v", err)
+			}
+		})
+	})
+
+	t.Run("a 500 is final, and reported plainly without quoting a page", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			inst, _, _ := setup(t)
+			inst.Server.AddFault(emulator.Fault{Method: "GET", Kind: emulator.FaultHTMLError, Status: 500, Times: 1, PathPrefix: emulator.BasePath})
+			_, err := newClient(t, inst, tokenA, nil).OAuth2Clients.List(ctx)
+			var apiErr *flexslot.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "unexpected response body (text/html") ||
+				strings.Contains(err.Error(), "<") || strings.Contains(strings.ToLower(err.Error()), "retr") {
+				t.Errorf("HTML 500: %v", err)
+			}
+			wantOperations(t, inst.Server, "list 500")
+		})
 	})
 }
 

@@ -486,25 +486,24 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 // none had for the settle time; otherwise the token may be another partner's.
 func TestCorroboration(t *testing.T) {
 	listed := &listResult{clients: []OAuth2Client{{ClientID: "cli_other"}, {ClientID: "cli_mine"}}}
+	// claim is a read of another client, arriving after the one before it.
+	type claim struct {
+		after time.Duration
+		id    string
+	}
 	for _, tc := range []struct {
 		name    string
-		claims  func(c *Client) // in the background, after the read started waiting
-		claimed []string        // before the read
+		claims  []claim  // in the background, after the read started waiting
+		claimed []string // before the read
 		want    bool
 	}{
 		{"no other read", nil, nil, false},
 		{"another read of a listed client came first", nil, []string{"cli_mine"}, true},
 		{"another read of a missing client only", nil, []string{"cli_missing_too"}, false},
-		{"a listed client's read arrives while waiting", func(c *Client) {
-			time.Sleep(corroborationSettle / 2)
-			c.Claim("cli_missing_too")
-			time.Sleep(corroborationSettle / 2)
-			c.Claim("cli_mine")
-		}, nil, true},
-		{"a listed client's read arrives after the settle time", func(c *Client) {
-			time.Sleep(corroborationSettle + time.Millisecond)
-			c.Claim("cli_mine")
-		}, nil, false},
+		{"a listed client's read arrives while waiting",
+			[]claim{{corroborationSettle / 2, "cli_missing_too"}, {corroborationSettle / 2, "cli_mine"}}, nil, true},
+		{"a listed client's read arrives after the settle time",
+			[]claim{{corroborationSettle + time.Millisecond, "cli_mine"}}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -514,8 +513,9 @@ func TestCorroboration(t *testing.T) {
 				done := make(chan struct{})
 				go func() {
 					defer close(done)
-					if tc.claims != nil {
-						tc.claims(c)
+					for _, cl := range tc.claims {
+						time.Sleep(cl.after)
+						c.Claim(cl.id)
 					}
 				}()
 				if got := c.awaitCorroboration(t.Context(), listed, "cli_gone"); got != tc.want {

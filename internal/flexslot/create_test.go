@@ -61,7 +61,7 @@ func TestLostCreateIsAdopted(t *testing.T) {
 		{"truncated 2xx body", fakeFault{after: "truncate"}},
 		{"502 from a gateway", fakeFault{after: "502"}},
 		{"503 page from a proxy", fakeFault{after: "html503"}},
-		{"no answer within the attempt's share of the deadline", fakeFault{after: "sleep", sleep: 5 * time.Second}},
+		{"no answer within the attempt's share of the deadline", fakeFault{after: "hang"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -412,7 +412,7 @@ func TestCreateDoesNotResendOnTheTransport(t *testing.T) {
 func TestCreateStoppedByItsDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeAPI(t)
-		f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "sleep", sleep: 5 * time.Second}) })
+		f.set(func(f *fakeAPI) { f.fault = onFirstCreate(fakeFault{after: "hang"}) })
 		c := newTestClient(t, f.URL)
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
@@ -431,7 +431,7 @@ func TestCreateStoppedByItsDeadline(t *testing.T) {
 		f.set(func(f *fakeAPI) {
 			f.fault = func(r *http.Request, n int) fakeFault {
 				if n == 0 {
-					return fakeFault{after: "sleep", sleep: 5 * time.Second}
+					return fakeFault{after: "hang"}
 				}
 				return fakeFault{}
 			}

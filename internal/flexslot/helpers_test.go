@@ -58,8 +58,7 @@ type fakeClient struct {
 // fakeFault says what to do with one request.
 type fakeFault struct {
 	before func(w http.ResponseWriter) bool // answers instead of processing when it returns true
-	after  string                           // "drop", "truncate", "502", "html503", "sleep"
-	sleep  time.Duration
+	after  string                           // "drop", "truncate", "502", "html503", "hang" (until the caller gives up)
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
@@ -171,12 +170,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(503)
 		io.WriteString(w, "<html><head><title>503 Service Temporarily Unavailable</title></head></html>")
 		return
-	case "sleep":
-		select {
-		case <-time.After(ff.sleep):
-		case <-r.Context().Done():
-			return
-		}
+	case "hang":
+		<-r.Context().Done()
+		return
 	}
 	if status == http.StatusNoContent {
 		w.WriteHeader(status)
