@@ -12,6 +12,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 func TestAccPartnerDataSource(t *testing.T) {
@@ -133,31 +134,19 @@ func TestAccOAuth2Client_planRequestsByOperation(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
 	w := newCLIWorkspace(t, e)
-	w.WriteConfig(requiredFlexslot + `
-resource "flexslot_oauth2_client" "many" {
-  count            = 3
-  application_name = "Client ${count.index}"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-}
-data "flexslot_partner" "this" {}
-`)
+	// Three public clients named prefix and their index.
+	many := func(prefix string) *tfconfig.Block {
+		return oauth2Client("many", "public", "", []string{"http://127.0.0.1/cb"}, cardsRead).
+			Set("count", 3).Set("application_name", tfconfig.Expr(`"`+prefix+` ${count.index}"`))
+	}
+	w.WriteConfig(cliConfig(many("Client"), tfconfig.Data("flexslot_partner", "this")))
 	plan := w.Plan().RequireSuccess(t)
 	requireNoWarnings(t, plan)
 	want := map[string]int{emulator.OperationList: 1, emulator.OperationPartner: 1, emulator.OperationAccessToken: 1}
 	if got := e.requestCounts(); !sameCounts(got, want) {
 		t.Fatalf("a plan of 3 creates and the partner data source sent %v, want %v", got, want)
 	}
-	w.WriteConfig(requiredFlexslot + `
-resource "flexslot_oauth2_client" "many" {
-  count            = 3
-  application_name = "Client ${count.index}"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-}
-`)
+	w.WriteConfig(cliConfig(many("Client")))
 	w.Apply().RequireSuccess(t)
 	e.Server.ClearRequests()
 	noChange := w.Plan("-detailed-exitcode")
@@ -168,15 +157,7 @@ resource "flexslot_oauth2_client" "many" {
 		t.Fatalf("a no-change plan sent %v, want one list", got)
 	}
 	// A rename changes something: the token is checked, the partner row is not needed.
-	w.WriteConfig(requiredFlexslot + `
-resource "flexslot_oauth2_client" "many" {
-  count            = 3
-  application_name = "Renamed ${count.index}"
-  client_type      = "public"
-  redirect_uris    = ["http://127.0.0.1/cb"]
-  allowed_scopes   = ["cards:read"]
-}
-`)
+	w.WriteConfig(cliConfig(many("Renamed")))
 	e.Server.ClearRequests()
 	w.Plan().RequireSuccess(t)
 	if got := e.requestCounts(); !sameCounts(got, map[string]int{emulator.OperationList: 1, emulator.OperationAccessToken: 1}) {

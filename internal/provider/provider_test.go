@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // TestMain gives every test run a CLI config file of its own: the caller's
@@ -41,14 +42,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const providerTestResource = `
-resource "flexslot_oauth2_client" "web" {
-  application_name = "Web"
-  client_type      = "confidential"
-  redirect_uris    = ["https://app.example.com/oauth/callback"]
-  allowed_scopes   = ["decks:read"]
+// providerTestConfig is a client planned through the provider configured
+// as p: its defaults, environment variables included, when p is empty.
+func providerTestConfig(p tfconfig.Provider) string {
+	web := webClient("Web", []string{"https://app.example.com/oauth/callback"}, []string{"decks:read"})
+	if p == (tfconfig.Provider{}) {
+		return tfconfig.File(web)
+	}
+	return tfconfig.File(p.Block(), web)
 }
-`
 
 // recordingServer answers the client list with an empty list and records
 // the headers the provider sent.
@@ -78,7 +80,7 @@ func TestAccProvider_configuresAgainstLocalServer(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories(map[string]string{"FLEXSLOT_PAT": "flx_pat_from_env"}),
 		Steps: []resource.TestStep{{
-			Config:             fmt.Sprintf("provider \"flexslot\" {\n  base_url = %q\n}\n", srv.URL) + providerTestResource,
+			Config:             providerTestConfig(tfconfig.Provider{BaseURL: srv.URL}),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		}},
@@ -109,43 +111,43 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 	}{
 		"missing token": {
 			env:    map[string]string{"FLEXSLOT_BASE_URL": srv.URL},
-			config: providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{}),
 			want:   []string{"Missing Flexslot API token", "api_token", "FLEXSLOT_PAT"},
 		},
 		"base_url not absolute": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
-			config: "provider \"flexslot\" {\n  base_url = \"api.flexslot.gg\"\n}\n" + providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{BaseURL: "api.flexslot.gg"}),
 			want:   []string{"Invalid Flexslot base URL", `The base URL "api.flexslot.gg" is not an absolute https URL`},
 		},
 		"base_url plaintext to a remote host": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
-			config: "provider \"flexslot\" {\n  base_url = \"http://api.flexslot.gg\"\n}\n" + providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{BaseURL: "http://api.flexslot.gg"}),
 			want:   []string{"Invalid Flexslot base URL", `"http://api.flexslot.gg" uses plain http to api.flexslot.gg: a personal access token must never travel in plaintext`},
 		},
 		"FLEXSLOT_BASE_URL plaintext to a remote host": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a", "FLEXSLOT_BASE_URL": "http://10.0.0.1:8080"},
-			config: providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{}),
 			want:   []string{"Invalid Flexslot base URL", `"http://10.0.0.1:8080" (from the FLEXSLOT_BASE_URL environment variable) uses plain http`},
 		},
 		"FLEXSLOT_PAT with a trailing newline": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a\n", "FLEXSLOT_BASE_URL": srv.URL},
-			config: providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{}),
 			want: []string{"Malformed Flexslot API token", "(from the FLEXSLOT_PAT environment variable, not shown here) starts " +
 				"or ends with white space or a line break", "trimspace()"},
 		},
 		"api_token with the Bearer scheme": {
 			env:    map[string]string{"FLEXSLOT_BASE_URL": srv.URL},
-			config: "provider \"flexslot\" {\n  api_token = \"Bearer flx_pat_a\"\n}\n" + providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{APIToken: "Bearer flx_pat_a"}),
 			want:   []string{"Malformed Flexslot API token", `(from api_token, not shown here) starts with "Bearer "`, "Give the token alone"},
 		},
 		"base_url with credentials": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
-			config: "provider \"flexslot\" {\n  base_url = \"https://user:pw@api.flexslot.gg\"\n}\n" + providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{BaseURL: "https://user:pw@api.flexslot.gg"}),
 			want:   []string{"Invalid Flexslot base URL", `"https://user:xxxxx@api.flexslot.gg" holds credentials`, "remove the user name and password"},
 		},
 		"base_url with another scheme": {
 			env:    map[string]string{"FLEXSLOT_PAT": "flx_pat_a"},
-			config: "provider \"flexslot\" {\n  base_url = \"ftp://127.0.0.1/\"\n}\n" + providerTestResource,
+			config: providerTestConfig(tfconfig.Provider{BaseURL: "ftp://127.0.0.1/"}),
 			want:   []string{"Invalid Flexslot base URL", `uses the scheme "ftp"`},
 		},
 	}
