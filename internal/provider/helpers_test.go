@@ -2,25 +2,41 @@ package provider
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"filippo.io/age"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/devcli"
@@ -512,4 +528,337 @@ func testProviderFactories(env map[string]string) map[string]func() (tfprotov6.P
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"flexslot": providerserver.NewProtocol6WithError(New("test", WithEnv(env))()),
 	}
+}
+
+const clientDataAddr = "data.flexslot_oauth2_client.this"
+
+// clientData is the flexslot_oauth2_client data source named name, looking
+// up clientID.
+func clientData(name string, clientID any) *tfconfig.Block {
+	return tfconfig.Data("flexslot_oauth2_client", name).Set("client_id", clientID)
+}
+
+func clientDataConfig(clientID string) string {
+	return clientData("this", clientID).String()
+}
+
+// checkNoValueEquals fails when any attribute of addr holds secret.
+func checkNoValueEquals(addr, secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		for k, v := range rs.Primary.Attributes {
+			if v == secret {
+				return fmt.Errorf("%s.%s holds the client secret", addr, k)
+			}
+		}
+		return nil
+	}
+}
+
+// listedIDs returns the client IDs of a list block's results, sorted.
+func listedIDs(results []acctest.ListResult) []string {
+	ids := make([]string, 0, len(results))
+	for _, r := range results {
+		id, _ := r.Identity["client_id"].(string)
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func stringSetOf(values ...string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// isClientID is an independent statement of what an import ID may be: client
+// IDs are opaque strings, so anything non-empty without a space or a control
+// character (Unicode White_Space, category Cc).
+func isClientID(id string) bool {
+	return id != "" && !strings.ContainsFunc(id, func(r rune) bool {
+		return unicode.In(r, unicode.White_Space, unicode.Cc)
+	})
+}
+
+func sealedClientConfig(recipients ...string) string {
+	return cliConfig(webClient("Sealed", appCallback, cardsRead).Set("secret_recipients", recipients))
+}
+
+// mapPrivate is private state in memory.
+type mapPrivate map[string][]byte
+
+func (p mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p mapPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(p, key)
+	} else {
+		p[key] = value
+	}
+	return nil
+}
+
+// plannedValue saves a plan of w and returns the value it plans for attribute of webAddr.
+func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
+	t.Helper()
+	w.Run("plan", "-input=false", "-no-color", "-out=tfplan").RequireSuccess(t)
+	var plan tfjson.Plan
+	if err := json.Unmarshal([]byte(w.Run("show", "-json", "-no-color", "tfplan").RequireSuccess(t).Stdout), &plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address == webAddr {
+			if after, ok := rc.Change.After.(map[string]any); ok {
+				return after[attribute]
+			}
+		}
+	}
+	t.Fatalf("the plan has no change for %s", webAddr)
+	return nil
+}
+
+func requireNoChanges(t *testing.T, w *acctest.Workspace, when string) {
+	t.Helper()
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan %s: exit %d, want 0 (no changes)\n%s", when, plan.ExitCode, plan.Stdout)
+	}
+}
+
+func requireSecretVersion(t *testing.T, w *acctest.Workspace, want float64) {
+	t.Helper()
+	if got := stateAttrs(t, w)["secret_version"]; got != want {
+		t.Fatalf("secret_version = %v, want %v", got, want)
+	}
+}
+
+// stripNewAttributes rewrites the local state as the previous provider version
+// wrote it: without secret_version, rotation_period and private state.
+func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
+	t.Helper()
+	path := filepath.Join(w.Dir, "terraform.tfstate")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state["resources"].([]any) {
+		for _, inst := range r.(map[string]any)["instances"].([]any) {
+			inst := inst.(map[string]any)
+			attrs := inst["attributes"].(map[string]any)
+			if _, ok := attrs["secret_version"]; !ok {
+				t.Fatalf("state has no secret_version to strip: %v", attrs)
+			}
+			delete(attrs, "secret_version")
+			delete(attrs, "rotation_period")
+			delete(inst, "private")
+		}
+	}
+	state["serial"] = state["serial"].(float64) + 1
+	out, _ := json.MarshalIndent(state, "", "  ")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// memoryPrivate is private state in memory that counts its writes.
+type memoryPrivate struct {
+	keys   map[string][]byte
+	writes int
+}
+
+func (m *memoryPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m.keys[key], nil
+}
+
+func (m *memoryPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if m.keys == nil {
+		m.keys = map[string][]byte{}
+	}
+	m.writes++
+	m.keys[key] = value
+	return nil
+}
+
+// stateClients returns the client_id and client_secret of every client in state, by address.
+func stateClients(t *testing.T, w *acctest.Workspace) map[string][2]string {
+	t.Helper()
+	out := map[string][2]string{}
+	state := w.State(t)
+	if state.Values == nil {
+		return out
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Type != "flexslot_oauth2_client" {
+			continue
+		}
+		secret, _ := r.AttributeValues["client_secret"].(string)
+		out[r.Address] = [2]string{r.AttributeValues["client_id"].(string), secret}
+	}
+	return out
+}
+
+// skewedClock is an emulator clock that a test can move, to date a client
+// made by "another configuration" before or after this one's request.
+type skewedClock struct{ offset atomic.Int64 }
+
+func (c *skewedClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// createAt makes the client another configuration creates, dated offset from now.
+func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Duration, name string) string {
+	t.Helper()
+	clock.offset.Store(int64(offset))
+	defer clock.offset.Store(0)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", appCallback, cardsRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ClientID
+}
+
+func mapsEqual(a, b map[string][2]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// requireNoKeyMaterial fails if the output holds any line of key, or any part
+// of it 16 characters long.
+func requireNoKeyMaterial(t *testing.T, r *acctest.Result, key string) {
+	t.Helper()
+	out := r.Stdout + r.Stderr
+	for _, line := range strings.Split(key, "\n") {
+		if strings.HasPrefix(line, "-----") {
+			continue
+		}
+		for i := 0; i+16 <= len(line); i += 8 {
+			if strings.Contains(out, line[i:i+16]) {
+				t.Fatalf("%v printed part of the private key:\n%s", r.Args, out)
+			}
+		}
+	}
+}
+
+// sshPrivateKey returns an OpenSSH ed25519 key pair, the private key
+// protected by passphrase unless it is empty.
+func sshPrivateKey(t *testing.T, passphrase string) (recipient, private string) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block *pem.Block
+	if passphrase == "" {
+		block, err = ssh.MarshalPrivateKey(priv, "")
+	} else {
+		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte(passphrase))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), string(pem.EncodeToMemory(block))
+}
+
+func pathOf(attribute string) path.Path { return path.Root(attribute) }
+
+func clientIDsAre(addr string, ids ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, 0, len(ids))
+	for _, id := range ids {
+		checks = append(checks, knownvalue.StringExact(id))
+	}
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_ids"), knownvalue.ListExact(checks))
+}
+
+// apiKeyConfig is a configuration of the flexslot_partner_api_key "this"
+// with attrs.
+func apiKeyConfig(attrs map[string]any) string {
+	key := tfconfig.Resource("flexslot_partner_api_key", "this")
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		key.Set(name, attrs[name])
+	}
+	return cliConfig(key)
+}
+
+// apiKeyAttrs returns the flexslot_partner_api_key's attributes in state.
+func apiKeyAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
+	t.Helper()
+	for _, r := range w.State(t).Values.RootModule.Resources {
+		if r.Address == "flexslot_partner_api_key.this" {
+			return r.AttributeValues
+		}
+	}
+	t.Fatal("flexslot_partner_api_key.this is not in state")
+	return nil
+}
+
+func sameCounts(got, want map[string]int) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// providerTestConfig is a client planned through the provider configured
+// as p: its defaults, environment variables included, when p is empty.
+func providerTestConfig(p tfconfig.Provider) string {
+	web := webClient("Web", []string{"https://app.example.com/oauth/callback"}, []string{"decks:read"})
+	if p == (tfconfig.Provider{}) {
+		return tfconfig.File(web)
+	}
+	return tfconfig.File(p.Block(), web)
+}
+
+// recordingServer answers the client list with an empty list and records
+// the headers the provider sent.
+type recordingServer struct {
+	*httptest.Server
+	mu      sync.Mutex
+	headers []http.Header
+}
+
+func newRecordingServer(t *testing.T) *recordingServer {
+	rs := &recordingServer{}
+	rs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs.mu.Lock()
+		rs.headers = append(rs.headers, r.Header.Clone())
+		rs.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req_test")
+		fmt.Fprint(w, `{"clients":[]}`)
+	}))
+	t.Cleanup(rs.Close)
+	return rs
+}
+
+func stringsExact(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, 0, len(values))
+	for _, v := range values {
+		checks = append(checks, knownvalue.StringExact(v))
+	}
+	return knownvalue.ListExact(checks)
 }

@@ -19,34 +19,6 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
-const clientDataAddr = "data.flexslot_oauth2_client.this"
-
-// clientData is the flexslot_oauth2_client data source named name, looking
-// up clientID.
-func clientData(name string, clientID any) *tfconfig.Block {
-	return tfconfig.Data("flexslot_oauth2_client", name).Set("client_id", clientID)
-}
-
-func clientDataConfig(clientID string) string {
-	return clientData("this", clientID).String()
-}
-
-// checkNoValueEquals fails when any attribute of addr holds secret.
-func checkNoValueEquals(addr, secret string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		for k, v := range rs.Primary.Attributes {
-			if v == secret {
-				return fmt.Errorf("%s.%s holds the client secret", addr, k)
-			}
-		}
-		return nil
-	}
-}
-
 func TestAccOAuth2ClientDataSource_dashboardClient(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)

@@ -168,17 +168,6 @@ list "flexslot_oauth2_client" "public" {
 	})
 }
 
-// listedIDs returns the client IDs of a list block's results, sorted.
-func listedIDs(results []acctest.ListResult) []string {
-	ids := make([]string, 0, len(results))
-	for _, r := range results {
-		id, _ := r.Identity["client_id"].(string)
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
 // TestAccOAuth2ClientListResource_queryCLI runs the list resource's example
 // with `terraform query`, the provider launched as a plugin as users run it,
 // then adopts every client with the configuration that

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -17,14 +16,6 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/flexslot"
 )
-
-func stringSetOf(values ...string) types.Set {
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.SetValueMust(types.StringType, elems)
-}
 
 func TestUpdateRequestFromModels(t *testing.T) {
 	t.Parallel()
@@ -227,15 +218,6 @@ func TestAPIErrorDiagnosticNextStep(t *testing.T) {
 	if d := apiErrorDiagnostic(opCreate, "", err).Detail(); !strings.Contains(d, "run plan") {
 		t.Errorf("a failed write does not suggest plan: %s", d)
 	}
-}
-
-// isClientID is an independent statement of what an import ID may be: client
-// IDs are opaque strings, so anything non-empty without a space or a control
-// character (Unicode White_Space, category Cc).
-func isClientID(id string) bool {
-	return id != "" && !strings.ContainsFunc(id, func(r rune) bool {
-		return unicode.In(r, unicode.White_Space, unicode.Cc)
-	})
 }
 
 // FuzzParseClientID checks the import ID parser against an independent

@@ -1056,10 +1056,6 @@ func TestAccOAuth2Client_protectedFromTheFirstImport(t *testing.T) {
 	}
 }
 
-func sealedClientConfig(recipients ...string) string {
-	return cliConfig(webClient("Sealed", appCallback, cardsRead).Set("secret_recipients", recipients))
-}
-
 func TestAccOAuth2Client_sealedSecret(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)

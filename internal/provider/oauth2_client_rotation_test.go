@@ -2,20 +2,14 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"filippo.io/age"
-	tfjson "github.com/hashicorp/terraform-json"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
@@ -97,22 +91,6 @@ func TestRotationPeriodElapsed(t *testing.T) {
 	}
 }
 
-// mapPrivate is private state in memory.
-type mapPrivate map[string][]byte
-
-func (p mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return p[key], nil
-}
-
-func (p mapPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if len(value) == 0 {
-		delete(p, key)
-	} else {
-		p[key] = value
-	}
-	return nil
-}
-
 func TestSecretIssuedAt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -179,39 +157,6 @@ func TestSecretVersion(t *testing.T) {
 	}
 }
 
-// plannedValue saves a plan of w and returns the value it plans for attribute of webAddr.
-func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
-	t.Helper()
-	w.Run("plan", "-input=false", "-no-color", "-out=tfplan").RequireSuccess(t)
-	var plan tfjson.Plan
-	if err := json.Unmarshal([]byte(w.Run("show", "-json", "-no-color", "tfplan").RequireSuccess(t).Stdout), &plan); err != nil {
-		t.Fatal(err)
-	}
-	for _, rc := range plan.ResourceChanges {
-		if rc.Address == webAddr {
-			if after, ok := rc.Change.After.(map[string]any); ok {
-				return after[attribute]
-			}
-		}
-	}
-	t.Fatalf("the plan has no change for %s", webAddr)
-	return nil
-}
-
-func requireNoChanges(t *testing.T, w *acctest.Workspace, when string) {
-	t.Helper()
-	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
-		t.Fatalf("plan %s: exit %d, want 0 (no changes)\n%s", when, plan.ExitCode, plan.Stdout)
-	}
-}
-
-func requireSecretVersion(t *testing.T, w *acctest.Workspace, want float64) {
-	t.Helper()
-	if got := stateAttrs(t, w)["secret_version"]; got != want {
-		t.Fatalf("secret_version = %v, want %v", got, want)
-	}
-}
-
 func TestAccOAuth2Client_secretVersion(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)
@@ -266,38 +211,6 @@ func TestAccOAuth2Client_secretVersion(t *testing.T) {
 	w.Apply().RequireSuccess(t)
 	requireSecretVersion(t, w, 2)
 	requireNoChanges(t, w, "after a rotation of an earlier state")
-}
-
-// stripNewAttributes rewrites the local state as the previous provider version
-// wrote it: without secret_version, rotation_period and private state.
-func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
-	t.Helper()
-	path := filepath.Join(w.Dir, "terraform.tfstate")
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state map[string]any
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state["resources"].([]any) {
-		for _, inst := range r.(map[string]any)["instances"].([]any) {
-			inst := inst.(map[string]any)
-			attrs := inst["attributes"].(map[string]any)
-			if _, ok := attrs["secret_version"]; !ok {
-				t.Fatalf("state has no secret_version to strip: %v", attrs)
-			}
-			delete(attrs, "secret_version")
-			delete(attrs, "rotation_period")
-			delete(inst, "private")
-		}
-	}
-	state["serial"] = state["serial"].(float64) + 1
-	out, _ := json.MarshalIndent(state, "", "  ")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestAccOAuth2Client_rotationPeriod(t *testing.T) {
@@ -382,25 +295,6 @@ func TestAccOAuth2Client_rotationPeriodAfterImport(t *testing.T) {
 			e.Server.VerifySecret(c.ClientID, fmt.Sprint(attrs["client_secret"])))
 	}
 	requireNoChanges(t, w, "after the rotation")
-}
-
-// memoryPrivate is private state in memory that counts its writes.
-type memoryPrivate struct {
-	keys   map[string][]byte
-	writes int
-}
-
-func (m *memoryPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return m.keys[key], nil
-}
-
-func (m *memoryPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if m.keys == nil {
-		m.keys = map[string][]byte{}
-	}
-	m.writes++
-	m.keys[key] = value
-	return nil
 }
 
 // TestRefreshSecretIssuedAt: a refresh that finds the same secret, with the

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,42 +20,6 @@ import (
 
 // The paths where a user's mistake or a lost answer could take another
 // configuration's client, orphan one, or print a key.
-
-// stateClients returns the client_id and client_secret of every client in state, by address.
-func stateClients(t *testing.T, w *acctest.Workspace) map[string][2]string {
-	t.Helper()
-	out := map[string][2]string{}
-	state := w.State(t)
-	if state.Values == nil {
-		return out
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Type != "flexslot_oauth2_client" {
-			continue
-		}
-		secret, _ := r.AttributeValues["client_secret"].(string)
-		out[r.Address] = [2]string{r.AttributeValues["client_id"].(string), secret}
-	}
-	return out
-}
-
-// skewedClock is an emulator clock that a test can move, to date a client
-// made by "another configuration" before or after this one's request.
-type skewedClock struct{ offset atomic.Int64 }
-
-func (c *skewedClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
-
-// createAt makes the client another configuration creates, dated offset from now.
-func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Duration, name string) string {
-	t.Helper()
-	clock.offset.Store(int64(offset))
-	defer clock.offset.Store(0)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", appCallback, cardsRead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.ClientID
-}
 
 // TestAccOAuth2Client_lostCreateNeverAdoptsAnotherConfigurationsClient:
 // another configuration of the partner holds an identical client, and this
@@ -221,18 +184,6 @@ func TestAccOAuth2Client_wrongPartnersToken(t *testing.T) {
 	}
 }
 
-func mapsEqual(a, b map[string][2]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 // TestAccOAuth2Client_privateKeyNeverPrinted: an identity pasted where a
 // recipient belongs, from a sensitive variable or literally, is refused at
 // validate without appearing in any output; so is a private key in any other
@@ -288,23 +239,6 @@ func TestAccOAuth2Client_privateKeyNeverPrinted(t *testing.T) {
 	}
 	if counts := e.requestCounts(); counts[emulator.OperationCreate]+counts[emulator.OperationRotate] != 0 {
 		t.Fatalf("invalid configurations wrote to the API: %v", counts)
-	}
-}
-
-// requireNoKeyMaterial fails if the output holds any line of key, or any part
-// of it 16 characters long.
-func requireNoKeyMaterial(t *testing.T, r *acctest.Result, key string) {
-	t.Helper()
-	out := r.Stdout + r.Stderr
-	for _, line := range strings.Split(key, "\n") {
-		if strings.HasPrefix(line, "-----") {
-			continue
-		}
-		for i := 0; i+16 <= len(line); i += 8 {
-			if strings.Contains(out, line[i:i+16]) {
-				t.Fatalf("%v printed part of the private key:\n%s", r.Args, out)
-			}
-		}
 	}
 }
 

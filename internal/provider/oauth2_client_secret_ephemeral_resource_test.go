@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +11,6 @@ import (
 
 	"filippo.io/age"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,37 +19,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 	"github.com/flexslot/terraform-provider-flexslot/internal/testconsumer"
 )
-
-// sshPrivateKey returns an OpenSSH ed25519 key pair, the private key
-// protected by passphrase unless it is empty.
-func sshPrivateKey(t *testing.T, passphrase string) (recipient, private string) {
-	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var block *pem.Block
-	if passphrase == "" {
-		block, err = ssh.MarshalPrivateKey(priv, "")
-	} else {
-		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte(passphrase))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), string(pem.EncodeToMemory(block))
-}
 
 func TestOpenSealedSecret(t *testing.T) {
 	t.Parallel()
@@ -165,8 +136,6 @@ ephemeral "flexslot_oauth2_client_secret" "web" {
 		})
 	}
 }
-
-func pathOf(attribute string) path.Path { return path.Root(attribute) }
 
 // chain is one test of the whole delivery chain: Flexslot → client_secret_encrypted
 // → flexslot_oauth2_client_secret → consumer_secret.secret_wo and a local-exec

@@ -23,14 +23,6 @@ var clientsDataConfig = tfconfig.File(
 	tfconfig.Data("flexslot_oauth2_clients", "none").Set("client_type", "public").Set("status", "suspended"),
 )
 
-func clientIDsAre(addr string, ids ...string) statecheck.StateCheck {
-	checks := make([]knownvalue.Check, 0, len(ids))
-	for _, id := range ids {
-		checks = append(checks, knownvalue.StringExact(id))
-	}
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_ids"), knownvalue.ListExact(checks))
-}
-
 func TestAccOAuth2ClientsDataSource_filtersAndRevocation(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)

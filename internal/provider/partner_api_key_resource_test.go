@@ -2,40 +2,14 @@ package provider
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 
 	"filippo.io/age"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
-	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
-
-// apiKeyConfig is a configuration of the flexslot_partner_api_key "this"
-// with attrs.
-func apiKeyConfig(attrs map[string]any) string {
-	key := tfconfig.Resource("flexslot_partner_api_key", "this")
-	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		key.Set(name, attrs[name])
-	}
-	return cliConfig(key)
-}
-
-// apiKeyAttrs returns the flexslot_partner_api_key's attributes in state.
-func apiKeyAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
-	t.Helper()
-	for _, r := range w.State(t).Values.RootModule.Resources {
-		if r.Address == "flexslot_partner_api_key.this" {
-			return r.AttributeValues
-		}
-	}
-	t.Fatal("flexslot_partner_api_key.this is not in state")
-	return nil
-}
 
 func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 	t.Parallel()

@@ -165,18 +165,6 @@ func TestAccOAuth2Client_planRequestsByOperation(t *testing.T) {
 	}
 }
 
-func sameCounts(got, want map[string]int) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if got[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 func TestAccProvider_personalAccessToken(t *testing.T) {
 	t.Parallel()
 	e := newTestEmulator(t)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,38 +39,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// providerTestConfig is a client planned through the provider configured
-// as p: its defaults, environment variables included, when p is empty.
-func providerTestConfig(p tfconfig.Provider) string {
-	web := webClient("Web", []string{"https://app.example.com/oauth/callback"}, []string{"decks:read"})
-	if p == (tfconfig.Provider{}) {
-		return tfconfig.File(web)
-	}
-	return tfconfig.File(p.Block(), web)
-}
-
-// recordingServer answers the client list with an empty list and records
-// the headers the provider sent.
-type recordingServer struct {
-	*httptest.Server
-	mu      sync.Mutex
-	headers []http.Header
-}
-
-func newRecordingServer(t *testing.T) *recordingServer {
-	rs := &recordingServer{}
-	rs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rs.mu.Lock()
-		rs.headers = append(rs.headers, r.Header.Clone())
-		rs.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Request-Id", "req_test")
-		fmt.Fprint(w, `{"clients":[]}`)
-	}))
-	t.Cleanup(rs.Close)
-	return rs
 }
 
 func TestAccProvider_configuresAgainstLocalServer(t *testing.T) {

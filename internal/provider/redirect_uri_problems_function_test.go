@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -23,14 +22,6 @@ import (
 // schemeProblem is the message for a custom native-app scheme.
 const schemeProblem = `uses the scheme "com.example.app", which is not accepted: use https, or http with a loopback host; ` +
 	`native apps must use a loopback redirect such as http://127.0.0.1/callback, which matches any port the app listens on`
-
-func stringsExact(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, 0, len(values))
-	for _, v := range values {
-		checks = append(checks, knownvalue.StringExact(v))
-	}
-	return knownvalue.ListExact(checks)
-}
 
 // Provider functions need Terraform 1.8 or later; OpenTofu 1.12 runs them,
 // Terraform 1.5 skips this test.
