@@ -31,7 +31,7 @@ func TestAccPartnerDataSource(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: `data "flexslot_partner" "this" {}`,
+			Config: tfconfig.Data("flexslot_partner", "this").String(),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(addr, "id", want.ID),
 				resource.TestCheckResourceAttr(addr, "slug", want.Slug),

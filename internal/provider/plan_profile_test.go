@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator/emulatortest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // BenchmarkNoChangePlan times a plan with refresh and no changes of ten
@@ -45,19 +45,12 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	w.SetEnv("TF_REATTACH_PROVIDERS", serveInProcess(b, map[string]string{"FLEXSLOT_BASE_URL": emu.URL, "FLEXSLOT_PAT": testTokenA}))
 
 	const n = 10
-	var config strings.Builder
-	config.WriteString(requiredFlexslot)
+	clients := make([]*tfconfig.Block, n)
 	for i := range n {
-		fmt.Fprintf(&config, `
-resource "flexslot_oauth2_client" "c%d" {
-  application_name = "Client %d"
-  client_type      = "confidential"
-  redirect_uris    = ["https://app.example.com/cb", "http://127.0.0.1:8080/cb"]
-  allowed_scopes   = ["cards:read", "decks:read"]
-}
-`, i, i)
+		clients[i] = oauth2Client(fmt.Sprintf("c%d", i), "confidential", fmt.Sprintf("Client %d", i),
+			[]string{"https://app.example.com/cb", "http://127.0.0.1:8080/cb"}, []string{"cards:read", "decks:read"})
 	}
-	w.WriteConfig(config.String())
+	w.WriteConfig(cliConfig(clients...))
 	w.Apply().RequireSuccess(b)
 
 	b.ResetTimer()
