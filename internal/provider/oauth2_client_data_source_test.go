@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -207,7 +206,8 @@ func TestAccOAuth2ClientDataSource_byApplicationName(t *testing.T) {
 		twins = append(twins, twin.ClientID)
 	}
 	byName := func(name string) string {
-		return fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  application_name = %q\n  timeouts {\n    read = \"30s\"\n  }\n}\n", name)
+		return tfconfig.Data("flexslot_oauth2_client", "this").Set("application_name", name).
+			Nest(tfconfig.New("timeouts").Set("read", "30s")).String()
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -215,7 +215,7 @@ func TestAccOAuth2ClientDataSource_byApplicationName(t *testing.T) {
 			{Config: byName("Twin"), ExpectError: expectError("Several OAuth2 clients have this name", twins[0], twins[1])},
 			{Config: byName("Nobody"), ExpectError: expectError("No OAuth2 client has this name", `"Nobody"`)},
 			{
-				Config:      fmt.Sprintf("data \"flexslot_oauth2_client\" \"this\" {\n  client_id = %q\n  application_name = \"Unique\"\n}\n", c.ClientID),
+				Config:      clientData("this", c.ClientID).Set("application_name", "Unique").String(),
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
 			},
 			{

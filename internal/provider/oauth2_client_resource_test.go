@@ -1363,7 +1363,7 @@ func TestAccOAuth2Client_valuesKnownOnlyAtApply(t *testing.T) {
 	// plan cannot know which form the secret takes.
 	w.WriteConfig(requiredFlexslot + fmt.Sprintf(`
 resource "terraform_data" "settings" {
-  input = { type = "confidential", recipients = [%q] }
+  input = { type = "confidential", recipients = [%s] }
 }
 resource "flexslot_oauth2_client" "web" {
   application_name  = "Late"
@@ -1378,7 +1378,7 @@ resource "flexslot_oauth2_client" "cli" {
   redirect_uris    = ["http://127.0.0.1/cb"]
   allowed_scopes   = ["cards:read"]
 }
-`, id.Recipient().String()))
+`, tfconfig.Quote(id.Recipient().String())))
 	w.Apply().RequireSuccess(t)
 	for _, r := range w.State(t).Values.RootModule.Resources {
 		switch r.Address {

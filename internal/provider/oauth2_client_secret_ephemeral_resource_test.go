@@ -24,6 +24,7 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/emulator"
 	"github.com/flexslot/terraform-provider-flexslot/internal/sealedsecret"
 	"github.com/flexslot/terraform-provider-flexslot/internal/testconsumer"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 func TestOpenSealedSecret(t *testing.T) {
@@ -169,8 +170,8 @@ resource "flexslot_oauth2_client" "web" {
   client_type       = "confidential"
   redirect_uris     = ["https://app.example.com/cb"]
   allowed_scopes    = ["cards:read"]
-  secret_recipients = [%q]
-  rotation_triggers = { n = %q }
+  secret_recipients = [%s]
+  rotation_triggers = { n = %s }
   rotate_when_stale = true
   rotation_period   = "90d"
 }
@@ -194,11 +195,11 @@ resource "terraform_data" "deploy" {
     command = "printf '%%s' \"$CLIENT_SECRET\" > \"$OUT\""
     environment = {
       CLIENT_SECRET = ephemeral.flexslot_oauth2_client_secret.web.client_secret
-      OUT           = %q
+      OUT           = %s
     }
   }
 }
-`, c.identity.Recipient(), trigger, c.outFile)
+`, tfconfig.Quote(c.identity.Recipient().String()), tfconfig.Quote(trigger), tfconfig.Quote(c.outFile))
 }
 
 // delivered checks that both consumers hold a secret Flexslot accepts, that it

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // The key kept only encrypted reaches a provisioner through the ephemeral
@@ -31,7 +32,7 @@ variable "identity" {
 }
 
 resource "flexslot_partner_api_key" "this" {
-  secret_recipients = [%q]
+  secret_recipients = [%s]
 }
 
 ephemeral "flexslot_partner_api_key" "this" {
@@ -45,11 +46,11 @@ resource "terraform_data" "deploy" {
     command = "printf %%s \"$KEY\" > \"$OUT\""
     environment = {
       KEY = ephemeral.flexslot_partner_api_key.this.plaintext_api_key
-      OUT = %q
+      OUT = %s
     }
   }
 }
-`, id.Recipient().String(), out))
+`, tfconfig.Quote(id.Recipient().String()), tfconfig.Quote(out)))
 	w.Apply().RequireSuccess(t)
 	key, err := os.ReadFile(out)
 	if err != nil {

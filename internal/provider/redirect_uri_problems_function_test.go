@@ -17,6 +17,7 @@ import (
 
 	"github.com/flexslot/terraform-provider-flexslot/internal/acctest"
 	"github.com/flexslot/terraform-provider-flexslot/internal/rules"
+	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
 // schemeProblem is the message for a custom native-app scheme.
@@ -172,7 +173,8 @@ func TestAccRedirectURIProblemsFunction_module(t *testing.T) {
 	const bad = "http://decks.example.com/oauth/callback"
 	problem := fmt.Sprintf("The redirect URI %q %s.", bad, rules.MsgHTTPS)
 
-	w.WriteConfig(fmt.Sprintf("module \"literal\" {\n  source        = \"./app\"\n  redirect_uris = [\"https://decks.example.com/cb\", %q]\n}\n", bad))
+	w.WriteConfig(tfconfig.New("module", "literal").Set("source", "./app").
+		Set("redirect_uris", []string{"https://decks.example.com/cb", bad}).String())
 	w.Init()
 	validate := w.Run("validate", "-json", "-no-color")
 	if validate.ExitCode == 0 || !slices.ContainsFunc(validate.Errors(), func(d acctest.Diagnostic) bool { return strings.Contains(d.Detail, problem) }) {
@@ -182,7 +184,7 @@ func TestAccRedirectURIProblemsFunction_module(t *testing.T) {
 	forEach := func(uri string) string {
 		return fmt.Sprintf(`module "apps" {
   source        = "./app"
-  for_each      = { deck = %q }
+  for_each      = { deck = %s }
   redirect_uris = [each.value]
 }
 
@@ -193,7 +195,7 @@ output "valid" {
 output "plain_http" {
   value = module.apps["deck"].plain_http
 }
-`, uri)
+`, tfconfig.Quote(uri))
 	}
 	w.WriteConfig(forEach(bad))
 	w.Init()
