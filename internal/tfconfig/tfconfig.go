@@ -48,7 +48,7 @@ func (b *Block) Set(name string, value any) *Block {
 	if e, ok := value.(Expr); ok {
 		tokens = exprTokens(e)
 	} else {
-		tokens = hclwrite.TokensForValue(Value(value))
+		tokens = hclwrite.TokensForValue(ctyValue(value))
 	}
 	for i := range b.attrs {
 		if b.attrs[i].name == name {
@@ -57,12 +57,6 @@ func (b *Block) Set(name string, value any) *Block {
 		}
 	}
 	b.attrs = append(b.attrs, attribute{name, tokens})
-	return b
-}
-
-// Remove removes attribute name.
-func (b *Block) Remove(name string) *Block {
-	b.attrs = slices.DeleteFunc(b.attrs, func(a attribute) bool { return a.name == name })
 	return b
 }
 
@@ -101,8 +95,8 @@ func File(blocks ...*Block) string {
 	return string(hclwrite.Format(f.Bytes()))
 }
 
-// Value converts a Go value to the cty value Set writes.
-func Value(v any) cty.Value {
+// ctyValue converts a Go value to the cty value Set writes.
+func ctyValue(v any) cty.Value {
 	switch v := v.(type) {
 	case cty.Value:
 		return v
