@@ -47,6 +47,8 @@ import (
 	"github.com/flexslot/terraform-provider-flexslot/internal/tfconfig"
 )
 
+// The emulator each test runs, and what it saw.
+
 const (
 	testTokenA = "flx_pat_acc_partner_a"
 	testTokenB = "flx_pat_acc_partner_b"
@@ -83,6 +85,14 @@ func (e *testEmulator) factories() map[string]func() (tfprotov6.ProviderServer, 
 	return testProviderFactories(e.env())
 }
 
+// testProviderFactories serves a provider whose environment fallbacks come from
+// env, so that parallel tests each reach their own server.
+func testProviderFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"flexslot": providerserver.NewProtocol6WithError(New("test", WithEnv(env))()),
+	}
+}
+
 // apiClient is a Flexslot client acting for partner A outside Terraform, as the dashboard would.
 func (e *testEmulator) apiClient(t *testing.T) *flexslot.Client {
 	t.Helper()
@@ -93,6 +103,65 @@ func (e *testEmulator) apiClient(t *testing.T) *flexslot.Client {
 	return c
 }
 
+// dashboardClients creates clients for partner A as the dashboard would, in
+// this order: a confidential "Alpha", a public "Beta" and a confidential
+// "Gamma" that Flexslot suspends. Partner B gets a client of its own that
+// partner A must never see.
+func dashboardClients(t *testing.T, e *testEmulator) (alpha, beta, gamma emulator.Client) {
+	t.Helper()
+	create := func(token, name, clientType string) emulator.Client {
+		c, _, err := e.Server.CreateAsDashboard(token, name, clientType,
+			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, cardsRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	alpha = create(testTokenA, "Alpha", "confidential")
+	beta = create(testTokenA, "Beta", "public")
+	gamma = create(testTokenA, "Gamma", "confidential")
+	create(testTokenB, "Other partner", "confidential")
+	if err := e.Server.Suspend(gamma.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	return alpha, beta, gamma
+}
+
+// revokeInDashboard revokes a client through the emulator's control API, as
+// the dashboard's Revoke under Account → API access does.
+func (e *testEmulator) revokeInDashboard(t *testing.T, clientID string) {
+	t.Helper()
+	resp, err := http.Post(e.URL+"/_emulator/clients/"+url.PathEscape(clientID)+"/revoke", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Client emulator.Client `json:"client"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Client.Status != emulator.StatusRevoked {
+		t.Fatalf("revoking %s in the dashboard: %d %+v %v", clientID, resp.StatusCode, out.Client, err)
+	}
+}
+
+// skewedClock is an emulator clock that a test can move, to date a client
+// made by "another configuration" before or after this one's request.
+type skewedClock struct{ offset atomic.Int64 }
+
+func (c *skewedClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// createAt makes the client another configuration creates, dated offset from now.
+func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Duration, name string) string {
+	t.Helper()
+	clock.offset.Store(int64(offset))
+	defer clock.offset.Store(0)
+	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", appCallback, cardsRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ClientID
+}
+
 // checkNoClientsLeft is a CheckDestroy: every partner's client list is empty.
 func (e *testEmulator) checkNoClientsLeft(*terraform.State) error {
 	for _, token := range []string{testTokenA, testTokenB} {
@@ -101,6 +170,11 @@ func (e *testEmulator) checkNoClientsLeft(*terraform.State) error {
 		}
 	}
 	return nil
+}
+
+// clientListed reports whether the emulator lists clientID as active or suspended for partner A.
+func (e *testEmulator) clientListed(clientID string) bool {
+	return slices.ContainsFunc(e.Server.Clients(testTokenA), func(c emulator.Client) bool { return c.ClientID == clientID })
 }
 
 // requestCounts counts the partner API requests since the log was last cleared,
@@ -148,6 +222,18 @@ func (e *testEmulator) expectWrites(want map[string]int) resource.TestCheckFunc 
 	}
 }
 
+func sameCounts(got, want map[string]int) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
 // checkSecretVerifies checks that the secret in state is the client's current secret.
 func (e *testEmulator) checkSecretVerifies(addr string, want bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
@@ -163,15 +249,23 @@ func (e *testEmulator) checkSecretVerifies(addr string, want bool) resource.Test
 	}
 }
 
-// expectError matches a CLI error holding each part in order, wherever the
-// CLI wrapped its lines.
-func expectError(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+// openSealed decrypts client_secret_encrypted and checks the result at the emulator.
+func (e *testEmulator) requireSealedSecretVerifies(t *testing.T, attrs map[string]any, id age.Identity) {
+	t.Helper()
+	if attrs["client_secret"] != nil {
+		t.Fatalf("client_secret is %v, want null while secret_recipients is set", attrs["client_secret"])
 	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+	sealed, _ := attrs["client_secret_encrypted"].(string)
+	secret, err := sealedsecret.Open(sealed, id)
+	if err != nil {
+		t.Fatalf("decrypting client_secret_encrypted: %v", err)
+	}
+	if clientID := attrs["client_id"].(string); !e.Server.VerifySecret(clientID, secret) {
+		t.Fatalf("the decrypted secret of %s does not verify", clientID)
+	}
 }
+
+// Configurations, written with internal/tfconfig.
 
 const webAddr = "flexslot_oauth2_client.web"
 
@@ -199,11 +293,72 @@ func replaceOnTrigger() *tfconfig.Block {
 	return tfconfig.New("lifecycle").Set("replace_triggered_by", tfconfig.Expr("[terraform_data.trigger]"))
 }
 
+func sealedClientConfig(recipients ...string) string {
+	return cliConfig(webClient("Sealed", appCallback, cardsRead).Set("secret_recipients", recipients))
+}
+
+const clientDataAddr = "data.flexslot_oauth2_client.this"
+
+// clientData is the flexslot_oauth2_client data source named name, looking
+// up clientID.
+func clientData(name string, clientID any) *tfconfig.Block {
+	return tfconfig.Data("flexslot_oauth2_client", name).Set("client_id", clientID)
+}
+
+func clientDataConfig(clientID string) string {
+	return clientData("this", clientID).String()
+}
+
+// apiKeyConfig is a configuration of the flexslot_partner_api_key "this"
+// with attrs.
+func apiKeyConfig(attrs map[string]any) string {
+	key := tfconfig.Resource("flexslot_partner_api_key", "this")
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		key.Set(name, attrs[name])
+	}
+	return cliConfig(key)
+}
+
+// providerTestConfig is a client planned through the provider configured
+// as p: its defaults, environment variables included, when p is empty.
+func providerTestConfig(p tfconfig.Provider) string {
+	web := webClient("Web", []string{"https://app.example.com/oauth/callback"}, []string{"decks:read"})
+	if p == (tfconfig.Provider{}) {
+		return tfconfig.File(web)
+	}
+	return tfconfig.File(p.Block(), web)
+}
+
+// requiredFlexslot is the terraform block of a CLI workspace's configuration,
+// for the configurations written out as HCL.
+var requiredFlexslot = tfconfig.Terraform(tfconfig.Flexslot).String()
+
 // cliConfig is a configuration for a CLI workspace: the provider required,
 // then blocks.
 func cliConfig(blocks ...*tfconfig.Block) string {
 	return tfconfig.File(append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.Flexslot)}, blocks...)...)
 }
+
+// copyExample copies files of an example directory under examples/ into the
+// workspace, as a user copies them.
+func copyExample(t *testing.T, w *acctest.Workspace, dir string, names ...string) {
+	t.Helper()
+	root, err := devcli.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(root, "examples", filepath.FromSlash(dir), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(w.Dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CLI workspaces and their diagnostics.
 
 func newCLIWorkspace(t *testing.T, e *testEmulator) *acctest.Workspace {
 	t.Helper()
@@ -213,14 +368,30 @@ func newCLIWorkspace(t *testing.T, e *testEmulator) *acctest.Workspace {
 	return w
 }
 
-// requiredFlexslot is the terraform block of a CLI workspace's configuration,
-// for the configurations written out as HCL.
-var requiredFlexslot = tfconfig.Terraform(tfconfig.Flexslot).String()
+// expectError matches a CLI error holding each part in order, wherever the
+// CLI wrapped its lines.
+func expectError(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
 
 // requireWarning fails unless r holds a warning with summary whose detail contains every part.
 func requireWarning(t *testing.T, r *acctest.Result, summary string, parts ...string) {
 	t.Helper()
 	requireDiagnostic(t, r, "warning", r.Warnings(), summary, parts)
+}
+
+// requireFailure fails unless r failed with an error whose summary is summary
+// and whose detail holds every part.
+func requireFailure(t *testing.T, r *acctest.Result, summary string, parts ...string) {
+	t.Helper()
+	if r.ExitCode == 0 {
+		t.Fatalf("command succeeded, want error %q\nstdout:\n%s", summary, r.Stdout)
+	}
+	requireDiagnostic(t, r, "error", r.Errors(), summary, parts)
 }
 
 // requireDiagnostic fails unless diags hold one with summary whose detail contains every part.
@@ -247,44 +418,31 @@ func requireNoWarnings(t *testing.T, r *acctest.Result) {
 	}
 }
 
-// clientListed reports whether the emulator lists clientID as active or suspended for partner A.
-func (e *testEmulator) clientListed(clientID string) bool {
-	return slices.ContainsFunc(e.Server.Clients(testTokenA), func(c emulator.Client) bool { return c.ClientID == clientID })
-}
-
-func stateClientID(t *testing.T, w *acctest.Workspace) string {
+// requireCheckWarning fails unless a check block's assertion failed with message.
+func requireCheckWarning(t *testing.T, r *acctest.Result, message string) {
 	t.Helper()
-	return w.State(t).Values.RootModule.Resources[0].AttributeValues["client_id"].(string)
-}
-
-// requireFailure fails unless r failed with an error whose summary is summary
-// and whose detail holds every part.
-func requireFailure(t *testing.T, r *acctest.Result, summary string, parts ...string) {
-	t.Helper()
-	if r.ExitCode == 0 {
-		t.Fatalf("command succeeded, want error %q\nstdout:\n%s", summary, r.Stdout)
+	for _, d := range r.Warnings() {
+		if strings.Contains(d.Detail, message) {
+			return
+		}
 	}
-	requireDiagnostic(t, r, "error", r.Errors(), summary, parts)
+	t.Fatalf("no check warning %q in %v", message, r.Warnings())
 }
 
-func stateAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
+// requireNoKeyMaterial fails if the output holds any line of key, or any part
+// of it 16 characters long.
+func requireNoKeyMaterial(t *testing.T, r *acctest.Result, key string) {
 	t.Helper()
-	return w.State(t).Values.RootModule.Resources[0].AttributeValues
-}
-
-// openSealed decrypts client_secret_encrypted and checks the result at the emulator.
-func (e *testEmulator) requireSealedSecretVerifies(t *testing.T, attrs map[string]any, id age.Identity) {
-	t.Helper()
-	if attrs["client_secret"] != nil {
-		t.Fatalf("client_secret is %v, want null while secret_recipients is set", attrs["client_secret"])
-	}
-	sealed, _ := attrs["client_secret_encrypted"].(string)
-	secret, err := sealedsecret.Open(sealed, id)
-	if err != nil {
-		t.Fatalf("decrypting client_secret_encrypted: %v", err)
-	}
-	if clientID := attrs["client_id"].(string); !e.Server.VerifySecret(clientID, secret) {
-		t.Fatalf("the decrypted secret of %s does not verify", clientID)
+	out := r.Stdout + r.Stderr
+	for _, line := range strings.Split(key, "\n") {
+		if strings.HasPrefix(line, "-----") {
+			continue
+		}
+		for i := 0; i+16 <= len(line); i += 8 {
+			if strings.Contains(out, line[i:i+16]) {
+				t.Fatalf("%v printed part of the private key:\n%s", r.Args, out)
+			}
+		}
 	}
 }
 
@@ -311,35 +469,162 @@ func requireNoPlaintext(t *testing.T, w *acctest.Workspace, extra ...string) {
 	}
 }
 
-// requireCheckWarning fails unless a check block's assertion failed with message.
-func requireCheckWarning(t *testing.T, r *acctest.Result, message string) {
+// State and plans of a CLI workspace.
+
+func stateClientID(t *testing.T, w *acctest.Workspace) string {
 	t.Helper()
-	for _, d := range r.Warnings() {
-		if strings.Contains(d.Detail, message) {
-			return
-		}
-	}
-	t.Fatalf("no check warning %q in %v", message, r.Warnings())
+	return w.State(t).Values.RootModule.Resources[0].AttributeValues["client_id"].(string)
 }
 
-// revokeInDashboard revokes a client through the emulator's control API, as
-// the dashboard's Revoke under Account → API access does.
-func (e *testEmulator) revokeInDashboard(t *testing.T, clientID string) {
+func stateAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
 	t.Helper()
-	resp, err := http.Post(e.URL+"/_emulator/clients/"+url.PathEscape(clientID)+"/revoke", "application/json", nil)
+	return w.State(t).Values.RootModule.Resources[0].AttributeValues
+}
+
+// stateClients returns the client_id and client_secret of every client in state, by address.
+func stateClients(t *testing.T, w *acctest.Workspace) map[string][2]string {
+	t.Helper()
+	out := map[string][2]string{}
+	state := w.State(t)
+	if state.Values == nil {
+		return out
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Type != "flexslot_oauth2_client" {
+			continue
+		}
+		secret, _ := r.AttributeValues["client_secret"].(string)
+		out[r.Address] = [2]string{r.AttributeValues["client_id"].(string), secret}
+	}
+	return out
+}
+
+func mapsEqual(a, b map[string][2]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// apiKeyAttrs returns the flexslot_partner_api_key's attributes in state.
+func apiKeyAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
+	t.Helper()
+	for _, r := range w.State(t).Values.RootModule.Resources {
+		if r.Address == "flexslot_partner_api_key.this" {
+			return r.AttributeValues
+		}
+	}
+	t.Fatal("flexslot_partner_api_key.this is not in state")
+	return nil
+}
+
+// plannedValue saves a plan of w and returns the value it plans for attribute of webAddr.
+func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
+	t.Helper()
+	w.Run("plan", "-input=false", "-no-color", "-out=tfplan").RequireSuccess(t)
+	var plan tfjson.Plan
+	if err := json.Unmarshal([]byte(w.Run("show", "-json", "-no-color", "tfplan").RequireSuccess(t).Stdout), &plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address == webAddr {
+			if after, ok := rc.Change.After.(map[string]any); ok {
+				return after[attribute]
+			}
+		}
+	}
+	t.Fatalf("the plan has no change for %s", webAddr)
+	return nil
+}
+
+func requireNoChanges(t *testing.T, w *acctest.Workspace, when string) {
+	t.Helper()
+	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
+		t.Fatalf("plan %s: exit %d, want 0 (no changes)\n%s", when, plan.ExitCode, plan.Stdout)
+	}
+}
+
+func requireSecretVersion(t *testing.T, w *acctest.Workspace, want float64) {
+	t.Helper()
+	if got := stateAttrs(t, w)["secret_version"]; got != want {
+		t.Fatalf("secret_version = %v, want %v", got, want)
+	}
+}
+
+// stripNewAttributes rewrites the local state as the previous provider version
+// wrote it: without secret_version, rotation_period and private state.
+func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
+	t.Helper()
+	path := filepath.Join(w.Dir, "terraform.tfstate")
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var out struct {
-		Client emulator.Client `json:"client"`
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Client.Status != emulator.StatusRevoked {
-		t.Fatalf("revoking %s in the dashboard: %d %+v %v", clientID, resp.StatusCode, out.Client, err)
+	for _, r := range state["resources"].([]any) {
+		for _, inst := range r.(map[string]any)["instances"].([]any) {
+			inst := inst.(map[string]any)
+			attrs := inst["attributes"].(map[string]any)
+			if _, ok := attrs["secret_version"]; !ok {
+				t.Fatalf("state has no secret_version to strip: %v", attrs)
+			}
+			delete(attrs, "secret_version")
+			delete(attrs, "rotation_period")
+			delete(inst, "private")
+		}
+	}
+	state["serial"] = state["serial"].(float64) + 1
+	out, _ := json.MarshalIndent(state, "", "  ")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 
+// terraform-plugin-testing checks.
+
 var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
+
+// checkNoValueEquals fails when any attribute of addr holds secret.
+func checkNoValueEquals(addr, secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		for k, v := range rs.Primary.Attributes {
+			if v == secret {
+				return fmt.Errorf("%s.%s holds the client secret", addr, k)
+			}
+		}
+		return nil
+	}
+}
+
+func clientIDsAre(addr string, ids ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, 0, len(ids))
+	for _, id := range ids {
+		checks = append(checks, knownvalue.StringExact(id))
+	}
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_ids"), knownvalue.ListExact(checks))
+}
+
+func stringsExact(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, 0, len(values))
+	for _, v := range values {
+		checks = append(checks, knownvalue.StringExact(v))
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// The provider served in-process, over the plugin protocol.
 
 // protoProvider is the provider server as the CLI sees it over the plugin
 // protocol, configured against an emulator.
@@ -465,99 +750,6 @@ func checkNoDiagnostics(t *testing.T, rpc string, diags []*tfprotov6.Diagnostic)
 	}
 }
 
-// dashboardClients creates clients for partner A as the dashboard would, in
-// this order: a confidential "Alpha", a public "Beta" and a confidential
-// "Gamma" that Flexslot suspends. Partner B gets a client of its own that
-// partner A must never see.
-func dashboardClients(t *testing.T, e *testEmulator) (alpha, beta, gamma emulator.Client) {
-	t.Helper()
-	create := func(token, name, clientType string) emulator.Client {
-		c, _, err := e.Server.CreateAsDashboard(token, name, clientType,
-			[]string{"https://app.example.com/" + strings.ReplaceAll(name, " ", "-") + "/cb"}, cardsRead)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	alpha = create(testTokenA, "Alpha", "confidential")
-	beta = create(testTokenA, "Beta", "public")
-	gamma = create(testTokenA, "Gamma", "confidential")
-	create(testTokenB, "Other partner", "confidential")
-	if err := e.Server.Suspend(gamma.ClientID); err != nil {
-		t.Fatal(err)
-	}
-	return alpha, beta, gamma
-}
-
-// copyExample copies files of an example directory under examples/ into the
-// workspace, as a user copies them.
-func copyExample(t *testing.T, w *acctest.Workspace, dir string, names ...string) {
-	t.Helper()
-	root, err := devcli.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join(root, "examples", filepath.FromSlash(dir), name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(w.Dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func baseModel() oauth2ClientModel {
-	return oauth2ClientModel{
-		ApplicationName:  types.StringValue("Web"),
-		ClientType:       types.StringValue("confidential"),
-		RedirectURIs:     stringSetOf("https://b.example/cb", "https://a.example/cb"),
-		AllowedScopes:    stringSetOf("cards:read"),
-		GrantTypes:       stringSetOf("authorization_code", "refresh_token"),
-		ApplicationURL:   types.StringValue(""),
-		RotationTriggers: types.MapNull(types.StringType),
-		SecretRecipients: types.SetNull(types.StringType),
-		SecretCurrent:    types.BoolValue(true),
-	}
-}
-
-// testProviderFactories serves a provider whose environment fallbacks come from
-// env, so that parallel tests each reach their own server.
-func testProviderFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"flexslot": providerserver.NewProtocol6WithError(New("test", WithEnv(env))()),
-	}
-}
-
-const clientDataAddr = "data.flexslot_oauth2_client.this"
-
-// clientData is the flexslot_oauth2_client data source named name, looking
-// up clientID.
-func clientData(name string, clientID any) *tfconfig.Block {
-	return tfconfig.Data("flexslot_oauth2_client", name).Set("client_id", clientID)
-}
-
-func clientDataConfig(clientID string) string {
-	return clientData("this", clientID).String()
-}
-
-// checkNoValueEquals fails when any attribute of addr holds secret.
-func checkNoValueEquals(addr, secret string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		for k, v := range rs.Primary.Attributes {
-			if v == secret {
-				return fmt.Errorf("%s.%s holds the client secret", addr, k)
-			}
-		}
-		return nil
-	}
-}
-
 // listedIDs returns the client IDs of a list block's results, sorted.
 func listedIDs(results []acctest.ListResult) []string {
 	ids := make([]string, 0, len(results))
@@ -567,270 +759,6 @@ func listedIDs(results []acctest.ListResult) []string {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-func stringSetOf(values ...string) types.Set {
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.SetValueMust(types.StringType, elems)
-}
-
-// isClientID is an independent statement of what an import ID may be: client
-// IDs are opaque strings, so anything non-empty without a space or a control
-// character (Unicode White_Space, category Cc).
-func isClientID(id string) bool {
-	return id != "" && !strings.ContainsFunc(id, func(r rune) bool {
-		return unicode.In(r, unicode.White_Space, unicode.Cc)
-	})
-}
-
-func sealedClientConfig(recipients ...string) string {
-	return cliConfig(webClient("Sealed", appCallback, cardsRead).Set("secret_recipients", recipients))
-}
-
-// mapPrivate is private state in memory.
-type mapPrivate map[string][]byte
-
-func (p mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return p[key], nil
-}
-
-func (p mapPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if len(value) == 0 {
-		delete(p, key)
-	} else {
-		p[key] = value
-	}
-	return nil
-}
-
-// plannedValue saves a plan of w and returns the value it plans for attribute of webAddr.
-func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
-	t.Helper()
-	w.Run("plan", "-input=false", "-no-color", "-out=tfplan").RequireSuccess(t)
-	var plan tfjson.Plan
-	if err := json.Unmarshal([]byte(w.Run("show", "-json", "-no-color", "tfplan").RequireSuccess(t).Stdout), &plan); err != nil {
-		t.Fatal(err)
-	}
-	for _, rc := range plan.ResourceChanges {
-		if rc.Address == webAddr {
-			if after, ok := rc.Change.After.(map[string]any); ok {
-				return after[attribute]
-			}
-		}
-	}
-	t.Fatalf("the plan has no change for %s", webAddr)
-	return nil
-}
-
-func requireNoChanges(t *testing.T, w *acctest.Workspace, when string) {
-	t.Helper()
-	if plan := w.Plan("-detailed-exitcode"); plan.ExitCode != 0 {
-		t.Fatalf("plan %s: exit %d, want 0 (no changes)\n%s", when, plan.ExitCode, plan.Stdout)
-	}
-}
-
-func requireSecretVersion(t *testing.T, w *acctest.Workspace, want float64) {
-	t.Helper()
-	if got := stateAttrs(t, w)["secret_version"]; got != want {
-		t.Fatalf("secret_version = %v, want %v", got, want)
-	}
-}
-
-// stripNewAttributes rewrites the local state as the previous provider version
-// wrote it: without secret_version, rotation_period and private state.
-func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
-	t.Helper()
-	path := filepath.Join(w.Dir, "terraform.tfstate")
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state map[string]any
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state["resources"].([]any) {
-		for _, inst := range r.(map[string]any)["instances"].([]any) {
-			inst := inst.(map[string]any)
-			attrs := inst["attributes"].(map[string]any)
-			if _, ok := attrs["secret_version"]; !ok {
-				t.Fatalf("state has no secret_version to strip: %v", attrs)
-			}
-			delete(attrs, "secret_version")
-			delete(attrs, "rotation_period")
-			delete(inst, "private")
-		}
-	}
-	state["serial"] = state["serial"].(float64) + 1
-	out, _ := json.MarshalIndent(state, "", "  ")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// memoryPrivate is private state in memory that counts its writes.
-type memoryPrivate struct {
-	keys   map[string][]byte
-	writes int
-}
-
-func (m *memoryPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return m.keys[key], nil
-}
-
-func (m *memoryPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if m.keys == nil {
-		m.keys = map[string][]byte{}
-	}
-	m.writes++
-	m.keys[key] = value
-	return nil
-}
-
-// stateClients returns the client_id and client_secret of every client in state, by address.
-func stateClients(t *testing.T, w *acctest.Workspace) map[string][2]string {
-	t.Helper()
-	out := map[string][2]string{}
-	state := w.State(t)
-	if state.Values == nil {
-		return out
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Type != "flexslot_oauth2_client" {
-			continue
-		}
-		secret, _ := r.AttributeValues["client_secret"].(string)
-		out[r.Address] = [2]string{r.AttributeValues["client_id"].(string), secret}
-	}
-	return out
-}
-
-// skewedClock is an emulator clock that a test can move, to date a client
-// made by "another configuration" before or after this one's request.
-type skewedClock struct{ offset atomic.Int64 }
-
-func (c *skewedClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
-
-// createAt makes the client another configuration creates, dated offset from now.
-func (e *testEmulator) createAt(t *testing.T, clock *skewedClock, offset time.Duration, name string) string {
-	t.Helper()
-	clock.offset.Store(int64(offset))
-	defer clock.offset.Store(0)
-	c, _, err := e.Server.CreateAsDashboard(testTokenA, name, "confidential", appCallback, cardsRead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.ClientID
-}
-
-func mapsEqual(a, b map[string][2]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// requireNoKeyMaterial fails if the output holds any line of key, or any part
-// of it 16 characters long.
-func requireNoKeyMaterial(t *testing.T, r *acctest.Result, key string) {
-	t.Helper()
-	out := r.Stdout + r.Stderr
-	for _, line := range strings.Split(key, "\n") {
-		if strings.HasPrefix(line, "-----") {
-			continue
-		}
-		for i := 0; i+16 <= len(line); i += 8 {
-			if strings.Contains(out, line[i:i+16]) {
-				t.Fatalf("%v printed part of the private key:\n%s", r.Args, out)
-			}
-		}
-	}
-}
-
-// sshPrivateKey returns an OpenSSH ed25519 key pair, the private key
-// protected by passphrase unless it is empty.
-func sshPrivateKey(t *testing.T, passphrase string) (recipient, private string) {
-	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var block *pem.Block
-	if passphrase == "" {
-		block, err = ssh.MarshalPrivateKey(priv, "")
-	} else {
-		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte(passphrase))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), string(pem.EncodeToMemory(block))
-}
-
-func pathOf(attribute string) path.Path { return path.Root(attribute) }
-
-func clientIDsAre(addr string, ids ...string) statecheck.StateCheck {
-	checks := make([]knownvalue.Check, 0, len(ids))
-	for _, id := range ids {
-		checks = append(checks, knownvalue.StringExact(id))
-	}
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_ids"), knownvalue.ListExact(checks))
-}
-
-// apiKeyConfig is a configuration of the flexslot_partner_api_key "this"
-// with attrs.
-func apiKeyConfig(attrs map[string]any) string {
-	key := tfconfig.Resource("flexslot_partner_api_key", "this")
-	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		key.Set(name, attrs[name])
-	}
-	return cliConfig(key)
-}
-
-// apiKeyAttrs returns the flexslot_partner_api_key's attributes in state.
-func apiKeyAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
-	t.Helper()
-	for _, r := range w.State(t).Values.RootModule.Resources {
-		if r.Address == "flexslot_partner_api_key.this" {
-			return r.AttributeValues
-		}
-	}
-	t.Fatal("flexslot_partner_api_key.this is not in state")
-	return nil
-}
-
-func sameCounts(got, want map[string]int) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if got[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// providerTestConfig is a client planned through the provider configured
-// as p: its defaults, environment variables included, when p is empty.
-func providerTestConfig(p tfconfig.Provider) string {
-	web := webClient("Web", []string{"https://app.example.com/oauth/callback"}, []string{"decks:read"})
-	if p == (tfconfig.Provider{}) {
-		return tfconfig.File(web)
-	}
-	return tfconfig.File(p.Block(), web)
 }
 
 // recordingServer answers the client list with an empty list and records
@@ -855,10 +783,96 @@ func newRecordingServer(t *testing.T) *recordingServer {
 	return rs
 }
 
-func stringsExact(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, 0, len(values))
-	for _, v := range values {
-		checks = append(checks, knownvalue.StringExact(v))
+// Models, private state and keys for unit tests.
+
+func baseModel() oauth2ClientModel {
+	return oauth2ClientModel{
+		ApplicationName:  types.StringValue("Web"),
+		ClientType:       types.StringValue("confidential"),
+		RedirectURIs:     stringSetOf("https://b.example/cb", "https://a.example/cb"),
+		AllowedScopes:    stringSetOf("cards:read"),
+		GrantTypes:       stringSetOf("authorization_code", "refresh_token"),
+		ApplicationURL:   types.StringValue(""),
+		RotationTriggers: types.MapNull(types.StringType),
+		SecretRecipients: types.SetNull(types.StringType),
+		SecretCurrent:    types.BoolValue(true),
 	}
-	return knownvalue.ListExact(checks)
+}
+
+func stringSetOf(values ...string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// isClientID is an independent statement of what an import ID may be: client
+// IDs are opaque strings, so anything non-empty without a space or a control
+// character (Unicode White_Space, category Cc).
+func isClientID(id string) bool {
+	return id != "" && !strings.ContainsFunc(id, func(r rune) bool {
+		return unicode.In(r, unicode.White_Space, unicode.Cc)
+	})
+}
+
+// mapPrivate is private state in memory.
+type mapPrivate map[string][]byte
+
+func (p mapPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p mapPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(p, key)
+	} else {
+		p[key] = value
+	}
+	return nil
+}
+
+// memoryPrivate is private state in memory that counts its writes.
+type memoryPrivate struct {
+	keys   map[string][]byte
+	writes int
+}
+
+func (m *memoryPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m.keys[key], nil
+}
+
+func (m *memoryPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if m.keys == nil {
+		m.keys = map[string][]byte{}
+	}
+	m.writes++
+	m.keys[key] = value
+	return nil
+}
+
+func pathOf(attribute string) path.Path { return path.Root(attribute) }
+
+// sshPrivateKey returns an OpenSSH ed25519 key pair, the private key
+// protected by passphrase unless it is empty.
+func sshPrivateKey(t *testing.T, passphrase string) (recipient, private string) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block *pem.Block
+	if passphrase == "" {
+		block, err = ssh.MarshalPrivateKey(priv, "")
+	} else {
+		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte(passphrase))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), string(pem.EncodeToMemory(block))
 }
