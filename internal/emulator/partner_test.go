@@ -126,11 +126,21 @@ func TestCreateWithEveryPublishedField(t *testing.T) {
 	expectStatus(t, r, http.StatusCreated)
 	var created oneTimeSecret
 	r.decode(t, &created)
-	c := created.Client
-	if c.ClientType != "public" || !slices.Equal(c.GrantTypes, []string{"authorization_code"}) ||
-		c.ApplicationURL != "https://decks.example.com" || c.ApplicationLogoURL != "https://decks.example.com/logo.png" ||
-		c.PrivacyPolicyURL != "https://decks.example.com/privacy" || c.TosURL != "https://decks.example.com/tos" {
-		t.Errorf("created %+v", c)
+	want := emulator.Client{
+		ClientType:         "public",
+		ApplicationName:    "Deck Builder",
+		ApplicationURL:     "https://decks.example.com",
+		ApplicationLogoURL: "https://decks.example.com/logo.png",
+		PrivacyPolicyURL:   "https://decks.example.com/privacy",
+		TosURL:             "https://decks.example.com/tos",
+		RedirectURIs:       []string{"https://decks.example.com/oauth/callback"},
+		AllowedScopes:      []string{"decks:read"},
+		GrantTypes:         []string{"authorization_code"},
+		RequirePKCE:        true,
+		Status:             "active",
+	}
+	if diff := cmp.Diff(want, created.Client, cmpopts.IgnoreFields(emulator.Client{}, "ID", "ClientID", "CreatedAt", "UpdatedAt")); diff != "" {
+		t.Errorf("created client (-want +got):\n%s", diff)
 	}
 	// The published example sends an empty scope list.
 	expectStatus(t, call(t, inst, tokenA, http.MethodPost, emulator.BasePath,
@@ -397,27 +407,33 @@ func TestUpdate(t *testing.T) {
 		Client emulator.Client `json:"client"`
 	}
 	r.decode(t, &got)
-	c := got.Client
-	if c.ApplicationName != "Renamed" || !slices.Equal(c.AllowedScopes, []string{"guides:read"}) ||
-		len(c.RedirectURIs) != 2 || c.ClientType != "confidential" || c.UpdatedAt.Before(created.UpdatedAt) {
-		t.Errorf("after PATCH: %+v", c)
+	// A PATCH changes the fields it sends, and the update time, only.
+	unchangedBut := func(want emulator.Client, step string) {
+		t.Helper()
+		if diff := cmp.Diff(want, got.Client, cmpopts.IgnoreFields(emulator.Client{}, "UpdatedAt")); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", step, diff)
+		}
+		if got.Client.UpdatedAt.Before(created.UpdatedAt) {
+			t.Errorf("%s: updated_at %v is before the create's %v", step, got.Client.UpdatedAt, created.UpdatedAt)
+		}
 	}
+	want := created
+	want.ApplicationName, want.AllowedScopes = "Renamed", []string{"guides:read"}
+	unchangedBut(want, "after renaming")
 
 	r = call(t, inst, tokenA, http.MethodPatch, path, `{"redirect_uris":["https://new.example/cb"],"grant_types":["authorization_code"],
 		"application_url":"https://new.example","tos_url":"https://new.example/tos"}`)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &got)
-	if !slices.Equal(got.Client.RedirectURIs, []string{"https://new.example/cb"}) || !slices.Equal(got.Client.GrantTypes, []string{"authorization_code"}) ||
-		got.Client.ApplicationURL != "https://new.example" || got.Client.TosURL != "https://new.example/tos" || got.Client.PrivacyPolicyURL != "" {
-		t.Errorf("fields not replaced: %+v", got.Client)
-	}
+	want.RedirectURIs, want.GrantTypes = []string{"https://new.example/cb"}, []string{"authorization_code"}
+	want.ApplicationURL, want.TosURL = "https://new.example", "https://new.example/tos"
+	unchangedBut(want, "after replacing the lists and URLs")
 	// "" unsets a URL.
 	r = call(t, inst, tokenA, http.MethodPatch, path, `{"tos_url":""}`)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &got)
-	if got.Client.TosURL != "" || got.Client.ApplicationURL != "https://new.example" {
-		t.Errorf("tos_url not unset: %+v", got.Client)
-	}
+	want.TosURL = ""
+	unchangedBut(want, "after unsetting tos_url")
 	// A PATCH that changes nothing keeps updated_at.
 	before := got.Client.UpdatedAt
 	expectStatus(t, call(t, inst, tokenA, http.MethodPatch, path, `{"tos_url":""}`), http.StatusOK)
