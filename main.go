@@ -5,11 +5,11 @@ import (
 	"flag"
 	"log"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/flexslot/terraform-provider-flexslot/internal/gctarget"
 	"github.com/flexslot/terraform-provider-flexslot/internal/provider"
 )
 
@@ -17,15 +17,15 @@ import (
 var version = "dev"
 
 func main() {
-	var debugger bool
-	flag.BoolVar(&debugger, "debug", false, "run the provider with support for debuggers like delve")
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	quietLogsUnlessRequested()
-	collectLessOftenUnlessRequested()
+	gctarget.Apply()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/flexslot/flexslot",
-		Debug:   debugger,
+		Debug:   debug,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -46,21 +46,5 @@ func quietLogsUnlessRequested() {
 	}
 	for _, name := range quietedLogEnv {
 		os.Setenv(name, "off")
-	}
-}
-
-// servingGCPercent is the garbage collector's target while the provider
-// serves. A provider process lives for one command with a live heap of a few
-// MiB; at Go's default of 100 it collects every few MiB allocated, which the
-// plugin framework's per-attribute work allocates for every resource: nearly a
-// fifth of the process's CPU time. At 400 the heap may grow to five times
-// what is live (a few tens of MiB) before a collection.
-const servingGCPercent = 400
-
-// collectLessOftenUnlessRequested sets servingGCPercent, unless GOGC asks for
-// another target.
-func collectLessOftenUnlessRequested() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(servingGCPercent)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"runtime/debug"
 	"testing"
 )
 
@@ -27,23 +26,5 @@ func TestQuietLogsUnlessRequested(t *testing.T) {
 		if got, set := os.LookupEnv(name); set {
 			t.Errorf("with TF_LOG=trace, %s = %q, want it left unset", name, got)
 		}
-	}
-}
-
-func TestCollectLessOftenUnlessRequested(t *testing.T) {
-	initial := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(initial) })
-
-	t.Setenv("GOGC", "")
-	os.Unsetenv("GOGC")
-	collectLessOftenUnlessRequested()
-	if got := debug.SetGCPercent(100); got != servingGCPercent {
-		t.Errorf("without GOGC, the GC percent is %d, want %d", got, servingGCPercent)
-	}
-
-	t.Setenv("GOGC", "50")
-	collectLessOftenUnlessRequested()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("with GOGC set, the GC percent is %d, want it left at 100", got)
 	}
 }

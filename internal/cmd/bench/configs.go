@@ -49,20 +49,25 @@ func (b *bench) flexslotConfig(n int, imports map[string]string) string {
 		alias := fmt.Sprintf("p%d", p)
 		blocks = append(blocks,
 			tfconfig.Provider{Alias: alias, APIToken: b.tokens[p], BaseURL: b.baseURL}.Block(),
-			tfconfig.OAuth2Client{
-				Provider:      "flexslot." + alias,
-				ClientType:    "confidential",
-				RedirectURIs:  []string{"https://app.example.com/oauth/callback"},
-				AllowedScopes: []string{"cards:read", "decks:read"},
-			}.Resource(alias).
-				Set("count", count).
-				Set("application_name", nameTemplate(p)).
-				Set("rotation_triggers", tfconfig.Expr(`var.rotation == "" ? null : { rotation = var.rotation }`)))
+			clientResource("flexslot_oauth2_client", "flexslot."+alias, p, count))
 	}
 	for _, addr := range slices.Sorted(maps.Keys(imports)) {
 		blocks = append(blocks, tfconfig.Import(addr, imports[addr]))
 	}
 	return tfconfig.File(blocks...)
+}
+
+// clientResource declares partner p's count clients as resources of typ,
+// which has flexslot_oauth2_client's schema, through the provider named.
+func clientResource(typ, provider string, p, count int) *tfconfig.Block {
+	return tfconfig.Resource(typ, fmt.Sprintf("p%d", p)).
+		Set("provider", tfconfig.Ref(provider)).
+		Set("count", count).
+		Set("application_name", nameTemplate(p)).
+		Set("client_type", "confidential").
+		Set("redirect_uris", []string{"https://app.example.com/oauth/callback"}).
+		Set("allowed_scopes", []string{"cards:read", "decks:read"}).
+		Set("rotation_triggers", tfconfig.Expr(`var.rotation == "" ? null : { rotation = var.rotation }`))
 }
 
 // dataConfig declares the same n resources as terraform_data, which the CLI
@@ -89,6 +94,19 @@ func noopConfig(n int) string {
 				Set("provider", tfconfig.Ref("noop."+alias)).
 				Set("count", count).
 				Set("input", tfconfig.Expr(fmt.Sprintf(`"bench p%d-${count.index}${var.name_suffix}${var.rotation}"`, p))))
+	}
+	return tfconfig.File(blocks...)
+}
+
+// wideConfig declares the same n clients, attribute for attribute, as
+// noop_client resources, which have flexslot_oauth2_client's schema and none
+// of its code, through as many aliases of the no-op provider: the floor of a
+// schema this wide.
+func wideConfig(n int) string {
+	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.RequiredProvider{Name: "noop", Source: "bench/noop"})}, variables()...)
+	for p, count := range partners(n) {
+		alias := fmt.Sprintf("p%d", p)
+		blocks = append(blocks, tfconfig.New("provider", "noop").Set("alias", alias), clientResource("noop_client", "noop."+alias, p, count))
 	}
 	return tfconfig.File(blocks...)
 }

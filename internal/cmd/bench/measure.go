@@ -84,7 +84,7 @@ func (b *bench) timedPlan(ws *workspace) (runResult, []emulator.RequestRecord, e
 // workspaceSet holds one configuration of n resources per kind: the flexslot
 // clients and, when asked for, the floors they are compared with.
 type workspaceSet struct {
-	fx, noop, time, data *workspace
+	fx, noop, wide, time, data *workspace
 }
 
 // workspaces returns the workspace of n flexslot clients and, with floors,
@@ -104,6 +104,7 @@ func (b *bench) workspaces(n int, tag string, floors bool) (*workspaceSet, error
 			hcl  string
 		}{
 			{&set.noop, "noop", noopConfig(n)},
+			{&set.wide, "wide", wideConfig(n)},
 			{&set.time, "time", timeConfig(n, b.timeVersion)},
 			{&set.data, "data", dataConfig(n)},
 		}...)
@@ -140,10 +141,11 @@ func (b *bench) compare(r *report, n, runs int) error {
 	others := []struct {
 		ws          *workspace
 		apply, plan *series
-		// applyCPU and planCPU are kept for the no-op provider only.
+		// applyCPU and planCPU are kept for the no-op provider's resources only.
 		applyCPU, planCPU *series
 	}{
 		{set.noop, &apply.noop, &plan.noop, &apply.noopCPU, &plan.noopCPU},
+		{set.wide, &apply.wide, &plan.wide, &apply.wideCPU, &plan.wideCPU},
 		{set.time, &apply.time, &plan.time, nil, nil},
 		{set.data, &apply.td, &plan.td, nil, nil},
 	}

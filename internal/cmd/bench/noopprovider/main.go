@@ -1,7 +1,9 @@
 // Command noopprovider is a provider built on the same plugin framework as
-// terraform-provider-flexslot whose one resource, noop_thing, calls no API.
+// terraform-provider-flexslot whose resources call no API: noop_thing, with
+// two attributes, and noop_client, with flexslot_oauth2_client's schema.
 // internal/cmd/bench runs it beside the real provider to tell the cost every
-// framework provider pays (process start-up, the plugin protocol) from the
+// framework provider pays (process start-up, the plugin protocol), and the
+// framework's work for a schema as wide as flexslot_oauth2_client's, from the
 // cost of this provider's own code.
 package main
 
@@ -17,9 +19,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/flexslot/terraform-provider-flexslot/internal/gctarget"
+	flexslot "github.com/flexslot/terraform-provider-flexslot/internal/provider"
 )
 
 func main() {
+	// The same garbage collector target as the provider measured beside it.
+	gctarget.Apply()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/bench/noop"})
 	if err != nil {
@@ -39,7 +47,7 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+	return []func() resource.Resource{func() resource.Resource { return thing{} }, newClient}
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
@@ -85,3 +93,58 @@ func (thing) Update(ctx context.Context, req resource.UpdateRequest, resp *resou
 }
 
 func (thing) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// client has flexslot_oauth2_client's schema, with its validators and plan
+// modifiers, and none of its code: create and update store the plan, read
+// keeps the state.
+type client struct{ schema schema.Schema }
+
+func newClient() resource.Resource {
+	ctx := context.Background()
+	var c client
+	for _, newResource := range flexslot.New("bench")().Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "flexslot"}, &meta)
+		if meta.TypeName == "flexslot_oauth2_client" {
+			var resp resource.SchemaResponse
+			r.Schema(ctx, resource.SchemaRequest{}, &resp)
+			c.schema = resp.Schema
+		}
+	}
+	return c
+}
+
+func (client) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_client"
+}
+
+func (c client) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = c.schema
+}
+
+func (client) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.State.Raw = nullUnknowns(req.Plan.Raw)
+}
+
+func (client) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (client) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = nullUnknowns(req.Plan.Raw)
+}
+
+func (client) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// nullUnknowns stores null where the plan left a computed value unknown.
+func nullUnknowns(plan tftypes.Value) tftypes.Value {
+	v, err := tftypes.Transform(plan, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		panic(err) // the callback never fails
+	}
+	return v
+}
