@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"log"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -97,11 +98,12 @@ func (thing) Delete(context.Context, resource.DeleteRequest, *resource.DeleteRes
 // client has flexslot_oauth2_client's schema, with its validators and plan
 // modifiers, and none of its code: create and update store the plan, read
 // keeps the state.
-type client struct{ schema schema.Schema }
+type client struct{}
 
-func newClient() resource.Resource {
+// clientSchema is flexslot_oauth2_client's schema, built once: the framework
+// makes a resource anew for every call.
+var clientSchema = sync.OnceValue(func() schema.Schema {
 	ctx := context.Background()
-	var c client
 	for _, newResource := range flexslot.New("bench")().Resources(ctx) {
 		r := newResource()
 		var meta resource.MetadataResponse
@@ -109,39 +111,51 @@ func newClient() resource.Resource {
 		if meta.TypeName == "flexslot_oauth2_client" {
 			var resp resource.SchemaResponse
 			r.Schema(ctx, resource.SchemaRequest{}, &resp)
-			c.schema = resp.Schema
+			return resp.Schema
 		}
 	}
-	return c
-}
+	panic("the provider has no flexslot_oauth2_client resource")
+})
+
+func newClient() resource.Resource { return client{} }
 
 func (client) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client"
 }
 
-func (c client) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = c.schema
+func (client) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = clientSchema()
 }
 
 func (client) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.State.Raw = nullUnknowns(req.Plan.Raw)
+	resp.State.Raw = knownValues(req.Plan.Raw)
 }
 
 func (client) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (client) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.State.Raw = nullUnknowns(req.Plan.Raw)
+	resp.State.Raw = knownValues(req.Plan.Raw)
 }
 
 func (client) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
-// nullUnknowns stores null where the plan left a computed value unknown.
-func nullUnknowns(plan tftypes.Value) tftypes.Value {
+// knownValues stores a placeholder where the plan left a computed value
+// unknown, so that state holds values where flexslot_oauth2_client's holds
+// them: an empty string, false or zero, and null for anything else.
+func knownValues(plan tftypes.Value) tftypes.Value {
 	v, err := tftypes.Transform(plan, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-		if !v.IsKnown() {
-			return tftypes.NewValue(v.Type(), nil), nil
+		if v.IsKnown() {
+			return v, nil
 		}
-		return v, nil
+		switch {
+		case v.Type().Is(tftypes.String):
+			return tftypes.NewValue(tftypes.String, ""), nil
+		case v.Type().Is(tftypes.Bool):
+			return tftypes.NewValue(tftypes.Bool, false), nil
+		case v.Type().Is(tftypes.Number):
+			return tftypes.NewValue(tftypes.Number, 0), nil
+		}
+		return tftypes.NewValue(v.Type(), nil), nil
 	})
 	if err != nil {
 		panic(err) // the callback never fails
