@@ -26,7 +26,7 @@ func (b *bench) measureAll(r *report, opts options, progress func(string, ...any
 	}
 
 	for _, n := range counts {
-		progress("%d clients beside %d no-op resources, %d time_static and %d terraform_data, %d runs each", n, n, n, n, opts.runs)
+		progress("%d clients beside %d no-op resources, %d of the same schema, %d time_static and %d terraform_data, %d runs each", n, n, n, n, n, opts.runs)
 		if err := b.compare(r, n, opts.runs); err != nil {
 			return err
 		}
