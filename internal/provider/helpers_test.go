@@ -560,6 +560,34 @@ func requireSecretVersion(t *testing.T, w *acctest.Workspace, want float64) {
 // wrote it: without secret_version, rotation_period and private state.
 func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
 	t.Helper()
+	editStateInstances(t, w, func(inst map[string]any) {
+		attrs := inst["attributes"].(map[string]any)
+		if _, ok := attrs["secret_version"]; !ok {
+			t.Fatalf("state has no secret_version to strip: %v", attrs)
+		}
+		delete(attrs, "secret_version")
+		delete(attrs, "rotation_period")
+		delete(inst, "private")
+	})
+}
+
+// stripStateAttribute removes attribute from every resource instance in w's
+// state, as a state written before the attribute existed lacks it.
+func stripStateAttribute(t *testing.T, w *acctest.Workspace, attribute string) {
+	t.Helper()
+	editStateInstances(t, w, func(inst map[string]any) {
+		attrs := inst["attributes"].(map[string]any)
+		if _, ok := attrs[attribute]; !ok {
+			t.Fatalf("state has no %s to strip: %v", attribute, attrs)
+		}
+		delete(attrs, attribute)
+	})
+}
+
+// editStateInstances rewrites w's state file, calling edit on every resource
+// instance, and bumps its serial.
+func editStateInstances(t *testing.T, w *acctest.Workspace, edit func(inst map[string]any)) {
+	t.Helper()
 	path := filepath.Join(w.Dir, "terraform.tfstate")
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -571,14 +599,7 @@ func stripNewAttributes(t *testing.T, w *acctest.Workspace) {
 	}
 	for _, r := range state["resources"].([]any) {
 		for _, inst := range r.(map[string]any)["instances"].([]any) {
-			inst := inst.(map[string]any)
-			attrs := inst["attributes"].(map[string]any)
-			if _, ok := attrs["secret_version"]; !ok {
-				t.Fatalf("state has no secret_version to strip: %v", attrs)
-			}
-			delete(attrs, "secret_version")
-			delete(attrs, "rotation_period")
-			delete(inst, "private")
+			edit(inst.(map[string]any))
 		}
 	}
 	state["serial"] = state["serial"].(float64) + 1

@@ -49,12 +49,31 @@ type partnerAPIKeyModel struct {
 	RotationPeriod   types.String   `tfsdk:"rotation_period"`
 	RotatedAt        types.String   `tfsdk:"rotated_at"`
 	KeyCurrent       types.Bool     `tfsdk:"key_current"`
+	KeyVersion       types.Int64    `tfsdk:"key_version"`
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
 // holdsKey reports whether state holds the key in either form.
 func (m *partnerAPIKeyModel) holdsKey() bool {
 	return !m.PlaintextAPIKey.IsNull() || !m.APIKeyEncrypted.IsNull()
+}
+
+// initialKeyVersion is key_version for a state that has none yet, after
+// import or from an earlier version of the provider: 1 when state holds a
+// key, 0 when it holds none.
+func (m *partnerAPIKeyModel) initialKeyVersion() types.Int64 {
+	if m.holdsKey() {
+		return types.Int64Value(1)
+	}
+	return types.Int64Value(0)
+}
+
+// knownKeyVersion is key_version as state holds it, or its initial value.
+func (m *partnerAPIKeyModel) knownKeyVersion() types.Int64 {
+	if m.KeyVersion.IsNull() || m.KeyVersion.IsUnknown() {
+		return m.initialKeyVersion()
+	}
+	return m.KeyVersion
 }
 
 func (r *partnerAPIKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -124,6 +143,14 @@ func (r *partnerAPIKeyResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"carries no time of its own. Null after import.",
 				Computed: true,
 			},
+			"key_version": schema.Int64Attribute{
+				Description: "Counts the keys state has held: 1 after create, and one more with each rotation this " +
+					"provider makes. Plans and refreshes that rotate nothing leave it alone, and it is known at plan. " +
+					"Pass it to a consumer's write-only version argument so the consumer takes the key again exactly " +
+					"when it changes. 0 after import, since state holds no key until the first rotation; 1 for a state " +
+					"written by an earlier version of this provider that holds a key.",
+				Computed: true,
+			},
 			"key_current": schema.BoolAttribute{
 				Description: "Whether state holds the partner's current key: false once the partner row's " +
 					"`api_key_prefix` no longer matches (the key was rotated outside Terraform), and when state holds no " +
@@ -158,6 +185,7 @@ func (r *partnerAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 
 	if req.State.Raw.IsNull() {
 		plan.planIssuedKey()
+		plan.KeyVersion = types.Int64Value(1)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(apiKeyCreateWarning(r.currentPrefix(ctx), plan.sealsKey()))
 		return
@@ -175,10 +203,12 @@ func (r *partnerAPIKeyResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if rotate {
 		plan.planIssuedKey()
+		plan.KeyVersion = types.Int64Value(state.knownKeyVersion().ValueInt64() + 1)
 		resp.Diagnostics.Append(apiKeyRotationWarning(state.APIKeyPrefix.ValueString(), why, plan.sealsKey()))
 	} else {
 		plan.APIKeyPrefix, plan.PlaintextAPIKey, plan.APIKeyEncrypted = state.APIKeyPrefix, state.PlaintextAPIKey, state.APIKeyEncrypted
-		plan.RotatedAt, plan.KeyCurrent = state.RotatedAt, state.KeyCurrent
+		// A state from an earlier version has no key_version: the refresh sets it.
+		plan.RotatedAt, plan.KeyCurrent, plan.KeyVersion = state.RotatedAt, state.KeyCurrent, state.KeyVersion
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -291,6 +321,7 @@ func (r *partnerAPIKeyResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.Append(staleAPIKeyWarning(state.APIKeyPrefix.ValueString(), partner.APIKeyPrefix))
 	}
 	state.KeyCurrent = types.BoolValue(current)
+	state.KeyVersion = state.knownKeyVersion()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

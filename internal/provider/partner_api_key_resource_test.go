@@ -36,7 +36,7 @@ func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 	row, _ := e.Server.PartnerRow(testTokenA)
 	if !e.Server.VerifyAPIKey(testTokenA, first) || e.Server.VerifyAPIKey(testTokenA, old.PlaintextAPIKey) ||
 		attrs["api_key_prefix"] != first[:12] || attrs["api_key_prefix"] != row.APIKeyPrefix || attrs["id"] != row.ID ||
-		attrs["key_current"] != true || attrs["rotated_at"] == nil || attrs["api_key_encrypted"] != nil {
+		attrs["key_current"] != true || attrs["rotated_at"] == nil || attrs["api_key_encrypted"] != nil || attrs["key_version"] != 1.0 {
 		t.Fatalf("after create: %v", attrs)
 	}
 	// A no-change plan rotates nothing and warns about nothing.
@@ -46,9 +46,29 @@ func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 	w.WriteConfig(apiKeyConfig(map[string]any{"rotation_triggers": map[string]string{"generation": "2"}}))
 	requireWarning(t, w.Plan().RequireSuccess(t), "Applying this plan rotates the partner API key", "rotation_triggers changed", first[:12]+"…")
 	w.Apply().RequireSuccess(t)
-	second := fmt.Sprint(apiKeyAttrs(t, w)["plaintext_api_key"])
+	attrs = apiKeyAttrs(t, w)
+	second := fmt.Sprint(attrs["plaintext_api_key"])
 	if second == first || !e.Server.VerifyAPIKey(testTokenA, second) || e.Server.VerifyAPIKey(testTokenA, first) {
 		t.Fatal("the rotation did not replace the key")
+	}
+	if attrs["key_version"] != 2.0 {
+		t.Fatalf("after the rotation, key_version is %v, want 2", attrs["key_version"])
+	}
+	// A refresh and a plan that rotate nothing leave key_version alone.
+	w.Apply("-refresh-only").RequireSuccess(t)
+	requireNoChanges(t, w, "after the rotation")
+	if v := apiKeyAttrs(t, w)["key_version"]; v != 2.0 {
+		t.Fatalf("after a refresh, key_version is %v, want 2", v)
+	}
+	// A state written by an earlier version has no key_version: it plans no
+	// change, and the refresh counts the key it holds as 1.
+	stripStateAttribute(t, w, "key_version")
+	if plan := w.Plan("-detailed-exitcode", "-refresh=false"); plan.ExitCode != 0 {
+		t.Fatalf("plan -refresh=false of an earlier state: exit %d, want 0\n%s", plan.ExitCode, plan.Stdout)
+	}
+	w.Apply("-refresh-only").RequireSuccess(t)
+	if v := apiKeyAttrs(t, w)["key_version"]; v != 1.0 {
+		t.Fatalf("after refreshing an earlier state, key_version is %v, want 1", v)
 	}
 
 	// Destroy calls nothing and says the key stays valid.
@@ -149,7 +169,7 @@ func TestAccPartnerAPIKey_import(t *testing.T) {
 	}
 	attrs := apiKeyAttrs(t, w)
 	if attrs["plaintext_api_key"] != nil || attrs["key_current"] != false || attrs["api_key_prefix"] != current.APIKeyPrefix ||
-		attrs["id"] != row.ID || attrs["rotated_at"] != nil {
+		attrs["id"] != row.ID || attrs["rotated_at"] != nil || attrs["key_version"] != 0.0 {
 		t.Fatalf("after import: %v", attrs)
 	}
 	// Import rotated nothing: the key in use still works, and a plan leaves it alone.
@@ -159,5 +179,11 @@ func TestAccPartnerAPIKey_import(t *testing.T) {
 	plan := w.Plan("-detailed-exitcode")
 	if plan.ExitCode != 0 {
 		t.Fatalf("plan after import: exit %d\n%s", plan.ExitCode, plan.Stdout)
+	}
+	// The first rotation puts the first key in state: key_version 1.
+	w.WriteConfig(apiKeyConfig(map[string]any{"rotate_when_stale": true}))
+	w.Apply().RequireSuccess(t)
+	if attrs := apiKeyAttrs(t, w); attrs["key_current"] != true || attrs["key_version"] != 1.0 {
+		t.Fatalf("after the first rotation: %v", attrs)
 	}
 }

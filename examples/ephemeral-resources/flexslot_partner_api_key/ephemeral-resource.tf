@@ -38,7 +38,7 @@ ephemeral "flexslot_partner_api_key" "this" {
 
 # Hand it to a deploy step whenever the key changes.
 resource "terraform_data" "deploy" {
-  triggers_replace = [flexslot_partner_api_key.this.api_key_prefix]
+  triggers_replace = [flexslot_partner_api_key.this.key_version]
 
   provisioner "local-exec" {
     command = "./deploy-api-key.sh"
