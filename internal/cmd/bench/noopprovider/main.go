@@ -22,13 +22,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/flexslot/terraform-provider-flexslot/internal/gctarget"
 	flexslot "github.com/flexslot/terraform-provider-flexslot/internal/provider"
+	"github.com/flexslot/terraform-provider-flexslot/internal/serveprocess"
 )
 
 func main() {
-	// The same garbage collector target as the provider measured beside it.
-	gctarget.Apply()
+	// The same settings as the provider measured beside it: loggers quiet
+	// unless asked for, the same garbage collector target.
+	serveprocess.Prepare()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/bench/noop"})
 	if err != nil {

@@ -1,7 +1,8 @@
-package main
+package serveprocess
 
 import (
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -26,5 +27,23 @@ func TestQuietLogsUnlessRequested(t *testing.T) {
 		if got, set := os.LookupEnv(name); set {
 			t.Errorf("with TF_LOG=trace, %s = %q, want it left unset", name, got)
 		}
+	}
+}
+
+func TestCollectLessOften(t *testing.T) {
+	initial := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(initial) })
+
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	collectLessOften()
+	if got := debug.SetGCPercent(100); got != GCPercent {
+		t.Errorf("without GOGC, the GC percent is %d, want %d", got, GCPercent)
+	}
+
+	t.Setenv("GOGC", "50")
+	collectLessOften()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, the GC percent is %d, want it left at 100", got)
 	}
 }
