@@ -82,20 +82,28 @@ func dataConfig(n int) string {
 	return tfconfig.File(blocks...)
 }
 
+// aliasedConfig declares one alias of provider per partner's share of n, each
+// with the resources resource declares for partner p's count of them.
+func aliasedConfig(n int, provider tfconfig.RequiredProvider, resource func(alias string, p, count int) *tfconfig.Block) string {
+	blocks := append([]*tfconfig.Block{tfconfig.Terraform(provider)}, variables()...)
+	for p, count := range partners(n) {
+		alias := fmt.Sprintf("p%d", p)
+		blocks = append(blocks, tfconfig.New("provider", provider.Name).Set("alias", alias), resource(alias, p, count))
+	}
+	return tfconfig.File(blocks...)
+}
+
+var noopProvider = tfconfig.RequiredProvider{Name: "noop", Source: "bench/noop"}
+
 // noopConfig declares the same n resources on the no-op framework provider,
 // with as many provider aliases as flexslotConfig: the floor of any plugin.
 func noopConfig(n int) string {
-	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.RequiredProvider{Name: "noop", Source: "bench/noop"})}, variables()...)
-	for p, count := range partners(n) {
-		alias := fmt.Sprintf("p%d", p)
-		blocks = append(blocks,
-			tfconfig.New("provider", "noop").Set("alias", alias),
-			tfconfig.Resource("noop_thing", alias).
-				Set("provider", tfconfig.Ref("noop."+alias)).
-				Set("count", count).
-				Set("input", tfconfig.Expr(fmt.Sprintf(`"bench p%d-${count.index}${var.name_suffix}${var.rotation}"`, p))))
-	}
-	return tfconfig.File(blocks...)
+	return aliasedConfig(n, noopProvider, func(alias string, p, count int) *tfconfig.Block {
+		return tfconfig.Resource("noop_thing", alias).
+			Set("provider", tfconfig.Ref("noop."+alias)).
+			Set("count", count).
+			Set("input", tfconfig.Expr(fmt.Sprintf(`"bench p%d-${count.index}${var.name_suffix}${var.rotation}"`, p)))
+	})
 }
 
 // wideConfig declares the same n clients, attribute for attribute, as
@@ -103,30 +111,22 @@ func noopConfig(n int) string {
 // of its code, through as many aliases of the no-op provider: the floor of a
 // schema this wide.
 func wideConfig(n int) string {
-	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.RequiredProvider{Name: "noop", Source: "bench/noop"})}, variables()...)
-	for p, count := range partners(n) {
-		alias := fmt.Sprintf("p%d", p)
-		blocks = append(blocks, tfconfig.New("provider", "noop").Set("alias", alias), clientResource("noop_client", "noop."+alias, p, count))
-	}
-	return tfconfig.File(blocks...)
+	return aliasedConfig(n, noopProvider, func(alias string, p, count int) *tfconfig.Block {
+		return clientResource("noop_client", "noop."+alias, p, count)
+	})
 }
 
 // timeConfig declares the same n resources as time_static of hashicorp/time,
 // an official framework provider that calls no API, with as many provider
 // aliases as flexslotConfig. Its workspace needs init, from the tools mirror.
 func timeConfig(n int, version string) string {
-	blocks := append([]*tfconfig.Block{tfconfig.Terraform(tfconfig.RequiredProvider{Name: "time", Source: "hashicorp/time", Version: version})},
-		variables()...)
-	for p, count := range partners(n) {
-		alias := fmt.Sprintf("p%d", p)
-		blocks = append(blocks,
-			tfconfig.New("provider", "time").Set("alias", alias),
-			tfconfig.Resource("time_static", alias).
+	return aliasedConfig(n, tfconfig.RequiredProvider{Name: "time", Source: "hashicorp/time", Version: version},
+		func(alias string, p, count int) *tfconfig.Block {
+			return tfconfig.Resource("time_static", alias).
 				Set("provider", tfconfig.Ref("time."+alias)).
 				Set("count", count).
-				Set("triggers", tfconfig.Expr(fmt.Sprintf("{\n application_name = %s\n rotation = var.rotation\n}", nameTemplate(p)))))
-	}
-	return tfconfig.File(blocks...)
+				Set("triggers", tfconfig.Expr(fmt.Sprintf("{\n application_name = %s\n rotation = var.rotation\n}", nameTemplate(p))))
+		})
 }
 
 // importAddresses maps each existing client of the first len(partners(n))
