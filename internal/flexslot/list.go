@@ -134,20 +134,43 @@ func (l *sharedList) beginWrite() {
 	l.last = nil
 }
 
+// ErrWriteStarted is what a read before writes gets once a write started.
+var ErrWriteStarted = errors.New("flexslot: a write has started, so no list before writes is to be had")
+
+// readMode says which list a read takes.
+type readMode int
+
+const (
+	anyList      readMode = iota // one that may serve a read starting now
+	freshList                    // one that starts now
+	beforeWrites                 // as anyList, but ErrWriteStarted once any write started
+)
+
 // get returns a list that may serve a read starting now.
 func (l *sharedList) get(ctx context.Context) (*listResult, error) {
-	return l.read(ctx, false)
+	return l.read(ctx, anyList)
 }
 
 // fresh returns a list that starts now; later reads may share it.
 func (l *sharedList) fresh(ctx context.Context) (*listResult, error) {
-	return l.read(ctx, true)
+	return l.read(ctx, freshList)
 }
 
-func (l *sharedList) read(ctx context.Context, fresh bool) (*listResult, error) {
+// beforeWrites returns what get would, until a write starts: from then on
+// it fails with ErrWriteStarted and starts no list.
+func (l *sharedList) beforeWrites(ctx context.Context) (*listResult, error) {
+	return l.read(ctx, beforeWrites)
+}
+
+func (l *sharedList) read(ctx context.Context, mode readMode) (*listResult, error) {
+	fresh := mode == freshList
 	readStart := l.now()
 	for {
 		l.mu.Lock()
+		if mode == beforeWrites && l.writes > 0 {
+			l.mu.Unlock()
+			return nil, ErrWriteStarted
+		}
 		if last := l.last; !fresh && last != nil && last.writes == l.writes && readStart.Sub(last.completed) <= l.window &&
 			(last.err == nil || !l.failedForAnother(ctx, last.err)) {
 			l.mu.Unlock()

@@ -512,3 +512,39 @@ func TestPrefetchRetryAfterBeyondReadDeadline(t *testing.T) {
 		}
 	})
 }
+
+// TestSharedListBeforeWrites: a read before writes shares the list as any
+// read does, and once a write started it fails at once without a request,
+// even while a list that started before the write is in flight.
+func TestSharedListBeforeWrites(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeFetch()
+		l := newSharedList(f.fetch)
+		f.release <- nil
+		if r, err := l.beforeWrites(context.Background()); err != nil || from(r) != "call-1" {
+			t.Fatalf("before any write: %s, %v; want call-1", from(r), err)
+		}
+		if r, err := l.beforeWrites(context.Background()); err != nil || from(r) != "call-1" || f.calls.Load() != 1 {
+			t.Fatalf("a second read: %s, %v after %d calls; want call-1 shared", from(r), err, f.calls.Load())
+		}
+
+		l2 := newSharedList(f.fetch)
+		done := make(chan error, 1)
+		go func() {
+			_, err := l2.get(context.Background())
+			done <- err
+		}()
+		synctest.Wait() // a list is in flight
+		l2.beginWrite()
+		if r, err := l2.beforeWrites(context.Background()); !errors.Is(err, ErrWriteStarted) || r != nil {
+			t.Fatalf("after a write started: %s, %v; want ErrWriteStarted", from(r), err)
+		}
+		f.release <- nil
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if n := f.calls.Load(); n != 2 {
+			t.Fatalf("%d list calls, want 2: none for the read after the write", n)
+		}
+	})
+}

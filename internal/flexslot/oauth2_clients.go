@@ -108,11 +108,28 @@ func (s *OAuth2ClientsService) List(ctx context.Context) ([]OAuth2Client, error)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]OAuth2Client, len(r.clients))
-	for i := range r.clients {
-		out[i] = cloneClient(r.clients[i])
+	return cloneClients(r.clients), nil
+}
+
+func cloneClients(clients []OAuth2Client) []OAuth2Client {
+	out := make([]OAuth2Client, len(clients))
+	for i := range clients {
+		out[i] = cloneClient(clients[i])
 	}
-	return out, nil
+	return out
+}
+
+// ListBeforeWrites is List until this Client starts a write (a create,
+// update, rotation or revoke), and ErrWriteStarted from then on, without a
+// request: a check that only warns before writes, such as a plan's, has
+// nothing to say once its own apply writes, and a list then would make each
+// later write wait for it.
+func (s *OAuth2ClientsService) ListBeforeWrites(ctx context.Context) ([]OAuth2Client, error) {
+	r, err := s.client.lists.beforeWrites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cloneClients(r.clients), nil
 }
 
 // Prefetch starts the shared list (see List) in the background, so that the

@@ -442,8 +442,12 @@ func (r *oauth2ClientResource) checkBeforeCreate(ctx context.Context, plan oauth
 	}
 	ctx, cancel := context.WithTimeout(ctx, planCheckBudget)
 	defer cancel()
-	clients, err := r.data.client.OAuth2Clients.List(ctx)
+	// A create of this apply may start while this plan runs: from then on the
+	// check lists no more.
+	clients, err := r.data.client.OAuth2Clients.ListBeforeWrites(ctx)
 	switch {
+	case errors.Is(err, flexslot.ErrWriteStarted):
+		return diags
 	case flexslot.IsUnauthorized(err) || flexslot.IsForbidden(err):
 		r.data.refusedReported.Store(true)
 		return append(diags, tokenRefusedAtPlanDiagnostic("Listing the partner's clients before creating one", err))
