@@ -511,20 +511,29 @@ func mapsEqual(a, b map[string][2]string) bool {
 	return true
 }
 
+// apiKeyAddr is the address of the partner API key the tests declare.
+const apiKeyAddr = "flexslot_partner_api_key.this"
+
 // apiKeyAttrs returns the flexslot_partner_api_key's attributes in state.
 func apiKeyAttrs(t *testing.T, w *acctest.Workspace) map[string]any {
 	t.Helper()
 	for _, r := range w.State(t).Values.RootModule.Resources {
-		if r.Address == "flexslot_partner_api_key.this" {
+		if r.Address == apiKeyAddr {
 			return r.AttributeValues
 		}
 	}
-	t.Fatal("flexslot_partner_api_key.this is not in state")
+	t.Fatal(apiKeyAddr + " is not in state")
 	return nil
 }
 
 // plannedValue saves a plan of w and returns the value it plans for attribute of webAddr.
 func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
+	t.Helper()
+	return plannedValueOf(t, w, webAddr, attribute)
+}
+
+// plannedValueOf is the value a saved plan gives attribute of addr.
+func plannedValueOf(t *testing.T, w *acctest.Workspace, addr, attribute string) any {
 	t.Helper()
 	w.Run("plan", "-input=false", "-no-color", "-out=tfplan").RequireSuccess(t)
 	var plan tfjson.Plan
@@ -532,13 +541,13 @@ func plannedValue(t *testing.T, w *acctest.Workspace, attribute string) any {
 		t.Fatal(err)
 	}
 	for _, rc := range plan.ResourceChanges {
-		if rc.Address == webAddr {
+		if rc.Address == addr {
 			if after, ok := rc.Change.After.(map[string]any); ok {
 				return after[attribute]
 			}
 		}
 	}
-	t.Fatalf("the plan has no change for %s", webAddr)
+	t.Fatalf("the plan has no change for %s", addr)
 	return nil
 }
 

@@ -23,6 +23,9 @@ func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 
 	// Create: the plan says in plain words that the current key stops working.
 	w.WriteConfig(apiKeyConfig(map[string]any{"rotation_triggers": map[string]string{"generation": "1"}}))
+	if got := plannedValueOf(t, w, apiKeyAddr, "key_version"); got != 1.0 {
+		t.Fatalf("key_version planned for create = %v, want 1, known at plan", got)
+	}
 	plan := w.Plan().RequireSuccess(t)
 	requireWarning(t, plan, "Applying this plan replaces the partner API key", old.APIKeyPrefix+"…", "stops working",
 		"terraform import flexslot_partner_api_key")
@@ -44,6 +47,9 @@ func TestAccPartnerAPIKey_lifecycle(t *testing.T) {
 
 	// Rotation: a new trigger value issues a new key and stops the one in state.
 	w.WriteConfig(apiKeyConfig(map[string]any{"rotation_triggers": map[string]string{"generation": "2"}}))
+	if got := plannedValueOf(t, w, apiKeyAddr, "key_version"); got != 2.0 {
+		t.Fatalf("key_version planned for a rotation = %v, want 2, known at plan", got)
+	}
 	requireWarning(t, w.Plan().RequireSuccess(t), "Applying this plan rotates the partner API key", "rotation_triggers changed", first[:12]+"…")
 	w.Apply().RequireSuccess(t)
 	attrs = apiKeyAttrs(t, w)
